@@ -1,0 +1,28 @@
+/// The one error type of `CustomsArchive`: what went wrong reading or writing an archive.
+public struct ArchiveError: Error, CustomStringConvertible, Sendable {
+    /// Open set of reasons.
+    public struct Code: RawRepresentable, Hashable, Sendable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let io = Code(rawValue: "io")
+        public static let notRegularFile = Code(rawValue: "not-regular-file")
+        public static let tooLarge = Code(rawValue: "too-large")
+        /// The bytes are not a readable archive, or end early (truncated).
+        public static let malformed = Code(rawValue: "malformed")
+        /// libarchive could not be set up as required (a filter missing, an external program needed).
+        public static let setup = Code(rawValue: "setup")
+    }
+
+    public let code: Code
+    public let message: String
+    /// The error a byte source threw beneath libarchive, if that is what stopped it.
+    public let underlying: (any Error)?
+
+    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,148 @@
+private import CArchive
+import CustomsCore
+
+/// Reads a tar, zip or raw (decompress-only) stream through libarchive, pulling bytes from a
+/// `ByteSource` through a read callback. Nothing is extracted: entries and their data are
+/// handed to the caller in order. Enables only the gzip and zstd filters and the one format asked
+/// for, so no external program can ever run.
+///
+/// Not thread-safe: one reader per task. The reader is itself a `ByteSource` for the data of
+/// the current entry, so readers chain (outer archive → layer blob → decompressed tar).
+public final class ArchiveReader: ByteSource {
+    /// The container format to read.
+    public enum Format: Sendable {
+        /// POSIX/GNU tar (layers, docker-save archives).
+        case tar
+        /// One pseudo-entry holding the decompressed bytes (to hash a layer's diffID).
+        case raw
+        /// Zip, read as a stream (jar/war/whl).
+        case zip
+    }
+
+    private let archive: OpaquePointer
+    private let source: ByteSource
+    private let buffer: UnsafeMutableRawBufferPointer
+    /// The error the byte source threw, kept so it can be rethrown with context.
+    private var sourceError: (any Error)?
+    private var finished = false
+
+    /// - Parameters:
+    ///   - source: where the (possibly compressed) bytes come from.
+    ///   - format: the container format.
+    ///   - decompress: allow gzip and zstd, detected from the bytes.
+    ///   - bufferSize: bytes pulled from `source` per callback.
+    public init(source: ByteSource, format: Format, decompress: Bool = true, bufferSize: Int = 1 << 20) throws {
+        guard let handle = archive_read_new() else { throw ArchiveError(.setup, "libarchive: out of memory") }
+        archive = handle
+        self.source = source
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        do {
+            if decompress {
+                try check(archive_read_support_filter_gzip(handle), "enable gzip")
+                try check(archive_read_support_filter_zstd(handle), "enable zstd")
+            }
+            switch format {
+            case .tar: try check(archive_read_support_format_tar(handle), "enable tar")
+            case .raw: try check(archive_read_support_format_raw(handle), "enable raw")
+            case .zip: try check(archive_read_support_format_zip_streamable(handle), "enable zip")
+            }
+            let context = Unmanaged.passUnretained(self).toOpaque()
+            let status = archive_read_open(handle, context, nil, { _, context, out in
+                let reader = Unmanaged<ArchiveReader>.fromOpaque(context!).takeUnretainedValue()
+                return reader.fill(out!)
+            }, nil)
+            if status != ARCHIVE_OK { throw failure("cannot start reading") }
+        } catch {
+            archive_read_free(handle)
+            buffer.deallocate()
+            throw error
+        }
+    }
+
+    deinit {
+        archive_read_free(archive)
+        buffer.deallocate()
+    }
+
+    /// Called by libarchive for more bytes; the buffer stays owned by this reader.
+    private func fill(_ out: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
+        do {
+            let count = try source.read(into: buffer)
+            out.pointee = UnsafeRawPointer(buffer.baseAddress)
+            return count
+        } catch {
+            sourceError = error
+            return -1
+        }
+    }
+
+    private func check(_ status: Int32, _ what: String) throws {
+        // ARCHIVE_WARN here means "will use an external program": refused by design.
+        if status != ARCHIVE_OK { throw ArchiveError(.setup, "libarchive cannot \(what) in-process (status \(status))") }
+    }
+
+    private func failure(_ what: String) -> ArchiveError {
+        if let sourceError {
+            return ArchiveError(.io, "\(what): \(sourceError)", underlying: sourceError)
+        }
+        let detail = archive_error_string(archive).map { String(cString: $0) } ?? "unknown error"
+        return ArchiveError(.malformed, "\(what): \(detail)")
+    }
+
+    /// The next entry header, or nil at the end of the archive. Throws when the stream is
+    /// unreadable from here on (truncated, corrupt, source failed).
+    public func nextEntry() throws -> ArchiveEntry? {
+        guard !finished else { return nil }
+        var entryPointer: OpaquePointer?
+        var status: Int32
+        repeat {
+            status = archive_read_next_header(archive, &entryPointer)
+        } while status == ARCHIVE_RETRY
+        switch status {
+        case ARCHIVE_EOF:
+            finished = true
+            return nil
+        case ARCHIVE_OK, ARCHIVE_WARN:
+            guard let entry = entryPointer else { throw failure("no entry") }
+            let warning = status == ARCHIVE_WARN ? archive_error_string(archive).map { String(cString: $0) } : nil
+            return Self.describe(entry, warning: warning)
+        default:
+            finished = true
+            throw failure("cannot read the next entry")
+        }
+    }
+
+    private static func describe(_ entry: OpaquePointer, warning: String?) -> ArchiveEntry {
+        let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+        let size = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : 0
+        let kind: ArchiveEntry.Kind
+        if let target = archive_entry_hardlink(entry) {
+            kind = .hardlink(target: String(cString: target))
+        } else {
+            switch UInt32(archive_entry_filetype(entry)) {
+            case customs_archive_type_regular(): kind = .regular
+            case customs_archive_type_directory(): kind = .directory
+            case customs_archive_type_symlink():
+                kind = .symlink(target: archive_entry_symlink(entry).map { String(cString: $0) } ?? "")
+            default: kind = .other
+            }
+        }
+        return ArchiveEntry(name: name, kind: kind, size: max(0, size), warning: warning)
+    }
+
+    /// Reads the current entry's data; 0 at the end of the entry.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = archive_read_data(archive, buffer.baseAddress, buffer.count)
+        if count >= 0 { return count }
+        throw failure("cannot read entry data")
+    }
+
+    /// The compression libarchive detected, valid after the first `nextEntry()`.
+    public var detectedCompression: Compression {
+        switch archive_filter_code(archive, 0) {
+        case ARCHIVE_FILTER_GZIP: return .gzip
+        case ARCHIVE_FILTER_ZSTD: return .zstd
+        default: return .none
+        }
+    }
+}

@@ -1,0 +1,94 @@
+private import CArchive
+import CustomsCore
+import Foundation
+
+/// Writes a tar archive (POSIX pax where needed) into memory, optionally gzip- or
+/// zstd-compressed in-process. Exists so fixture images and sample images are built in code
+/// by the same library that reads them. Not thread-safe.
+public final class ArchiveWriter {
+    /// What one entry is.
+    public enum Content: Sendable {
+        case file(Data)
+        case directory
+        case symlink(target: String)
+        case hardlink(target: String)
+    }
+
+    private let archive: OpaquePointer
+    private var output = Data()
+    private var closed = false
+
+    public init(compression: Compression = .none) throws {
+        guard let handle = archive_write_new() else { throw ArchiveError(.setup, "libarchive: out of memory") }
+        archive = handle
+        func check(_ status: Int32, _ what: String) throws {
+            if status != ARCHIVE_OK { throw ArchiveError(.setup, "libarchive cannot \(what) in-process") }
+        }
+        do {
+            try check(archive_write_set_format_pax_restricted(handle), "write tar")
+            switch compression {
+            case .none: break
+            case .gzip: try check(archive_write_add_filter_gzip(handle), "gzip")
+            case .zstd: try check(archive_write_add_filter_zstd(handle), "zstd")
+            }
+            try check(archive_write_set_bytes_in_last_block(handle, 1), "set block size")
+            let context = Unmanaged.passUnretained(self).toOpaque()
+            try check(archive_write_open(handle, context, nil, { _, context, bytes, length in
+                let writer = Unmanaged<ArchiveWriter>.fromOpaque(context!).takeUnretainedValue()
+                writer.output.append(bytes!.assumingMemoryBound(to: UInt8.self), count: length)
+                return length
+            }, nil), "open")
+        } catch {
+            archive_write_free(handle)
+            throw error
+        }
+    }
+
+    deinit { archive_write_free(archive) }
+
+    /// Appends one entry. `name` is written as given (tests use hostile names on purpose).
+    public func add(_ name: String, _ content: Content, mode: Int32 = 0o644) throws {
+        guard let entry = archive_entry_new() else { throw ArchiveError(.setup, "libarchive: out of memory") }
+        defer { archive_entry_free(entry) }
+        archive_entry_set_pathname(entry, name)
+        archive_entry_set_mtime(entry, 0, 0)
+        var data: Data?
+        switch content {
+        case .file(let bytes):
+            archive_entry_set_filetype(entry, customs_archive_type_regular())
+            archive_entry_set_perm(entry, mode_t(mode))
+            archive_entry_set_size(entry, Int64(bytes.count))
+            data = bytes
+        case .directory:
+            archive_entry_set_filetype(entry, customs_archive_type_directory())
+            archive_entry_set_perm(entry, 0o755)
+        case .symlink(let target):
+            archive_entry_set_filetype(entry, customs_archive_type_symlink())
+            archive_entry_set_perm(entry, 0o777)
+            archive_entry_set_symlink(entry, target)
+        case .hardlink(let target):
+            archive_entry_set_filetype(entry, customs_archive_type_regular())
+            archive_entry_set_perm(entry, mode_t(mode))
+            archive_entry_set_hardlink(entry, target)
+            archive_entry_set_size(entry, 0)
+        }
+        guard archive_write_header(archive, entry) == ARCHIVE_OK else { throw writeFailure("header of \(name)") }
+        if let data, !data.isEmpty {
+            let written = data.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
+            guard written == data.count else { throw writeFailure("data of \(name)") }
+        }
+    }
+
+    /// Closes the archive and returns its bytes.
+    public func finish() throws -> Data {
+        if !closed {
+            closed = true
+            guard archive_write_close(archive) == ARCHIVE_OK else { throw writeFailure("close") }
+        }
+        return output
+    }
+
+    private func writeFailure(_ what: String) -> ArchiveError {
+        ArchiveError(.io, "cannot write \(what): " + (archive_error_string(archive).map { String(cString: $0) } ?? "unknown"))
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A forward-only stream of bytes: a file, standard input, memory, or the data of an entry in
+/// an enclosing archive. Readers pull from it; nothing is buffered beyond one read.
+public protocol ByteSource: AnyObject {
+    /// Reads up to `buffer.count` bytes into `buffer`; returns 0 only at the end of the stream.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+extension ByteSource {
+    /// Reads to the end, failing when more than `limit` bytes arrive (documents, not layers).
+    public func readAll(limit: Int) throws -> Data {
+        var data = Data()
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
+        defer { chunk.deallocate() }
+        while true {
+            let count = try read(into: chunk)
+            if count == 0 { return data }
+            data.append(chunk.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+            if data.count > limit { throw ArchiveError(.tooLarge, "more than \(limit) bytes") }
+        }
+    }
+}
+
+/// Bytes held in memory (small blobs, tests).
+public final class DataByteSource: ByteSource {
+    private let data: Data
+    private var offset = 0
+
+    public init(_ data: Data) { self.data = data }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = min(buffer.count, data.count - offset)
+        guard count > 0 else { return 0 }
+        data.withUnsafeBytes { bytes in
+            buffer.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+        }
+        offset += count
+        return count
+    }
+}
+
+/// A host file or standard input read through a file descriptor, optionally capped at `limit`
+/// bytes so a descriptor's size bounds what is read (`size + 1` lets the caller detect "too long").
+public final class FileByteSource: ByteSource {
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var remaining: Int64?
+
+    /// Opens a regular file. Refuses FIFOs, devices and other non-regular files; never follows a
+    /// symlink when `noFollow` is set.
+    public init(path: String, limit: Int64? = nil, noFollow: Bool = false) throws {
+        let flags = O_RDONLY | O_CLOEXEC | (noFollow ? O_NOFOLLOW : 0)
+        let fd = open(path, flags)
+        guard fd >= 0 else {
+            throw ArchiveError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw ArchiveError(.notRegularFile, "\(path) is not a regular file")
+        }
+        descriptor = fd
+        ownsDescriptor = true
+        remaining = limit
+    }
+
+    /// Reads from an already open descriptor (standard input) that the caller keeps owning.
+    public init(descriptor: Int32) {
+        self.descriptor = descriptor
+        ownsDescriptor = false
+        remaining = nil
+    }
+
+    deinit {
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var wanted = buffer.count
+        if let remaining {
+            if remaining <= 0 { return 0 }
+            wanted = Int(min(Int64(wanted), remaining))
+        }
+        while true {
+            let count = Foundation.read(descriptor, buffer.baseAddress, wanted)
+            if count >= 0 {
+                if remaining != nil { remaining! -= Int64(count) }
+                return count
+            }
+            if errno == EINTR { continue }
+            throw ArchiveError(.io, "read failed: \(String(cString: strerror(errno)))")
+        }
+    }
+}

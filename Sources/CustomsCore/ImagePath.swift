@@ -1,0 +1,69 @@
+/// A path inside a layer or archive, normalised from a tar entry name: `./` and leading `/`
+/// removed, repeated and trailing slashes folded. It is data only: never joined onto a host path.
+public struct ImagePath: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    /// Longest name kept; longer names are cut (and marked) so a hostile entry cannot grow memory.
+    public static let maxLength = 4096
+
+    /// The normalised path without a leading slash (`app/.env`); empty for the root.
+    public let value: String
+
+    public init(_ raw: String) {
+        var parts: [Substring] = []
+        for part in raw.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            parts.append(part)
+        }
+        var joined = parts.joined(separator: "/")
+        if joined.utf8.count > Self.maxLength {
+            joined = String(decoding: joined.utf8.prefix(Self.maxLength), as: UTF8.self) + "…[truncated]"
+        }
+        value = joined
+    }
+
+    /// The last component (`.env`).
+    public var name: Substring { value.split(separator: "/").last ?? "" }
+
+    /// The parent directory, or nil for a top-level entry.
+    public var parent: ImagePath? {
+        guard let slash = value.lastIndex(of: "/") else { return value.isEmpty ? nil : ImagePath("") }
+        return ImagePath(String(value[..<slash]))
+    }
+
+    /// Every strict ancestor directory, nearest first (for `a/b/c`: `a/b`, `a`, root).
+    public var ancestors: [ImagePath] {
+        var result: [ImagePath] = []
+        var current = parent
+        while let directory = current {
+            result.append(directory)
+            current = directory.parent
+        }
+        return result
+    }
+
+    /// Appends a component (used for whiteout targets and opaque directories).
+    public func appending(_ component: some StringProtocol) -> ImagePath {
+        ImagePath(value.isEmpty ? String(component) : value + "/" + component)
+    }
+
+    /// `/`-prefixed form for people, with control characters escaped so a path cannot forge a line.
+    public var display: String { "/" + value.escapedForTerminal }
+
+    public var description: String { display }
+    public static func < (lhs: ImagePath, rhs: ImagePath) -> Bool { lhs.value < rhs.value }
+}
+
+extension String {
+    /// The string with control characters and DEL replaced by `\u{..}` escapes, so untrusted
+    /// text (paths, names) cannot inject terminal escapes or fake report lines.
+    public var escapedForTerminal: String {
+        var out = ""
+        out.reserveCapacity(utf8.count)
+        for scalar in unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7f || (0x80...0x9f).contains(scalar.value) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
