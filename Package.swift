@@ -57,7 +57,7 @@ let package = Package(
 
         .testTarget(name: "CustomsArchiveTests", dependencies: ["CustomsArchive", "CustomsTestSupport"]),
         .testTarget(name: "CustomsRegexTests", dependencies: ["CustomsRegex"]),
-        .testTarget(name: "CustomsRulesTests", dependencies: ["CustomsRules", "CustomsBuiltinRules", "CustomsDetect"]),
+        .testTarget(name: "CustomsRulesTests", dependencies: ["CustomsRules", "CustomsBuiltinRules", "CustomsDetect", "CustomsRegex"]),
         .testTarget(name: "CustomsDetectTests", dependencies: ["CustomsDetect", "CustomsBuiltinRules", "CustomsTestSupport"]),
         .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),

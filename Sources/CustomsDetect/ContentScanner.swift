@@ -1,0 +1,243 @@
+import CustomsCore
+import CustomsRegex
+import CustomsRules
+import Foundation
+
+/// Scans byte streams for every rule of an engine, in fixed-size chunks that overlap by the
+/// longest possible match, so memory stays bounded and a secret across a chunk boundary is
+/// found once, whole. One scanner per task; reuse it for every file.
+public final class ContentScanner {
+    /// Bytes of new content per chunk.
+    public static let chunkSize = 1 << 20
+    /// Bytes carried from one chunk into the next so a match up to `Rule.maxMatchLength` fits.
+    static let overlap = Rule.maxMatchLength + 256
+    /// Bytes before the carried region kept only as context for lookbehind and `\b`.
+    static let context = 256
+    /// Extra bytes after a keyword window, for lookahead at the end of a match.
+    static let lookaheadMargin = 256
+
+    private let engine: DetectionEngine
+    private let matchScratch: MatchScratch
+    private let prefilterScratch: PrefilterScratch
+    private let buffer: UnsafeMutableRawBufferPointer
+    /// Per rule: the search windows of the current chunk (reused to avoid allocation).
+    private var windows: [[Range<Int>]]
+
+    init(engine: DetectionEngine) {
+        self.engine = engine
+        matchScratch = MatchScratch(limits: engine.limits)
+        prefilterScratch = engine.prefilter.makeScratch()
+        buffer = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: Self.chunkSize + Self.overlap + Self.context, alignment: 64)
+        windows = Array(repeating: [], count: engine.rules.count)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Scans owned bytes (metadata strings, small documents).
+    public func scan(_ data: some Collection<UInt8>) -> ContentScanResult {
+        var remaining = Array(data)[...]
+        return scan(limit: nil) { destination in
+            let count = min(destination.count, remaining.count)
+            remaining.prefix(count).withContiguousStorageIfAvailable { source in
+                destination.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: count)
+            }
+            remaining = remaining.dropFirst(count)
+            return count
+        }
+    }
+
+    /// Scans a stream pulled through `read` (returns 0 at the end; may throw).
+    /// - Parameter limit: the most bytes to scan; the rest is skipped and `truncated` set.
+    /// - Returns: matches in stream order; a read error ends the scan but keeps earlier matches.
+    public func scan(limit: Int64?, read: (UnsafeMutableRawBufferPointer) throws -> Int) -> ContentScanResult {
+        var result = ContentScanResult()
+        var lines = LineTracker()
+        var lastEnd = [Int64](repeating: 0, count: engine.rules.count)
+        var base: Int64 = 0          // stream offset of buffer[0]
+        var filled = 0               // valid bytes in buffer
+        var searchFrom = 0           // first offset where a match may start
+        var atEnd = false
+        while !atEnd {
+            // Fill the buffer.
+            while filled < buffer.count {
+                if let limit, result.bytesScanned >= limit {
+                    result.truncated = true
+                    atEnd = true
+                    break
+                }
+                var room = buffer.count - filled
+                if let limit { room = Int(min(Int64(room), limit - result.bytesScanned)) }
+                let target = UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<(filled + room)])
+                let count: Int
+                do {
+                    count = try read(target)
+                } catch {
+                    result.readError = "\(error)"
+                    atEnd = true
+                    break
+                }
+                if count == 0 {
+                    atEnd = true
+                    break
+                }
+                filled += count
+                result.bytesScanned += Int64(count)
+            }
+            let cutoff = atEnd ? filled : filled - Self.overlap
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+            var found = matchChunk(chunk, searchFrom: searchFrom, cutoff: cutoff, base: base, lastEnd: &lastEnd,
+                                   limitHits: &result.limitHits)
+            found.sort { $0.start < $1.start }
+            for candidate in found {
+                let (line, column) = lines.position(of: candidate.start, in: chunk)
+                result.matches.append(ContentMatch(rule: candidate.rule, secret: candidate.secret,
+                                                   offset: base + Int64(candidate.start), line: line, column: column))
+            }
+            if atEnd { break }
+            // Keep the overlap plus context; drop the rest.
+            let dropped = cutoff - Self.context
+            lines.advance(over: UnsafeRawBufferPointer(rebasing: buffer[0..<dropped]))
+            let kept = filled - dropped
+            buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + dropped, byteCount: kept)
+            filled = kept
+            base += Int64(dropped)
+            searchFrom = Self.context
+        }
+        return result
+    }
+
+    /// A match before filtering and line numbering; offsets are relative to the chunk.
+    struct Candidate {
+        var ruleIndex: Int
+        var rule: RuleSummary
+        var secret: Secret
+        var start: Int
+        var whole: Range<Int>
+        var secretRange: Range<Int>
+        var isGeneric: Bool
+    }
+
+    /// Runs the prefilter, then each hit rule's regex around its keyword hits, keeping matches
+    /// that start in `searchFrom..<cutoff`.
+    private func matchChunk(_ chunk: UnsafeRawBufferPointer, searchFrom: Int, cutoff: Int, base: Int64,
+                            lastEnd: inout [Int64], limitHits: inout [(rule: RuleID, message: String)]) -> [Candidate] {
+        guard cutoff > searchFrom else { return [] }
+        let complete = engine.prefilter.scan(chunk, scratch: prefilterScratch)
+        for index in windows.indices { windows[index].removeAll(keepingCapacity: true) }
+        var touched: [Int] = []
+        if complete {
+            for hit in prefilterScratch.hits {
+                let ruleIndex = engine.literalOwner[Int(hit.id)]
+                let lower = max(searchFrom, hit.end - Rule.maxMatchLength)
+                let upper = min(chunk.count, hit.end + Rule.maxMatchLength + Self.lookaheadMargin)
+                guard lower < cutoff else { continue }
+                if windows[ruleIndex].isEmpty { touched.append(ruleIndex) }
+                if let last = windows[ruleIndex].last, lower <= last.upperBound {
+                    windows[ruleIndex][windows[ruleIndex].count - 1] = last.lowerBound..<max(last.upperBound, upper)
+                } else {
+                    windows[ruleIndex].append(lower..<upper)
+                }
+            }
+        } else {
+            // Too many keyword hits to track: search every rule over the whole chunk.
+            for index in windows.indices {
+                windows[index].append(searchFrom..<chunk.count)
+                touched.append(index)
+            }
+        }
+
+        var candidates: [Candidate] = []
+        for ruleIndex in touched.sorted() {
+            let rule = engine.rules[ruleIndex]
+            let regex = engine.regexes[ruleIndex]
+            let summary = rule.summary
+            for window in windows[ruleIndex] {
+                var position = max(window.lowerBound, Int(lastEnd[ruleIndex] - base))
+                let subject = UnsafeRawBufferPointer(rebasing: chunk[0..<window.upperBound])
+                while position < min(cutoff, window.upperBound) {
+                    let outcome = regex.firstMatch(in: subject, from: position, scratch: matchScratch)
+                    guard case .match(let groups) = outcome, let whole = groups[0] else {
+                        if case .limitExceeded(let message) = outcome { limitHits.append((rule.id, message)) }
+                        break
+                    }
+                    if whole.lowerBound >= cutoff { break }
+                    position = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
+                    lastEnd[ruleIndex] = base + Int64(whole.upperBound)
+                    guard rule.secretGroup < groups.count, let secretRange = groups[rule.secretGroup] else { continue }
+                    let bytes = UnsafeRawBufferPointer(rebasing: chunk[secretRange])
+                    guard let confidence = SecretFilter.accept(bytes, rule: rule) else { continue }
+                    var adjusted = summary
+                    adjusted.confidence = confidence
+                    candidates.append(Candidate(ruleIndex: ruleIndex, rule: adjusted, secret: Secret(bytes: bytes),
+                                                start: secretRange.lowerBound, whole: whole,
+                                                secretRange: secretRange, isGeneric: rule.isGeneric))
+                }
+            }
+        }
+        return Self.suppressGenericOverlaps(candidates)
+    }
+
+    /// Drops generic matches whose secret overlaps a specific rule's match: the specific rule
+    /// names the credential better, and one secret should not be reported twice.
+    static func suppressGenericOverlaps(_ candidates: [Candidate]) -> [Candidate] {
+        let specific = candidates.filter { !$0.isGeneric }
+        guard !specific.isEmpty, specific.count < candidates.count else { return candidates }
+        return candidates.filter { candidate in
+            !candidate.isGeneric || !specific.contains { $0.whole.overlaps(candidate.secretRange) }
+        }
+    }
+}
+
+/// Counts lines as chunks are consumed, so a match's line and column are exact without keeping
+/// the whole stream.
+struct LineTracker {
+    /// Newlines before the current chunk.
+    private var newlines = 0
+    /// Stream offset just after the last newline before the current chunk, relative to that chunk's start.
+    private var lineStart: Int64 = 0
+    /// Position memo within the current chunk, so ascending lookups are linear overall.
+    private var memoOffset = 0
+    private var memoNewlines = 0
+    private var memoLineStart: Int64 = 0
+    private var memoValid = false
+
+    /// 1-based line and column of `offset` in `chunk`; call with ascending offsets per chunk.
+    mutating func position(of offset: Int, in chunk: UnsafeRawBufferPointer) -> (line: Int, column: Int) {
+        if !memoValid || offset < memoOffset {
+            memoOffset = 0
+            memoNewlines = newlines
+            memoLineStart = lineStart
+            memoValid = true
+        }
+        let (count, last) = Self.newlines(in: UnsafeRawBufferPointer(rebasing: chunk[memoOffset..<offset]))
+        memoNewlines += count
+        if let last { memoLineStart = Int64(memoOffset + last + 1) }
+        memoOffset = offset
+        return (memoNewlines + 1, Int(Int64(offset) - memoLineStart) + 1)
+    }
+
+    /// Consumes the first `dropped.count` bytes of the chunk; the next chunk starts after them.
+    mutating func advance(over dropped: UnsafeRawBufferPointer) {
+        let (count, last) = Self.newlines(in: dropped)
+        newlines += count
+        if let last { lineStart = Int64(last + 1) }
+        lineStart -= Int64(dropped.count)
+        memoValid = false
+    }
+
+    /// Number of `\n` bytes and the offset of the last one.
+    static func newlines(in bytes: UnsafeRawBufferPointer) -> (Int, Int?) {
+        guard let start = bytes.baseAddress, bytes.count > 0 else { return (0, nil) }
+        var count = 0
+        var last: Int?
+        var cursor = start
+        let end = start + bytes.count
+        while cursor < end, let found = memchr(cursor, 0x0a, end - cursor) {
+            count += 1
+            last = UnsafeRawPointer(found) - start
+            cursor = UnsafeRawPointer(found) + 1
+        }
+        return (count, last)
+    }
+}

@@ -1,0 +1,58 @@
+import CustomsCore
+import CustomsRegex
+import CustomsRules
+
+/// Every rule compiled once: one keyword prefilter over all rules, and one JIT-compiled PCRE2
+/// pattern per rule. Immutable and shared by all scanning tasks; each task makes its own
+/// `ContentScanner`.
+public final class DetectionEngine: @unchecked Sendable {
+    public let ruleSet: RuleSet
+    let rules: [Rule]
+    let regexes: [PCRE2Regex]
+    let prefilter: Prefilter
+    /// Prefilter literal id → index into `rules`.
+    let literalOwner: [Int]
+    let limits: MatchScratch.Limits
+
+    /// Compiles `ruleSet`. - Throws: `DetectError` naming the rule whose pattern does not compile.
+    public init(ruleSet: RuleSet, limits: MatchScratch.Limits = MatchScratch.Limits()) throws {
+        self.ruleSet = ruleSet
+        self.limits = limits
+        rules = ruleSet.rules
+        var regexes: [PCRE2Regex] = []
+        var literals: [Prefilter.Literal] = []
+        var owner: [Int] = []
+        for (index, rule) in rules.enumerated() {
+            do {
+                let regex = try PCRE2Regex(rule.pattern)
+                guard rule.secretGroup <= regex.captureCount else {
+                    throw DetectError("rule \(rule.id) (\(rule.origin)): secret_group \(rule.secretGroup) but the pattern has \(regex.captureCount) groups")
+                }
+                regexes.append(regex)
+            } catch let error as RegexError {
+                throw DetectError("rule \(rule.id) (\(rule.origin)): \(error.message)")
+            }
+            for keyword in rule.keywords {
+                literals.append(Prefilter.Literal(id: UInt32(owner.count), text: keyword))
+                owner.append(index)
+            }
+        }
+        self.regexes = regexes
+        literalOwner = owner
+        do {
+            prefilter = try Prefilter(literals: literals)
+        } catch let error as RegexError {
+            throw DetectError(error.message)
+        }
+    }
+
+    /// A scanner for one task (owns its match and prefilter scratch).
+    public func makeScanner() -> ContentScanner { ContentScanner(engine: self) }
+}
+
+/// The one error type of `CustomsDetect`: rules that cannot be compiled into an engine.
+public struct DetectError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

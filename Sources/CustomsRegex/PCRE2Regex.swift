@@ -1,0 +1,73 @@
+private import CPCRE2
+
+/// A PCRE2 pattern compiled once (with JIT) in byte mode: subjects are raw bytes from images,
+/// never assumed to be UTF-8. Immutable after init, so it is shared across tasks; each task
+/// brings its own `MatchScratch`.
+public final class PCRE2Regex: @unchecked Sendable {
+    private let code: OpaquePointer
+    /// Number of capture groups in the pattern.
+    public let captureCount: Int
+
+    /// Compiles `pattern`. Inline flags (`(?i)`, `(?m)`, `(?s)`) set matching options.
+    /// - Throws: `RegexError` naming the offset and PCRE2's message.
+    public init(_ pattern: String, caseless: Bool = false) throws {
+        var errorCode: Int32 = 0
+        var errorOffset = 0
+        let options: UInt32 = caseless ? PCRE2_CASELESS : 0
+        let compiled = pattern.withCString { text in
+            pcre2_compile_8(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), pattern.utf8.count,
+                            options, &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            throw RegexError("pattern does not compile at offset \(errorOffset): \(Self.message(for: errorCode))")
+        }
+        code = compiled
+        // JIT is an optimisation: when it is unavailable the interpreter runs with the same limits.
+        _ = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE)
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        captureCount = Int(count)
+        guard captureCount < MatchScratch.maxGroups else {
+            pcre2_code_free_8(compiled)
+            throw RegexError("pattern has \(count) groups; at most \(MatchScratch.maxGroups - 1) are supported")
+        }
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    static func message(for errorCode: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let length = pcre2_get_error_message_8(errorCode, &buffer, buffer.count)
+        return length > 0 ? String(decoding: buffer.prefix(Int(length)), as: UTF8.self) : "PCRE2 error \(errorCode)"
+    }
+
+    /// Finds the first match in `subject[..<subject.count]` starting at or after `start`.
+    /// Bytes before `start` are still visible to lookbehind and `\b`.
+    /// - Returns: the match's group ranges (index 0 is the whole match; nil for an unset group),
+    ///   `.noMatch`, or `.limitExceeded` which callers must report as incomplete, never as no match.
+    public func firstMatch(in subject: UnsafeRawBufferPointer, from start: Int, scratch: MatchScratch) -> RegexOutcome {
+        let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer<UInt8>(bitPattern: 1)!
+        let status = pcre2_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.matchContext)
+        if status == PCRE2_ERROR_NOMATCH { return .noMatch }
+        if status < 0 { return .limitExceeded(Self.message(for: status)) }
+        let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
+        let pairs = min(captureCount + 1, Int(pcre2_get_ovector_count_8(scratch.matchData)))
+        let unset = customs_pcre2_unset()
+        var groups: [Range<Int>?] = []
+        groups.reserveCapacity(pairs)
+        for index in 0..<pairs {
+            let lower = ovector[2 * index], upper = ovector[2 * index + 1]
+            groups.append(lower == unset || upper < lower ? nil : lower..<upper)
+        }
+        return .match(groups)
+    }
+}
+
+/// The result of one match attempt.
+public enum RegexOutcome: Equatable, Sendable {
+    /// Group ranges, half-open byte offsets into the subject; index 0 is the whole match.
+    case match([Range<Int>?])
+    case noMatch
+    /// A match, depth, heap or JIT-stack limit stopped the search: the answer is unknown.
+    case limitExceeded(String)
+}

@@ -1,0 +1,95 @@
+private import CVectorscan
+import Foundation
+
+/// Every rule's keywords compiled into one Vectorscan literal database, scanned once per chunk
+/// so PCRE2 runs only near candidate positions. Immutable after init and shared across tasks;
+/// each task brings its own `PrefilterScratch`.
+public final class Prefilter: @unchecked Sendable {
+    /// One keyword and the id reported when it is seen.
+    public struct Literal: Sendable {
+        public var id: UInt32
+        public var text: String
+        public var caseless: Bool
+        public init(id: UInt32, text: String, caseless: Bool = true) {
+            self.id = id
+            self.text = text
+            self.caseless = caseless
+        }
+    }
+
+    private let database: OpaquePointer
+
+    /// - Throws: `RegexError` when the set is empty or Vectorscan refuses it.
+    public init(literals: [Literal]) throws {
+        guard !literals.isEmpty else { throw RegexError("prefilter needs at least one keyword") }
+        let texts = literals.map { Array($0.text.utf8CString) }
+        var flags = literals.map { $0.caseless ? UInt32(HS_FLAG_CASELESS) : 0 }
+        var ids = literals.map(\.id)
+        var lengths = literals.map { $0.text.utf8.count }
+        var database: OpaquePointer?
+        var compileError: UnsafeMutablePointer<hs_compile_error_t>?
+        let pointers = texts.map { text in text.withUnsafeBufferPointer { UnsafePointer(strdup($0.baseAddress!)) } }
+        defer { pointers.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
+        let status = pointers.withUnsafeBufferPointer { expressions in
+            hs_compile_lit_multi(expressions.baseAddress, &flags, &ids, &lengths, UInt32(literals.count),
+                                 UInt32(HS_MODE_BLOCK), nil, &database, &compileError)
+        }
+        guard status == HS_SUCCESS, let database else {
+            let message = compileError.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "status \(status)"
+            if let compileError { hs_free_compile_error(compileError) }
+            throw RegexError("keyword prefilter does not compile: \(message)")
+        }
+        self.database = database
+    }
+
+    deinit { hs_free_database(database) }
+
+    /// Allocates the per-task scratch for this database.
+    public func makeScratch() -> PrefilterScratch { PrefilterScratch(database: database) }
+
+    /// Reports every keyword occurrence in `buffer` into `scratch.hits` as (id, end offset),
+    /// stopping at `scratch.maxHits`.
+    /// - Returns: false when the hit cap stopped the scan early (callers then widen their search).
+    public func scan(_ buffer: UnsafeRawBufferPointer, scratch: PrefilterScratch) -> Bool {
+        scratch.hits.removeAll(keepingCapacity: true)
+        scratch.saturated = false
+        guard buffer.count > 0 else { return true }
+        let context = Unmanaged.passUnretained(scratch).toOpaque()
+        let status = hs_scan(database, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(buffer.count),
+                             0, scratch.scratch, { id, _, to, _, context in
+            let scratch = Unmanaged<PrefilterScratch>.fromOpaque(context!).takeUnretainedValue()
+            if scratch.hits.count >= scratch.maxHits {
+                scratch.saturated = true
+                return 1
+            }
+            scratch.hits.append(PrefilterScratch.Hit(id: id, end: Int(to)))
+            return 0
+        }, context)
+        return status == HS_SUCCESS && !scratch.saturated
+    }
+}
+
+/// Per-task Vectorscan scratch and the hit list of the last scan. Not thread-safe.
+public final class PrefilterScratch {
+    /// A keyword seen ending at byte offset `end` (exclusive).
+    public struct Hit: Sendable {
+        public var id: UInt32
+        public var end: Int
+    }
+
+    fileprivate let scratch: OpaquePointer
+    /// Hits of the last `Prefilter.scan`, in order of position.
+    public fileprivate(set) var hits: [Hit] = []
+    fileprivate var saturated = false
+    /// The most hits one scan records before giving up on positions.
+    public let maxHits = 1 << 16
+
+    fileprivate init(database: OpaquePointer) {
+        var scratch: OpaquePointer?
+        precondition(hs_alloc_scratch(database, &scratch) == HS_SUCCESS, "Vectorscan scratch allocation failed")
+        self.scratch = scratch!
+        hits.reserveCapacity(1024)
+    }
+
+    deinit { hs_free_scratch(scratch) }
+}

@@ -1,0 +1,64 @@
+import CustomsCore
+import Foundation
+import Yams
+
+/// Turns rule YAML (built-in text or files in a folder) into validated `Rule`s.
+public enum RuleLoader {
+    /// Parses and validates one rule file's text. `origin` names it in errors.
+    public static func rules(fromYAML text: String, origin: String) throws -> [Rule] {
+        let syntax: RuleFileSyntax
+        do {
+            syntax = try YAMLDecoder().decode(RuleFileSyntax.self, from: text)
+        } catch {
+            throw RuleError("\(origin): not a valid rule file: \(error)")
+        }
+        return try syntax.rules.map { try validate($0, origin: origin) }
+    }
+
+    /// Loads every `*.yaml` in `directory` (sorted by name).
+    public static func ruleSet(fromDirectory directory: URL) throws -> RuleSet {
+        let files: [URL]
+        do {
+            files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+                .filter { ["yaml", "yml"].contains($0.pathExtension) }
+                .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        } catch {
+            throw RuleError("cannot read rule folder \(directory.path): \(error.localizedDescription)")
+        }
+        var rules: [Rule] = []
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            rules += try self.rules(fromYAML: text, origin: file.path)
+        }
+        return try RuleSet(rules)
+    }
+
+    static func validate(_ syntax: RuleSyntax, origin: String) throws -> Rule {
+        let place = "\(origin): rule \(syntax.id)"
+        guard syntax.id.range(of: #"^[a-z0-9][a-z0-9._-]*$"#, options: .regularExpression) != nil else {
+            throw RuleError("\(place): id must be lowercase letters, digits, '.', '_' or '-'")
+        }
+        guard let severity = Severity(rawValue: syntax.severity) else {
+            throw RuleError("\(place): severity must be one of \(Severity.allCases.map(\.rawValue))")
+        }
+        guard let confidence = Confidence(rawValue: syntax.confidence) else {
+            throw RuleError("\(place): confidence must be one of \(Confidence.allCases.map(\.rawValue))")
+        }
+        guard !syntax.keywords.isEmpty, syntax.keywords.allSatisfy({ $0.utf8.count >= 3 }) else {
+            throw RuleError("\(place): needs at least one keyword of 3+ bytes (the prefilter cannot see it otherwise)")
+        }
+        guard !syntax.examples.isEmpty else { throw RuleError("\(place): needs at least one example") }
+        var validator: Validator?
+        if let name = syntax.validator {
+            guard let known = Validator(rawValue: name) else {
+                throw RuleError("\(place): unknown validator \(name); known: \(Validator.allCases.map(\.rawValue))")
+            }
+            validator = known
+        }
+        return Rule(id: RuleID(syntax.id), name: syntax.name, pattern: syntax.pattern, keywords: syntax.keywords,
+                    secretGroup: syntax.secret_group ?? 1, severity: severity, confidence: confidence,
+                    validator: validator, isGeneric: syntax.generic ?? false, minEntropy: syntax.min_entropy,
+                    examples: syntax.examples, negativeExamples: syntax.negative_examples ?? [],
+                    references: syntax.references ?? [], origin: origin)
+    }
+}

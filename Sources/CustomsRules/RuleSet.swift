@@ -1,0 +1,42 @@
+import CustomsCore
+import Crypto
+import Foundation
+
+/// The rules one scan runs, in a fixed order, with a content hash (cache keys, reports).
+public struct RuleSet: Sendable {
+    public let rules: [Rule]
+
+    /// - Throws: `RuleError` when two rules share an id.
+    public init(_ rules: [Rule]) throws {
+        var seen: [RuleID: String] = [:]
+        for rule in rules {
+            if let other = seen[rule.id] {
+                throw RuleError("rule id \(rule.id) is defined twice (\(other) and \(rule.origin)); ids must be unique")
+            }
+            seen[rule.id] = rule.origin
+        }
+        self.rules = rules
+    }
+
+    /// sha256 over every rule's id and pattern: changes whenever matching behaviour may change.
+    public var contentHash: String {
+        var hasher = SHA256()
+        for rule in rules {
+            hasher.update(data: Data("\(rule.id)\u{0}\(rule.pattern)\u{0}\(rule.keywords.joined(separator: "\u{1}"))\u{0}".utf8))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The rule with `id`, if present.
+    public func rule(_ id: RuleID) -> Rule? { rules.first { $0.id == id } }
+
+    /// This set plus `other`'s rules. - Throws: `RuleError` on a duplicate id.
+    public func merged(with other: RuleSet) throws -> RuleSet { try RuleSet(rules + other.rules) }
+}
+
+/// The one error type of `CustomsRules`: a rule file that cannot be used, saying which and why.
+public struct RuleError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
