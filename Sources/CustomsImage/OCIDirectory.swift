@@ -1,0 +1,48 @@
+import CustomsArchive
+import CustomsCore
+import Foundation
+
+/// An OCI image layout directory (`oci-layout`, `index.json`, `blobs/`) read with random access.
+/// Only regular files are read, never through a symlink, and a blob is read to at most its
+/// declared size plus one byte.
+public struct OCIDirectory: LayoutFiles {
+    public let root: URL
+
+    public init(root: URL) { self.root = root }
+
+    /// True when `url` is a directory holding `oci-layout` or `index.json`.
+    public static func isLayout(_ url: URL) -> Bool {
+        let manager = FileManager.default
+        return manager.fileExists(atPath: url.appendingPathComponent("oci-layout").path)
+            || manager.fileExists(atPath: url.appendingPathComponent("index.json").path)
+    }
+
+    private func hostPath(_ path: String) throws -> String {
+        let safe = try LayoutPath.safe(path, in: "the layout")
+        return root.appendingPathComponent(safe).path
+    }
+
+    public func document(_ path: String) throws -> Data? {
+        let host = try hostPath(path)
+        guard FileManager.default.fileExists(atPath: host) || (try? FileManager.default.destinationOfSymbolicLink(atPath: host)) != nil else {
+            return nil
+        }
+        do {
+            return try FileByteSource(path: host, limit: Int64(JSONDocument.maxBytes) + 1, noFollow: true)
+                .readAll(limit: JSONDocument.maxBytes)
+        } catch {
+            throw ImageError(.unreadable, "\(path) in the OCI layout cannot be read safely: \(error)")
+        }
+    }
+
+    public func contains(_ path: String) -> Bool {
+        guard let host = try? hostPath(path) else { return false }
+        var info = stat()
+        return lstat(host, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// A stream of the blob at `path`, capped at `size + 1` bytes when the size is declared.
+    public func openBlob(_ path: String, size: Int64?) throws -> ByteSource {
+        try FileByteSource(path: try hostPath(path), limit: size.map { $0 + 1 }, noFollow: true)
+    }
+}

@@ -1,0 +1,32 @@
+import CustomsCore
+import CustomsDetect
+
+/// Everything one pass over a layer blob learned: its digests, what it changes, and the
+/// secrets in its files. A plain value, independent of which image (or images) use the layer.
+public struct LayerRecord: Sendable {
+    /// sha256 of the blob bytes as stored; nil when the blob could not be read to its end.
+    public var digest: Digest?
+    public var compressedSize: Int64 = 0
+    /// sha256 of the uncompressed tar; nil when it could not be read to its end.
+    public var diffID: Digest?
+    public var uncompressedSize: Int64 = 0
+    /// Compression detected from the bytes.
+    public var compression: Compression = .none
+    public var changes = LayerChanges()
+    public var matches: [FileMatch] = []
+    /// Problems in this layer; layer and image fields are filled in by the scan.
+    public var diagnostics: [ScanDiagnostic] = []
+    /// Files scanned.
+    public var fileCount = 0
+
+    public init() {}
+
+    /// True when every byte was read and scanned.
+    public var isComplete: Bool { !diagnostics.contains(where: \.incomplete) }
+}
+
+/// A content match in a named file of a layer.
+public struct FileMatch: Sendable, Hashable {
+    public var path: ImagePath
+    public var match: ContentMatch
+}

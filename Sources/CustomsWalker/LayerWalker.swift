@@ -1,0 +1,137 @@
+import CustomsArchive
+import CustomsCore
+import CustomsDetect
+import Foundation
+
+/// Streams one layer blob: detects its compression from the bytes, hashes it (digest) and its
+/// decompressed tar (diffID) as they pass, records every entry's change (files, whiteouts,
+/// opaque markers, links), and scans every regular file's content in bounded chunks.
+/// Nothing is written to disk. One walker per task.
+public final class LayerWalker {
+    private let scanner: ContentScanner
+    private let limits: WalkLimits
+
+    public init(engine: DetectionEngine, limits: WalkLimits = WalkLimits()) {
+        scanner = engine.makeScanner()
+        self.limits = limits
+    }
+
+    /// Walks the blob in `source` to its end. Never throws: problems become diagnostics in
+    /// the record, and whatever was found before them is kept.
+    public func walk(_ source: ByteSource) -> LayerRecord {
+        var record = LayerRecord()
+        let compressed = HashingByteSource(source)
+        var tarBytes: HashingByteSource?
+        do {
+            let raw = try ArchiveReader(source: compressed, format: .raw, decompress: true)
+            guard try raw.nextEntry() != nil else {
+                throw ArchiveError(.malformed, "the blob is empty")
+            }
+            record.compression = raw.detectedCompression
+            let uncompressed = HashingByteSource(raw, limit: limits.maxLayerBytes)
+            tarBytes = uncompressed
+            let tar = try ArchiveReader(source: uncompressed, format: .tar, decompress: false)
+            while let entry = try tar.nextEntry() {
+                guard record.changes.changes.count < limits.maxEntries else {
+                    record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
+                        message: "layer has more than \(limits.maxEntries) entries; the rest were not scanned", incomplete: true))
+                    break
+                }
+                try take(entry, from: tar, into: &record)
+            }
+            try uncompressed.drain()
+            record.diffID = uncompressed.hasher.finalize()
+            record.uncompressedSize = uncompressed.hasher.byteCount
+            try compressed.drain()
+            record.digest = compressed.hasher.finalize()
+        } catch is HashingByteSource.LimitExceeded {
+            record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
+                message: "layer decompresses to more than \(limits.maxLayerBytes) bytes (a decompression bomb?); the rest was not scanned",
+                incomplete: true))
+        } catch {
+            record.diagnostics.append(ScanDiagnostic(code: .readError,
+                message: "layer is truncated or corrupt after \(record.changes.changes.count) entries: \(error)", incomplete: true))
+        }
+        record.compressedSize = compressed.hasher.byteCount
+        if record.uncompressedSize == 0 { record.uncompressedSize = tarBytes?.hasher.byteCount ?? 0 }
+        return record
+    }
+
+    private func take(_ entry: ArchiveEntry, from tar: ArchiveReader, into record: inout LayerRecord) throws {
+        if let warning = entry.warning {
+            record.diagnostics.append(ScanDiagnostic(code: .entryWarning,
+                message: "entry \(ImagePath(entry.name).display): \(warning)", path: ImagePath(entry.name).value, incomplete: false))
+        }
+        let kind: LayerChanges.EntryKind
+        switch entry.kind {
+        case .regular: kind = .regular
+        case .directory: kind = .directory
+        case .symlink: kind = .symlink
+        case .hardlink(let target): kind = .hardlink(target: target)
+        case .other: kind = .other
+        }
+        guard let change = LayerChanges.change(forEntryNamed: entry.name, kind: kind) else {
+            record.diagnostics.append(ScanDiagnostic(code: .entryWarning,
+                message: "entry \(ImagePath(entry.name).display) is a bare whiteout marker; ignored", incomplete: false))
+            return
+        }
+        record.changes.changes.append(change)
+        switch change {
+        case .file(let path):
+            try scanContent(of: path, from: tar, into: &record)
+        case .hardlink(let name, _) where entry.size > 0:
+            try scanContent(of: name, from: tar, into: &record)
+        default:
+            break
+        }
+    }
+
+    private func scanContent(of path: ImagePath, from source: ByteSource, into record: inout LayerRecord) throws {
+        let result = scanner.scan(limit: limits.maxFileBytes) { try source.read(into: $0) }
+        record.fileCount += 1
+        record.matches += result.matches.map { FileMatch(path: path, match: $0) }
+        for (rule, message) in result.limitHits {
+            record.diagnostics.append(ScanDiagnostic(code: .regexLimit,
+                message: "rule \(rule) hit a regex limit in \(path.display) (\(message)); that rule's result for the file is unknown",
+                path: path.value, incomplete: true))
+        }
+        if result.truncated {
+            record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
+                message: "\(path.display) is larger than \(limits.maxFileBytes) bytes; only the first \(limits.maxFileBytes) were scanned",
+                path: path.value, incomplete: true))
+        }
+        if let error = result.readError { throw ArchiveError(.malformed, "reading \(path.display): \(error)") }
+    }
+
+    /// Scans a plain root filesystem directory as one layer. Symlinks are recorded, never followed.
+    public func walkDirectory(_ root: URL) -> LayerRecord {
+        var record = LayerRecord()
+        let keys: [URLResourceKey] = [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey]
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys, options: []) else {
+            record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot list \(root.path)", incomplete: true))
+            return record
+        }
+        let rootPath = root.standardizedFileURL.path
+        for case let url as URL in enumerator {
+            let relative = String(url.standardizedFileURL.path.dropFirst(rootPath.count))
+            let path = ImagePath(relative)
+            guard let values = try? url.resourceValues(forKeys: Set(keys)) else { continue }
+            if values.isSymbolicLink == true {
+                record.changes.changes.append(.symlink(path))
+                enumerator.skipDescendants()
+            } else if values.isDirectory == true {
+                record.changes.changes.append(.directory(path))
+            } else if values.isRegularFile == true {
+                record.changes.changes.append(.file(path))
+                do {
+                    let file = try FileByteSource(path: url.path, noFollow: true)
+                    try scanContent(of: path, from: file, into: &record)
+                } catch {
+                    record.diagnostics.append(ScanDiagnostic(code: .readError,
+                        message: "cannot read \(path.display): \(error)", path: path.value, incomplete: true))
+                }
+            }
+        }
+        return record
+    }
+}

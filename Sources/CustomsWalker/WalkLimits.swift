@@ -1,0 +1,12 @@
+/// Budgets that bound the time one layer can take. Hitting one is reported as incomplete
+/// coverage for that file or layer; it never stops the rest of the scan.
+public struct WalkLimits: Sendable {
+    /// Bytes scanned per file; the rest of a larger file is skipped and reported.
+    public var maxFileBytes: Int64 = 1 << 30
+    /// Uncompressed bytes read per layer (decompression bombs).
+    public var maxLayerBytes: Int64 = 64 << 30
+    /// Entries per layer.
+    public var maxEntries = 5_000_000
+
+    public init() {}
+}
