@@ -43,3 +43,14 @@ public struct LayerPlan: Sendable {
     /// Set when the layer will not be read, and why (unsupported media type, foreign layer).
     public var unsupportedReason: String?
 }
+
+extension ImagePlan {
+    /// A plain root filesystem directory seen as a one-layer image with no config.
+    public static func rootFilesystem(name: String, path: String) -> ImagePlan {
+        ImagePlan(name: name, manifestDigest: nil, platform: nil,
+                  config: ImageConfig(architecture: nil, os: nil, variant: nil, config: nil, rootfs: nil, history: nil),
+                  configDigest: nil, layers: [LayerPlan(index: 0, blobPath: path, digest: nil, size: nil, mediaType: nil,
+                                                        expectedDiffID: nil, unsupportedReason: nil)],
+                  annotations: [], attestations: [], diagnostics: [])
+    }
+}

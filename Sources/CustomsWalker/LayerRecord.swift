@@ -28,5 +28,13 @@ public struct LayerRecord: Sendable {
 /// A content match in a named file of a layer.
 public struct FileMatch: Sendable, Hashable {
     public var path: ImagePath
+    /// Index of the file's entry in `LayerChanges.changes` (tells duplicate paths apart).
+    public var entryIndex: Int
     public var match: ContentMatch
+
+    public init(path: ImagePath, entryIndex: Int, match: ContentMatch) {
+        self.path = path
+        self.entryIndex = entryIndex
+        self.match = match
+    }
 }

@@ -89,7 +89,8 @@ public final class LayerWalker {
     private func scanContent(of path: ImagePath, from source: ByteSource, into record: inout LayerRecord) throws {
         let result = scanner.scan(limit: limits.maxFileBytes) { try source.read(into: $0) }
         record.fileCount += 1
-        record.matches += result.matches.map { FileMatch(path: path, match: $0) }
+        let entryIndex = record.changes.changes.count - 1
+        record.matches += result.matches.map { FileMatch(path: path, entryIndex: entryIndex, match: $0) }
         for (rule, message) in result.limitHits {
             record.diagnostics.append(ScanDiagnostic(code: .regexLimit,
                 message: "rule \(rule) hit a regex limit in \(path.display) (\(message)); that rule's result for the file is unknown",

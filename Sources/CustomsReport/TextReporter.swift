@@ -1,0 +1,123 @@
+import CustomsCore
+import CustomsScan
+import Foundation
+
+/// The report for people: grouped by image and platform, then by layer with the instruction
+/// that made it; deleted or overwritten secrets are marked so they cannot be missed. Layers are
+/// counted from 1 here. Every untrusted string is escaped so it cannot forge a line.
+public struct TextReporter: Reporter {
+    public init() {}
+
+    public func render(_ result: ScanResult, options: ReportOptions) throws -> String {
+        var out = ""
+        for image in result.images {
+            let located = locations(in: image, result: result)
+            out += "image \(image.name.escapedForTerminal)"
+            if let digest = image.manifestDigest { out += " @\(digest.description.prefix(19))…" }
+            if let platform = image.platform { out += "  \(platform)" }
+            out += "  (\(image.layers.count) layers)\n"
+            if located.isEmpty { out += "  no secrets found\n" }
+            let files = located.filter { if case .file = $0.location.place { return true } else { return false } }
+            for layer in image.layers {
+                let here = files.filter { if case .file(let file) = $0.location.place { return file.layerIndex == layer.index } else { return false } }
+                guard !here.isEmpty else { continue }
+                out += "  layer \(layer.index + 1)/\(image.layers.count)"
+                if let digest = layer.digest { out += "  \(digest.short)" }
+                out += "  \(Self.instruction(layer.createdBy))\n"
+                for (finding, location) in here {
+                    guard case .file(let file) = location.place else { continue }
+                    out += "    \(Self.badge(finding))  \(secret(finding, options))  \(file.path.display):\(file.line):\(file.column)\n"
+                    switch file.visibility {
+                    case .visible: break
+                    case .deleted(let layer):
+                        out += "      !! DELETED in layer \(layer + 1) (\(Self.instruction(file.changedBy))) but still recoverable from layer \(file.layerIndex + 1)\n"
+                    case .hiddenByOpaqueDirectory(let layer):
+                        out += "      !! HIDDEN by an opaque directory in layer \(layer + 1) (\(Self.instruction(file.changedBy))) but still recoverable from layer \(file.layerIndex + 1)\n"
+                    case .overwritten(let layer):
+                        let place = layer == file.layerIndex ? "later in the same layer" : "in layer \(layer + 1) (\(Self.instruction(file.changedBy)))"
+                        out += "      !! OVERWRITTEN \(place) but still recoverable from layer \(file.layerIndex + 1)\n"
+                    }
+                }
+            }
+            let metadata = located.filter { if case .metadata = $0.location.place { return true } else { return false } }
+            if !metadata.isEmpty {
+                out += "  metadata\n"
+                for (finding, location) in metadata {
+                    guard case .metadata(let place) = location.place else { continue }
+                    out += "    \(Self.badge(finding))  \(secret(finding, options))  \(place.field.escapedForTerminal)"
+                    if let createdBy = place.createdBy { out += "  (\(Self.instruction(createdBy)))" }
+                    out += "\n"
+                }
+            }
+            out += "\n"
+        }
+        out += coverage(result)
+        out += summary(result)
+        return out
+    }
+
+    private func locations(in image: ImageSummary, result: ScanResult) -> [(finding: Finding, location: FindingLocation)] {
+        result.findings.flatMap { finding in
+            finding.locations.filter { location in
+                location.image == image.name && location.imageDigest == image.manifestDigest && location.platform == image.platform
+            }.map { (finding, $0) }
+        }
+    }
+
+    private func secret(_ finding: Finding, _ options: ReportOptions) -> String {
+        (options.showSecrets ? finding.secret.value : finding.secret.redacted).escapedForTerminal
+    }
+
+    static func badge(_ finding: Finding) -> String {
+        let severity = finding.rule.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
+        return "\(severity) \(finding.rule.id.rawValue) (\(finding.rule.confidence.rawValue) confidence)"
+    }
+
+    static func instruction(_ createdBy: String?) -> String {
+        guard let createdBy else { return "instruction unknown" }
+        let flat = createdBy.replacingOccurrences(of: "\n", with: " ").escapedForTerminal
+        return flat.count > 100 ? String(flat.prefix(99)) + "…" : flat
+    }
+
+    private func coverage(_ result: ScanResult) -> String {
+        var out = ""
+        for failure in result.failedTargets {
+            out += "error: \(failure.target.escapedForTerminal): \(failure.message.escapedForTerminal)\n"
+        }
+        let incomplete = result.diagnostics.filter(\.incomplete)
+        let warnings = result.diagnostics.filter { !$0.incomplete }
+        if !incomplete.isEmpty {
+            out += "coverage: INCOMPLETE, \(incomplete.count) problem(s); the result is not a clean bill of health\n"
+            for item in incomplete { out += "  - [\(item.code)] \(Self.prefix(item))\(item.message.escapedForTerminal)\n" }
+        }
+        for item in warnings { out += "warning: [\(item.code)] \(Self.prefix(item))\(item.message.escapedForTerminal)\n" }
+        return out
+    }
+
+    private static func prefix(_ item: ScanDiagnostic) -> String {
+        item.image.map { "\($0.escapedForTerminal): " } ?? ""
+    }
+
+    private func summary(_ result: ScanResult) -> String {
+        let fileLocations = result.findings.flatMap(\.locations).compactMap { location -> LayerFileLocation? in
+            if case .file(let file) = location.place { return file }
+            return nil
+        }
+        let layerKeys = Set(fileLocations.map { "\($0.layerDigest?.description ?? "")#\($0.layerIndex)" })
+        let recoverable = result.findings.filter { finding in
+            finding.locations.contains { location in
+                if case .file(let file) = location.place { return file.visibility != .visible }
+                return false
+            }
+        }.count
+        let layers = result.images.reduce(0) { $0 + $1.layers.count }
+        let megabytes = Double(result.bytesScanned) / 1_000_000
+        var line = result.findings.isEmpty ? "no secrets found" : "\(result.findings.count) secret\(result.findings.count == 1 ? "" : "s")"
+        if !fileLocations.isEmpty { line += " in \(layerKeys.count) layer\(layerKeys.count == 1 ? "" : "s")" }
+        if recoverable > 0 { line += " (\(recoverable) deleted or overwritten but recoverable)" }
+        line += String(format: "; %d image%@, %d layers, %.1f MB scanned in %.1f s", result.images.count,
+                       result.images.count == 1 ? "" : "s", layers, megabytes, result.duration)
+        if !result.isComplete { line += "; INCOMPLETE" }
+        return line + "\n"
+    }
+}

@@ -1,0 +1,149 @@
+import CustomsArchive
+import CustomsBuiltinRules
+import CustomsCore
+import CustomsDetect
+import CustomsImage
+import CustomsRules
+import CustomsWalker
+import Foundation
+
+/// Runs the pipeline for a list of targets: source → layout → layer walks → metadata →
+/// provenance → findings. Compiles the rules once; safe to reuse for several scans.
+public final class Scan {
+    public let options: ScanOptions
+    public let engine: DetectionEngine
+
+    /// Loads the built-in rules (plus `options.ruleDirectories`) and compiles them.
+    /// - Throws: `RuleError` or `DetectError` describing the rule that cannot be used.
+    public init(options: ScanOptions = ScanOptions()) throws {
+        self.options = options
+        var rules = try BuiltinRules.load()
+        for directory in options.ruleDirectories { rules = try rules.merged(with: RuleLoader.ruleSet(fromDirectory: directory)) }
+        engine = try DetectionEngine(ruleSet: rules)
+    }
+
+    /// What a target names.
+    enum TargetKind {
+        case standardInput, archive(URL), ociDirectory(URL), rootFilesystem(URL)
+    }
+
+    static func classify(_ target: String) throws -> TargetKind {
+        if target == "-" { return .standardInput }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {
+            throw ImageError(.unreadable, "\(target): no such file or directory (give a docker save archive, an OCI layout, a root filesystem directory, or - for standard input)")
+        }
+        let url = URL(fileURLWithPath: target)
+        if isDirectory.boolValue { return OCIDirectory.isLayout(url) ? .ociDirectory(url) : .rootFilesystem(url) }
+        return .archive(url)
+    }
+
+    /// Scans every target; a target that cannot be read is recorded and the others still run.
+    public func run(_ targets: [String]) -> ScanResult {
+        let started = Date()
+        var result = ScanResult()
+        result.rulesHash = engine.ruleSet.contentHash
+        result.ruleCount = engine.ruleSet.rules.count
+        var occurrences: [Occurrence] = []
+        for target in targets {
+            do {
+                let outputs = try scan(target)
+                for output in outputs {
+                    result.images.append(output.summary)
+                    result.diagnostics += output.diagnostics
+                    occurrences += output.occurrences
+                }
+            } catch {
+                result.failedTargets.append((target, "\(error)"))
+            }
+        }
+        result.findings = FindingGrouper.group(occurrences)
+        result.bytesScanned = result.images.reduce(0) { $0 + $1.layers.reduce(0) { $0 + $1.uncompressedSize } }
+        result.duration = Date().timeIntervalSince(started)
+        return result
+    }
+
+    private func scan(_ target: String) throws -> [ImageAssembler.Output] {
+        switch try Self.classify(target) {
+        case .standardInput:
+            return try scanStream(FileByteSource(descriptor: 0), target: target)
+        case .archive(let url):
+            return try scanStream(FileByteSource(path: url.path), target: target)
+        case .ociDirectory(let url):
+            return try scanDirectoryLayout(OCIDirectory(root: url), target: target)
+        case .rootFilesystem(let url):
+            return [scanRootFilesystem(url, target: target)]
+        }
+    }
+
+    /// One forward pass: layers are walked as they stream by, then resolved against the manifests.
+    private func scanStream(_ source: ByteSource, target: String) throws -> [ImageAssembler.Output] {
+        let walker = LayerWalker(engine: engine, limits: options.limits)
+        let layout = try StreamedLayout.read(source, name: target) { _, stream in walker.walk(stream) }
+        let (plans, diagnostics) = try LayoutResolver.resolve(layout, name: target, platform: options.platform)
+        let outputs = plans.map { plan in
+            let records = plan.layers.map { layer -> LayerRecord? in
+                guard layer.unsupportedReason == nil else { return nil }
+                if let record = layout.layer(at: layer.blobPath) { return record }
+                // A tiny blob that did not sniff as a layer was kept as a document: walk it now.
+                return (try? layout.document(layer.blobPath))?.map { walker.walk(DataByteSource($0)) }
+            }
+            return assemble(target: target, plan: plan, records: records)
+        }
+        return attach(layout.diagnostics + diagnostics, to: outputs, target: target)
+    }
+
+    /// Random access: resolve first, then walk each distinct layer blob once, in parallel.
+    private func scanDirectoryLayout(_ layout: OCIDirectory, target: String) throws -> [ImageAssembler.Output] {
+        let (plans, diagnostics) = try LayoutResolver.resolve(layout, name: target, platform: options.platform)
+        var blobs: [String: Int64?] = [:]
+        for plan in plans {
+            for layer in plan.layers where layer.unsupportedReason == nil && layout.contains(layer.blobPath) {
+                blobs[layer.blobPath] = layer.size
+            }
+        }
+        let paths = blobs.keys.sorted()
+        let records = ParallelMap.map(paths, width: options.concurrency) { path -> LayerRecord in
+            let walker = LayerWalker(engine: engine, limits: options.limits)
+            do {
+                return walker.walk(try layout.openBlob(path, size: blobs[path] ?? nil))
+            } catch {
+                var record = LayerRecord()
+                record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot open \(path): \(error)", incomplete: true))
+                return record
+            }
+        }
+        let byPath = Dictionary(uniqueKeysWithValues: zip(paths, records))
+        let outputs = plans.map { plan in
+            assemble(target: target, plan: plan, records: plan.layers.map { byPath[$0.blobPath] })
+        }
+        return attach(diagnostics, to: outputs, target: target)
+    }
+
+    private func scanRootFilesystem(_ url: URL, target: String) -> ImageAssembler.Output {
+        let record = LayerWalker(engine: engine, limits: options.limits).walkDirectory(url)
+        let plan = ImagePlan.rootFilesystem(name: target, path: url.path)
+        return assemble(target: target, plan: plan, records: [record])
+    }
+
+    private func assemble(target: String, plan: ImagePlan, records: [LayerRecord?]) -> ImageAssembler.Output {
+        let metadata = MetadataDetector.scan(plan.metadataFields, with: engine.makeScanner())
+        return ImageAssembler.assemble(target: target, plan: plan, records: records, metadata: metadata)
+    }
+
+    /// Layout-level diagnostics belong to the target, not one image: attach them once.
+    private func attach(_ diagnostics: [ScanDiagnostic], to outputs: [ImageAssembler.Output], target: String) -> [ImageAssembler.Output] {
+        var outputs = outputs
+        let named = diagnostics.map { item -> ScanDiagnostic in
+            var copy = item
+            copy.image = copy.image ?? target
+            return copy
+        }
+        if outputs.isEmpty {
+            let empty = ImageSummary(target: target, name: target, manifestDigest: nil, configDigest: nil, platform: nil, layers: [])
+            return named.isEmpty ? [] : [ImageAssembler.Output(summary: empty, occurrences: [], diagnostics: named)]
+        }
+        outputs[0].diagnostics = named + outputs[0].diagnostics
+        return outputs
+    }
+}

@@ -1,0 +1,17 @@
+import CustomsCore
+import CustomsWalker
+import Foundation
+
+/// What the user asked of a scan, independent of how they asked (CLI flags, config, library).
+public struct ScanOptions: Sendable {
+    /// Scan only this platform of multi-platform images; nil scans every platform.
+    public var platform: Platform?
+    /// Per-file and per-layer budgets.
+    public var limits = WalkLimits()
+    /// Extra rule folders added to the built-in rules.
+    public var ruleDirectories: [URL] = []
+    /// Layers walked at once where the source allows random access.
+    public var concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    public init() {}
+}
