@@ -52,7 +52,7 @@ let package = Package(
         .plugin(name: "EmbedRulesPlugin", capability: .buildTool(), dependencies: ["customs-embed-rules"]),
 
         // Fixture images built in code, shared by the tests and the sample-image generator.
-        .target(name: "CustomsTestSupport", dependencies: ["CustomsCore", "CustomsArchive", "Yams"]),
+        .target(name: "CustomsTestSupport", dependencies: ["CustomsCore", "CustomsArchive", "CustomsDetect", "Yams"]),
         .executableTarget(name: "customs-fixture", dependencies: ["CustomsTestSupport"], path: "Tools/customs-fixture"),
 
         .testTarget(name: "CustomsArchiveTests", dependencies: ["CustomsArchive", "CustomsTestSupport"]),
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),
         .testTarget(name: "CustomsScanTests", dependencies: ["CustomsScan", "CustomsTestSupport"]),
-        .testTarget(name: "customsTests", dependencies: ["CustomsTestSupport"]),
+        .testTarget(name: "customsTests", dependencies: ["customs", "CustomsTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Runs the built `customs` binary the way a user does, capturing its output and exit code.
+public enum CLIRunner {
+    /// What one run produced.
+    public struct Output {
+        public var status: Int32
+        public var stdout: Data
+        public var stderr: String
+        public var text: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    /// The folder holding the built products (`.build/debug`), found from the test binary.
+    public static var productsDirectory: URL {
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    /// The built executable `name` (default `customs`).
+    public static func executable(_ name: String = "customs") -> URL { productsDirectory.appendingPathComponent(name) }
+
+    /// Runs `customs` with `arguments`, feeding `stdin` when given.
+    public static func run(_ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = executable()
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("customs-stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
+        try process.run()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderrData = (try? Data(contentsOf: errorFile)) ?? Data()
+        return Output(status: process.terminationStatus, stdout: stdoutData, stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+}
+
+/// A temporary folder removed when the value is released.
+public final class TemporaryDirectory {
+    public let url: URL
+
+    public init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("customs-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    public func path(_ name: String) -> URL { url.appendingPathComponent(name) }
+}

@@ -1,0 +1,46 @@
+import CustomsCore
+import Foundation
+
+/// The repository's `Corpus/` cases, and how to compare a report with a case's expectations.
+public enum Corpus {
+    /// The repository root, found from this source file's location.
+    public static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Every case, sorted by file name.
+    public static func cases() throws -> [ImageSpec] {
+        let directory = repositoryRoot.appendingPathComponent("Corpus")
+        return try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "yaml" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+            .map(ImageSpec.load)
+    }
+
+    /// The findings a report makes, in the case's terms: secret names instead of values
+    /// (matched by fingerprint), so a failure message never shows a secret.
+    public static func observed(_ report: ReportFile, spec: ImageSpec) throws -> Set<ImageSpec.ExpectedFinding> {
+        let secrets = try spec.secretValues()
+        let usesPlatform = spec.expect.contains { $0.platform != nil }
+        var observed: Set<ImageSpec.ExpectedFinding> = []
+        for finding in report.findings {
+            let name = secrets.first { Secret($0.value).fingerprint(rule: RuleID(finding.rule.id)) == finding.fingerprint }?.key
+                ?? "<not planted: \(finding.secret)>"
+            for location in finding.locations {
+                observed.insert(ImageSpec.ExpectedFinding(
+                    rule: finding.rule.id, secret: name, platform: usesPlatform ? location.platform : nil,
+                    layer: location.layer?.index, path: location.path, status: location.status?.kind,
+                    status_layer: location.status?.layer, field: location.field))
+            }
+        }
+        return observed
+    }
+
+    /// One line per finding, for failure messages.
+    public static func describe(_ findings: Set<ImageSpec.ExpectedFinding>) -> String {
+        findings.map { item in
+            [item.rule, "secret=\(item.secret)", item.platform, item.layer.map { "layer=\($0)" }, item.path, item.status,
+             item.status_layer.map { "by=\($0)" }, item.field].compactMap { $0 }.joined(separator: " ")
+        }.sorted().joined(separator: "\n")
+    }
+}

@@ -1,0 +1,78 @@
+import CustomsDetect
+import Foundation
+
+/// Format-valid, fake credentials generated at test time from a seed (valid checksums where
+/// the format has one), so no fixture in the repository ever holds a credential.
+public enum FakeSecrets {
+    static let upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    static let lower = "abcdefghijklmnopqrstuvwxyz"
+    static let digits = "0123456789"
+    static let alnum = upper + lower + digits
+    static let hex = "0123456789abcdef"
+    static let base64 = alnum + "+/"
+
+    /// Every kind the generator knows, for error messages.
+    public static let kinds = [
+        "github-classic", "github-oauth", "npm", "aws-key-id", "aws-secret", "slack-bot", "stripe-live", "gitlab-pat",
+        "pypi", "google-api-key", "password", "rsa-private-key", "openssh-private-key", "jwt", "docker-auth",
+        "sendgrid", "huggingface", "digitalocean", "gcp-service-account-key", "url-password",
+    ]
+
+    /// A fake secret of `kind`, the same for the same seed.
+    /// - Throws: when `kind` is unknown (the message lists the known kinds).
+    public static func make(_ kind: String, seed: String) throws -> String {
+        var random = SeededGenerator(seed: seed)
+        switch kind {
+        case "github-classic": return checksummed("ghp_", &random)
+        case "github-oauth": return checksummed("gho_", &random)
+        case "npm": return checksummed("npm_", &random)
+        case "aws-key-id": return "AKIA" + random.string(16, from: upper + "234567")
+        case "aws-secret": return random.string(40, from: base64)
+        case "slack-bot":
+            return "xoxb-" + random.string(11, from: digits) + "-" + random.string(12, from: digits) + "-" + random.string(24, from: alnum)
+        case "stripe-live": return "sk_live_" + random.string(24, from: alnum)
+        case "gitlab-pat": return "glpat-" + random.string(20, from: alnum)
+        case "pypi": return "pypi-AgEIcHlwaS5vcmc" + random.string(70, from: alnum + "-_")
+        case "google-api-key": return "AIza" + random.string(35, from: alnum + "-_")
+        case "password": return random.string(10, from: lower + upper) + random.string(4, from: digits) + random.string(4, from: alnum)
+        case "rsa-private-key": return pem("RSA PRIVATE KEY", bodyBytes: 1190, &random)
+        case "openssh-private-key": return pem("OPENSSH PRIVATE KEY", bodyBytes: 400, &random)
+        case "jwt":
+            let header = base64URL(#"{"alg":"HS256","typ":"JWT"}"#)
+            let payload = base64URL(#"{"sub":"svc-\#(random.string(8, from: lower))","iat":1700000000}"#)
+            return "\(header).\(payload).\(random.string(43, from: alnum + "-_"))"
+        case "docker-auth": return Data("deploy:\(random.string(20, from: alnum))".utf8).base64EncodedString()
+        case "sendgrid": return "SG." + random.string(22, from: alnum + "-_") + "." + random.string(43, from: alnum + "-_")
+        case "huggingface": return "hf_" + random.string(34, from: upper + lower)
+        case "digitalocean": return "dop_v1_" + random.string(64, from: hex)
+        case "gcp-service-account-key":
+            return pem("PRIVATE KEY", bodyBytes: 1200, &random).replacingOccurrences(of: "\n", with: "\\n") + "\\n"
+        case "url-password": return random.string(12, from: alnum) + random.string(4, from: digits)
+        default:
+            throw FixtureError("unknown secret kind \(kind); known: \(kinds.joined(separator: ", "))")
+        }
+    }
+
+    /// `prefix` + 30 random base62 + the base62 CRC32 checksum (GitHub and npm formats).
+    static func checksummed(_ prefix: String, _ random: inout SeededGenerator) -> String {
+        let body = random.string(30, from: alnum)
+        return prefix + body + Validators.base62Encode(CRC32.checksum(Array(body.utf8)), width: 6)
+    }
+
+    static func pem(_ label: String, bodyBytes: Int, _ random: inout SeededGenerator) -> String {
+        let bytes = (0..<bodyBytes).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let body = Data(bytes).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        return "-----BEGIN \(label)-----\n\(body)\n-----END \(label)-----"
+    }
+
+    static func base64URL(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// A fixture spec that cannot be built, with the reason.
+public struct FixtureError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

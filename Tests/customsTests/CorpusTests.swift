@@ -1,0 +1,59 @@
+import CustomsCore
+import CustomsTestSupport
+import Foundation
+import Testing
+
+/// Every corpus case, written as every layout it supports and scanned through the CLI: the
+/// report must hold exactly the planted findings, with the right layer and status, and nothing else.
+@Suite struct CorpusTests {
+    /// A layout, a layer compression, and whether the archive arrives on standard input.
+    struct Variant: CustomTestStringConvertible, Sendable {
+        let layout: ImageFixture.Layout
+        let compression: Compression
+        let viaStandardInput: Bool
+        var testDescription: String { "\(layout.rawValue)/\(compression.rawValue)\(viaStandardInput ? "/stdin" : "")" }
+    }
+
+    static let variants: [Variant] = [
+        Variant(layout: .dockerSaveLegacy, compression: .none, viaStandardInput: false),
+        Variant(layout: .dockerSaveLegacy, compression: .none, viaStandardInput: true),
+        Variant(layout: .dockerSaveLegacyGzip, compression: .none, viaStandardInput: true),
+        Variant(layout: .dockerSave25, compression: .none, viaStandardInput: false),
+        Variant(layout: .ociDirectory, compression: .gzip, viaStandardInput: false),
+        Variant(layout: .ociDirectory, compression: .zstd, viaStandardInput: false),
+        Variant(layout: .ociTar, compression: .none, viaStandardInput: false),
+        Variant(layout: .ociTar, compression: .gzip, viaStandardInput: false),
+        Variant(layout: .ociTar, compression: .zstd, viaStandardInput: true),
+    ]
+
+    static var caseNames: [String] { (try? Corpus.cases().map(\.name)) ?? [] }
+
+    @Test func corpusIsPresent() throws {
+        let count = try Corpus.cases().count
+        #expect(count >= 10)
+    }
+
+    @Test(arguments: caseNames, variants)
+    func caseYieldsExactlyItsFindings(_ name: String, _ variant: Variant) throws {
+        let spec = try #require(try Corpus.cases().first { $0.name == name })
+        if spec.skip_layouts?.contains(variant.layout.rawValue) == true { return }
+        let directory = try TemporaryDirectory()
+        let image = directory.path(variant.layout.fileName(spec.name))
+        try ImageFixture.write(spec, layout: variant.layout, compression: variant.compression, to: image)
+        let output = variant.viaStandardInput
+            ? try CLIRunner.run(["scan", "--format", "json", "-"], stdin: image)
+            : try CLIRunner.run(["scan", "--format", "json", image.path])
+        let report = try ReportFile.decode(output.stdout)
+        let observed = try Corpus.observed(report, spec: spec)
+        let expected = Set(spec.expect)
+        #expect(observed == expected, """
+            missing:
+            \(Corpus.describe(expected.subtracting(observed)))
+            unexpected:
+            \(Corpus.describe(observed.subtracting(expected)))
+            """)
+        #expect(report.coverage.complete, "coverage: \(report.coverage.diagnostics.map(\.message))")
+        #expect(output.status == (expected.isEmpty ? 0 : 1), "exit code \(output.status); stderr: \(output.stderr)")
+        #expect(report.findings.allSatisfy { $0.redacted })
+    }
+}
