@@ -36,27 +36,22 @@ public final class ArchiveReader: ByteSource {
         archive = handle
         self.source = source
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
-        do {
-            if decompress {
-                try check(archive_read_support_filter_gzip(handle), "enable gzip")
-                try check(archive_read_support_filter_zstd(handle), "enable zstd")
-            }
-            switch format {
-            case .tar: try check(archive_read_support_format_tar(handle), "enable tar")
-            case .raw: try check(archive_read_support_format_raw(handle), "enable raw")
-            case .zip: try check(archive_read_support_format_zip_streamable(handle), "enable zip")
-            }
-            let context = Unmanaged.passUnretained(self).toOpaque()
-            let status = archive_read_open(handle, context, nil, { _, context, out in
-                let reader = Unmanaged<ArchiveReader>.fromOpaque(context!).takeUnretainedValue()
-                return reader.fill(out!)
-            }, nil)
-            if status != ARCHIVE_OK { throw failure("cannot start reading") }
-        } catch {
-            archive_read_free(handle)
-            buffer.deallocate()
-            throw error
+        // On a throw below, deinit frees what init allocated.
+        if decompress {
+            try check(archive_read_support_filter_gzip(handle), "enable gzip")
+            try check(archive_read_support_filter_zstd(handle), "enable zstd")
         }
+        switch format {
+        case .tar: try check(archive_read_support_format_tar(handle), "enable tar")
+        case .raw: try check(archive_read_support_format_raw(handle), "enable raw")
+        case .zip: try check(archive_read_support_format_zip_streamable(handle), "enable zip")
+        }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let status = archive_read_open(handle, context, nil, { _, context, out in
+            let reader = Unmanaged<ArchiveReader>.fromOpaque(context!).takeUnretainedValue()
+            return reader.fill(out!)
+        }, nil)
+        if status != ARCHIVE_OK { throw failure("cannot start reading") }
     }
 
     deinit {

@@ -24,24 +24,20 @@ public final class ArchiveWriter {
         func check(_ status: Int32, _ what: String) throws {
             if status != ARCHIVE_OK { throw ArchiveError(.setup, "libarchive cannot \(what) in-process") }
         }
-        do {
-            try check(archive_write_set_format_pax_restricted(handle), "write tar")
-            switch compression {
-            case .none: break
-            case .gzip: try check(archive_write_add_filter_gzip(handle), "gzip")
-            case .zstd: try check(archive_write_add_filter_zstd(handle), "zstd")
-            }
-            try check(archive_write_set_bytes_in_last_block(handle, 1), "set block size")
-            let context = Unmanaged.passUnretained(self).toOpaque()
-            try check(archive_write_open(handle, context, nil, { _, context, bytes, length in
-                let writer = Unmanaged<ArchiveWriter>.fromOpaque(context!).takeUnretainedValue()
-                writer.output.append(bytes!.assumingMemoryBound(to: UInt8.self), count: length)
-                return length
-            }, nil), "open")
-        } catch {
-            archive_write_free(handle)
-            throw error
+        // On a throw below, deinit frees what init allocated.
+        try check(archive_write_set_format_pax_restricted(handle), "write tar")
+        switch compression {
+        case .none: break
+        case .gzip: try check(archive_write_add_filter_gzip(handle), "gzip")
+        case .zstd: try check(archive_write_add_filter_zstd(handle), "zstd")
         }
+        try check(archive_write_set_bytes_in_last_block(handle, 1), "set block size")
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try check(archive_write_open(handle, context, nil, { _, context, bytes, length in
+            let writer = Unmanaged<ArchiveWriter>.fromOpaque(context!).takeUnretainedValue()
+            writer.output.append(bytes!.assumingMemoryBound(to: UInt8.self), count: length)
+            return length
+        }, nil), "open")
     }
 
     deinit { archive_write_free(archive) }

@@ -19,7 +19,7 @@ public struct ContentScanResult: Sendable {
     /// Bytes read from the stream.
     public var bytesScanned: Int64 = 0
     /// Set when reading stopped with an error; matches before it are kept.
-    public var readError: String?
+    public var readError: (any Error)?
     /// True when a size budget stopped the scan early.
     public var truncated = false
 

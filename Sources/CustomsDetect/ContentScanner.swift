@@ -73,7 +73,7 @@ public final class ContentScanner {
                 do {
                     count = try read(target)
                 } catch {
-                    result.readError = "\(error)"
+                    result.readError = error
                     atEnd = true
                     break
                 }

@@ -45,6 +45,14 @@ public struct LayerPlan: Sendable {
 }
 
 extension ImagePlan {
+    /// A layer blob whose image could not be resolved (the manifest never arrived): scanned on
+    /// its own so its findings are kept, without order or provenance.
+    public static func orphanLayer(name: String, path: String, diagnostic: ScanDiagnostic) -> ImagePlan {
+        var plan = rootFilesystem(name: name, path: path)
+        plan.diagnostics = [diagnostic]
+        return plan
+    }
+
     /// A plain root filesystem directory seen as a one-layer image with no config.
     public static func rootFilesystem(name: String, path: String) -> ImagePlan {
         ImagePlan(name: name, manifestDigest: nil, platform: nil,

@@ -210,6 +210,11 @@ public struct LayoutResolver {
     // MARK: Shared checks
 
     private mutating func attachDiffIDs(_ image: inout ImagePlan) {
+        if let history = image.config.history, HistoryInstruction.layerEntries(history, layerCount: image.layers.count) == nil {
+            image.diagnostics.append(ScanDiagnostic(code: .historyMismatch,
+                message: "history has \(history.filter { $0.empty_layer != true }.count) layer entries for \(image.layers.count) layers; instructions are not shown",
+                image: image.name, incomplete: false))
+        }
         let raw = image.config.rootfs?.diff_ids ?? []
         guard raw.count == image.layers.count else {
             image.diagnostics.append(ScanDiagnostic(code: .invalidDocument,
@@ -224,11 +229,6 @@ public struct LayoutResolver {
                 continue
             }
             image.layers[index].expectedDiffID = diffID
-        }
-        if let history = image.config.history, HistoryInstruction.layerEntries(history, layerCount: image.layers.count) == nil {
-            image.diagnostics.append(ScanDiagnostic(code: .historyMismatch,
-                message: "history has \(history.filter { $0.empty_layer != true }.count) layer entries for \(image.layers.count) layers; instructions are not shown",
-                image: image.name, incomplete: false))
         }
     }
 

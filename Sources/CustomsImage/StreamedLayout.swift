@@ -11,6 +11,8 @@ public struct StreamedLayout<Layer>: LayoutFiles {
     public private(set) var documents: [String: Data] = [:]
     /// Walker results for every blob that looked like a layer, by archive path.
     public private(set) var layers: [String: Layer] = [:]
+    /// Archive paths of `layers`, in the order they streamed past.
+    public private(set) var layerOrder: [String] = []
     /// Other blobs (large, not a layer): path → size.
     public private(set) var otherBlobs: [String: Int64] = [:]
     /// Symlink and hardlink entries of the archive: path → target path inside the archive.
@@ -94,6 +96,8 @@ public struct StreamedLayout<Layer>: LayoutFiles {
         let stream = PrefixedByteSource(prefix: prefix, rest: reader)
         if Self.looksLikeLayer(prefix) {
             layers[path] = walkLayer(path, stream)
+            layerOrder.removeAll { $0 == path }
+            layerOrder.append(path)
         } else if entry.size <= Int64(JSONDocument.maxBytes) {
             documents[path] = try stream.readAll(limit: JSONDocument.maxBytes)
         } else {

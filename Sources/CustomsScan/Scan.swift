@@ -80,7 +80,20 @@ public final class Scan {
     private func scanStream(_ source: ByteSource, target: String) throws -> [ImageAssembler.Output] {
         let walker = LayerWalker(engine: engine, limits: options.limits)
         let layout = try StreamedLayout.read(source, name: target) { _, stream in walker.walk(stream) }
-        let (plans, diagnostics) = try LayoutResolver.resolve(layout, name: target, platform: options.platform)
+        let plans: [ImagePlan], diagnostics: [ScanDiagnostic]
+        do {
+            (plans, diagnostics) = try LayoutResolver.resolve(layout, name: target, platform: options.platform)
+        } catch let error where !layout.layerOrder.isEmpty && (error as? ImageError)?.code != .platformNotFound {
+            // Layers already scanned are not thrown away because their manifest is missing or bad.
+            let problem = ScanDiagnostic(code: .invalidDocument,
+                message: "\(error); the \(layout.layerOrder.count) layer blob(s) read are reported one by one, without layer order or provenance",
+                incomplete: true)
+            let outputs = layout.layerOrder.map { path in
+                assemble(target: target, plan: .orphanLayer(name: "\(target)!\(path)", path: path, diagnostic: problem),
+                         records: [layout.layer(at: path)])
+            }
+            return attach(layout.diagnostics, to: outputs, target: target)
+        }
         let outputs = plans.map { plan in
             let records = plan.layers.map { layer -> LayerRecord? in
                 guard layer.unsupportedReason == nil else { return nil }

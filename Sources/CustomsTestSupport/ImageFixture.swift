@@ -33,6 +33,16 @@ public enum ImageFixture {
     /// Writes `spec` at `destination` (a directory for `.ociDirectory`, a file otherwise).
     /// - Parameter compression: how layer blobs are compressed (docker-save layouts always store tars).
     public static func write(_ spec: ImageSpec, layout: Layout, compression: Compression, to destination: URL) throws {
+        let files = try self.files(spec, layout: layout, compression: compression)
+        switch layout {
+        case .ociDirectory: try files.writeDirectory(destination)
+        case .dockerSaveLegacyGzip: try files.writeTar(destination, compression: .gzip)
+        default: try files.writeTar(destination, compression: .none)
+        }
+    }
+
+    /// The files of `spec` in `layout`, in archive order, for tests that break them on purpose.
+    public static func files(_ spec: ImageSpec, layout: Layout, compression: Compression) throws -> FileSet {
         let secrets = try spec.secretValues()
         let images = spec.images
         guard !images.isEmpty else { throw FixtureError("\(spec.name): no image or platforms") }
@@ -49,11 +59,7 @@ public enum ImageFixture {
         case .dockerSave25, .ociDirectory, .ociTar:
             try writeOCI(spec, built, secrets: secrets, files: &files, dockerManifest: layout == .dockerSave25)
         }
-        switch layout {
-        case .ociDirectory: try files.writeDirectory(destination)
-        case .dockerSaveLegacyGzip: try files.writeTar(destination, compression: .gzip)
-        default: try files.writeTar(destination, compression: .none)
-        }
+        return files
     }
 
     struct BuiltLayer {
@@ -248,18 +254,33 @@ public enum ImageFixture {
 }
 
 /// Files of a layout in insertion order (blobs first, as `docker save` writes them).
-struct FileSet {
-    private(set) var order: [String] = []
+public struct FileSet {
+    public private(set) var order: [String] = []
     private var contents: [String: Data] = [:]
 
-    mutating func add(_ path: String, _ data: Data) {
+    /// Adds or replaces a file (a replaced file keeps its place).
+    public mutating func add(_ path: String, _ data: Data) {
         if contents[path] == nil { order.append(path) }
         contents[path] = data
     }
 
-    func data(_ path: String) -> Data? { contents[path] }
+    /// Removes a file.
+    public mutating func remove(_ path: String) {
+        contents[path] = nil
+        order.removeAll { $0 == path }
+    }
 
-    func writeDirectory(_ root: URL) throws {
+    public func data(_ path: String) -> Data? { contents[path] }
+
+    /// The paths under `blobs/sha256/` whose bytes look like layers (gzip, zstd or tar).
+    public var layerBlobPaths: [String] {
+        order.filter { path in
+            guard path.hasPrefix("blobs/"), let data = contents[path] else { return false }
+            return Compression.sniff(data.prefix(4)) != .none || (data.count > 262 && data[257..<262].elementsEqual("ustar".utf8))
+        }
+    }
+
+    public func writeDirectory(_ root: URL) throws {
         for path in order {
             let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -267,7 +288,7 @@ struct FileSet {
         }
     }
 
-    func writeTar(_ url: URL, compression: Compression) throws {
+    public func writeTar(_ url: URL, compression: Compression) throws {
         let writer = try ArchiveWriter(compression: compression)
         for path in order { try writer.add(path, .file(contents[path]!)) }
         try writer.finish().write(to: url)

@@ -68,7 +68,12 @@ public struct ImageSpec: Decodable, Sendable {
 
     /// Parses a corpus file.
     public static func load(_ url: URL) throws -> ImageSpec {
-        try YAMLDecoder().decode(ImageSpec.self, from: try String(contentsOf: url, encoding: .utf8))
+        try parse(try String(contentsOf: url, encoding: .utf8))
+    }
+
+    /// Parses a spec written inline (tests).
+    public static func parse(_ yaml: String) throws -> ImageSpec {
+        try YAMLDecoder().decode(ImageSpec.self, from: yaml)
     }
 
     /// Secret name → value, generated from the case name so every run plants the same fakes.

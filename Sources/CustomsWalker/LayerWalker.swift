@@ -44,7 +44,7 @@ public final class LayerWalker {
             record.uncompressedSize = uncompressed.hasher.byteCount
             try compressed.drain()
             record.digest = compressed.hasher.finalize()
-        } catch is HashingByteSource.LimitExceeded {
+        } catch let error where Self.isLayerBudget(error) {
             record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
                 message: "layer decompresses to more than \(limits.maxLayerBytes) bytes (a decompression bomb?); the rest was not scanned",
                 incomplete: true))
@@ -55,6 +55,16 @@ public final class LayerWalker {
         record.compressedSize = compressed.hasher.byteCount
         if record.uncompressedSize == 0 { record.uncompressedSize = tarBytes?.hasher.byteCount ?? 0 }
         return record
+    }
+
+    /// True when `error` (possibly wrapped by libarchive's read callback) is the layer byte budget.
+    private static func isLayerBudget(_ error: Error) -> Bool {
+        var current: Error? = error
+        while let error = current {
+            if error is HashingByteSource.LimitExceeded { return true }
+            current = (error as? ArchiveError)?.underlying
+        }
+        return false
     }
 
     private func take(_ entry: ArchiveEntry, from tar: ArchiveReader, into record: inout LayerRecord) throws {
@@ -101,7 +111,7 @@ public final class LayerWalker {
                 message: "\(path.display) is larger than \(limits.maxFileBytes) bytes; only the first \(limits.maxFileBytes) were scanned",
                 path: path.value, incomplete: true))
         }
-        if let error = result.readError { throw ArchiveError(.malformed, "reading \(path.display): \(error)") }
+        if let error = result.readError { throw error }
     }
 
     /// Scans a plain root filesystem directory as one layer. Symlinks are recorded, never followed.
