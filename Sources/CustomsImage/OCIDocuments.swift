@@ -56,6 +56,12 @@ public struct ImageConfig: Decodable, Sendable {
         public var created_by: String?
         public var comment: String?
         public var empty_layer: Bool?
+
+        public init(created_by: String?, comment: String? = nil, empty_layer: Bool? = nil) {
+            self.created_by = created_by
+            self.comment = comment
+            self.empty_layer = empty_layer
+        }
     }
 
     public var architecture: String?

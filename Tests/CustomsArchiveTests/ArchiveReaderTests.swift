@@ -1,0 +1,74 @@
+import CustomsArchive
+import CustomsCore
+import Foundation
+import Testing
+
+/// Round trips through libarchive's writer and reader, chained readers, and failure modes.
+@Suite struct ArchiveReaderTests {
+    static func sampleTar(_ compression: Compression) throws -> Data {
+        let writer = try ArchiveWriter(compression: compression)
+        try writer.add("app", .directory)
+        try writer.add("app/a.txt", .file(Data("hello\n".utf8)))
+        try writer.add("app/link", .symlink(target: "a.txt"))
+        try writer.add("app/hard", .hardlink(target: "app/a.txt"))
+        return try writer.finish()
+    }
+
+    static func entries(of data: Data) throws -> [(ArchiveEntry, Data)] {
+        let reader = try ArchiveReader(source: DataByteSource(data), format: .tar)
+        var result: [(ArchiveEntry, Data)] = []
+        while let entry = try reader.nextEntry() { result.append((entry, try reader.readAll(limit: 1 << 20))) }
+        return result
+    }
+
+    @Test(arguments: [Compression.none, .gzip, .zstd])
+    func roundTripDetectsCompressionFromBytes(_ compression: Compression) throws {
+        let data = try Self.sampleTar(compression)
+        #expect(Compression.sniff(data.prefix(4)) == compression)
+        let entries = try Self.entries(of: data)
+        #expect(entries.map(\.0.name) == ["app/", "app/a.txt", "app/link", "app/hard"])
+        #expect(entries[1].0.kind == .regular && String(decoding: entries[1].1, as: UTF8.self) == "hello\n")
+        #expect(entries[2].0.kind == .symlink(target: "a.txt"))
+        #expect(entries[3].0.kind == .hardlink(target: "app/a.txt"))
+    }
+
+    @Test func rawFormatYieldsTheDecompressedStream() throws {
+        let plain = try Self.sampleTar(.none)
+        let reader = try ArchiveReader(source: DataByteSource(try Self.sampleTar(.zstd)), format: .raw)
+        #expect(try reader.nextEntry() != nil)
+        #expect(reader.detectedCompression == .zstd)
+        #expect(try reader.readAll(limit: 1 << 20) == plain)
+    }
+
+    @Test func readersChainWithoutCopiesToDisk() throws {
+        let inner = try Self.sampleTar(.gzip)
+        let writer = try ArchiveWriter(compression: .gzip)
+        try writer.add("blobs/layer", .file(inner))
+        let outer = try ArchiveReader(source: DataByteSource(try writer.finish()), format: .tar)
+        #expect(try outer.nextEntry()?.name == "blobs/layer")
+        let nested = try ArchiveReader(source: outer, format: .tar)
+        #expect(try nested.nextEntry()?.name == "app/")
+    }
+
+    @Test func truncatedArchiveThrowsAClearError() throws {
+        let data = try Self.sampleTar(.none)
+        let reader = try ArchiveReader(source: DataByteSource(data.prefix(700)), format: .tar)
+        #expect(try reader.nextEntry()?.name == "app/")
+        #expect(throws: ArchiveError.self) {
+            while try reader.nextEntry() != nil { _ = try reader.readAll(limit: 1 << 20) }
+        }
+    }
+
+    @Test func fileSourceRefusesNonRegularFilesAndCapsBytes() throws {
+        #expect(throws: ArchiveError.self) { try FileByteSource(path: "/dev/zero") }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("customs-cap-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(count: 1000).write(to: url)
+        let capped = try FileByteSource(path: url.path, limit: 100)
+        #expect(try capped.readAll(limit: 10_000).count == 100)
+        let link = url.path + ".link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: url.path)
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        #expect(throws: ArchiveError.self) { try FileByteSource(path: link, noFollow: true) }
+    }
+}

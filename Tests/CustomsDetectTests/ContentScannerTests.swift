@@ -1,0 +1,85 @@
+import CustomsBuiltinRules
+import CustomsCore
+import CustomsDetect
+import CustomsTestSupport
+import Foundation
+import Testing
+
+/// Chunking with overlap, exact lines and columns, validators and generic-rule suppression.
+@Suite struct ContentScannerTests {
+    static let engine = try! DetectionEngine(ruleSet: BuiltinRules.load())
+
+    /// Streams `data` to the scanner in pieces of `piece` bytes (a stream, not one buffer).
+    func scan(_ data: [UInt8], piece: Int = 4096) -> ContentScanResult {
+        var offset = 0
+        return Self.engine.makeScanner().scan(limit: nil) { buffer in
+            let count = min(piece, buffer.count, data.count - offset)
+            data[offset..<(offset + count)].withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: count) }
+            offset += count
+            return count
+        }
+    }
+
+    @Test(arguments: [-3000, -200, -37, -1, 0, 1, 5, 9000])
+    func secretAcrossAChunkBoundaryIsFoundOnceWhole(_ shift: Int) throws {
+        let key = try FakeSecrets.make("rsa-private-key", seed: "boundary")
+        let github = try FakeSecrets.make("github-classic", seed: "boundary")
+        let line = Array("x = 1\n".utf8)
+        var data: [UInt8] = []
+        let start = ContentScanner.chunkSize + shift - 800
+        while data.count < start { data += line }
+        data = Array(data.prefix(start))
+        data += Array("\(key)\nTOKEN=\(github)\n".utf8)
+        for _ in 0..<1000 { data += line }
+        let result = scan(data)
+        #expect(result.matches.map(\.rule.id.rawValue).sorted() == ["github.pat.classic", "pem.private-key"])
+        let pem = try #require(result.matches.first { $0.rule.id.rawValue == "pem.private-key" })
+        #expect(pem.secret.value == key)
+        #expect(pem.offset == Int64(start))
+        #expect(pem.line == start / line.count + 1)
+        #expect(pem.column == start % line.count + 1)
+    }
+
+    @Test func lineAndColumnAreOneBased() {
+        let token = try! FakeSecrets.make("github-classic", seed: "line")
+        let result = scan(Array("a\nbb\n  key: \(token)\n".utf8))
+        #expect(result.matches.first?.line == 3)
+        #expect(result.matches.first?.column == 8)
+    }
+
+    @Test func checksumValidatorRaisesOrLowersConfidence() throws {
+        let valid = try FakeSecrets.make("github-classic", seed: "v")
+        var broken = Array(valid)
+        broken[10] = broken[10] == "a" ? "b" : "a"
+        #expect(scan(Array(valid.utf8)).matches.first?.rule.confidence == .high)
+        #expect(scan(Array(String(broken).utf8)).matches.first?.rule.confidence == .low, "reported, never dropped")
+    }
+
+    @Test func genericRuleGivesWayToASpecificOne() throws {
+        let token = try FakeSecrets.make("github-classic", seed: "g")
+        let result = scan(Array("GITHUB_TOKEN=\(token)\nDB_PASSWORD=Xq7rT2mLp9Zk\n".utf8))
+        #expect(result.matches.map(\.rule.id.rawValue) == ["github.pat.classic", "generic.secret-assignment"])
+    }
+
+    @Test func placeholdersAndLowEntropyValuesStayQuiet() {
+        let text = "password=${PASSWORD}\napi_key=xxxxxxxxxxxx\nsecret: changeme123\ntoken=aaaaaaaa1111\n"
+        #expect(scan(Array(text.utf8)).matches.isEmpty)
+    }
+
+    @Test func byteLimitTruncatesAndSaysSo() {
+        let data = [UInt8](repeating: 0x41, count: 100_000)
+        var offset = 0
+        let result = Self.engine.makeScanner().scan(limit: 10_000) { buffer in
+            let count = min(buffer.count, data.count - offset)
+            offset += count
+            return count
+        }
+        #expect(result.truncated)
+        #expect(result.bytesScanned == 10_000)
+    }
+
+    @Test func entropyOfUniformBytes() {
+        let bytes = Array(0...255).map(UInt8.init)
+        #expect(bytes.withUnsafeBytes { Entropy.shannon($0) } == 8)
+    }
+}

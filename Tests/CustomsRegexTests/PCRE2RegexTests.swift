@@ -1,0 +1,50 @@
+import CustomsRegex
+import Foundation
+import Testing
+
+/// The PCRE2 and Vectorscan wrappers: captures, byte-mode subjects, limits, prefilter hits.
+@Suite struct PCRE2RegexTests {
+    func match(_ pattern: String, _ text: [UInt8], from start: Int = 0, scratch: MatchScratch = MatchScratch()) throws -> RegexOutcome {
+        let regex = try PCRE2Regex(pattern)
+        return text.withUnsafeBytes { regex.firstMatch(in: $0, from: start, scratch: scratch) }
+    }
+
+    @Test func capturesAreHalfOpenByteRanges() throws {
+        let outcome = try match(#"key=(\w+)(x)?"#, Array("a key=abc;".utf8))
+        #expect(outcome == .match([2..<9, 6..<9, nil]))
+    }
+
+    @Test func invalidUTF8IsMatchedAsBytes() throws {
+        let bytes: [UInt8] = [0xff, 0xfe] + Array("ghp_token".utf8) + [0xc3]
+        #expect(try match("(ghp_[a-z]+)", bytes) == .match([2..<11, 2..<11]))
+    }
+
+    @Test func lookbehindSeesBytesBeforeTheStartOffset() throws {
+        #expect(try match(#"(?<![a-z])(abc)"#, Array("xabc".utf8), from: 1) == .noMatch)
+    }
+
+    @Test func catastrophicBacktrackingIsALimitNotANoMatch() throws {
+        var limits = MatchScratch.Limits()
+        limits.matchLimit = 10_000
+        let text = Array(String(repeating: "a", count: 40).utf8) + [UInt8(ascii: "b")]
+        let outcome = try match(#"(a+)+$"#, text, scratch: MatchScratch(limits: limits))
+        guard case .limitExceeded = outcome else {
+            Issue.record("expected a limit, got \(outcome)")
+            return
+        }
+    }
+
+    @Test func badPatternNamesTheOffset() {
+        #expect(throws: RegexError.self) { try PCRE2Regex("(unclosed") }
+    }
+
+    @Test func prefilterReportsEveryCaselessHitWithItsEnd() throws {
+        let prefilter = try Prefilter(literals: [.init(id: 0, text: "password"), .init(id: 1, text: "ghp_")])
+        let scratch = prefilter.makeScratch()
+        let text = Array("PASSWORD=1 ghp_x Password".utf8)
+        let complete = text.withUnsafeBytes { prefilter.scan($0, scratch: scratch) }
+        #expect(complete)
+        #expect(scratch.hits.map(\.id) == [0, 1, 0])
+        #expect(scratch.hits.map(\.end) == [8, 15, 25])
+    }
+}
