@@ -1,0 +1,148 @@
+import CustomsCore
+import CustomsTestSupport
+import Foundation
+import Testing
+
+/// The built `customs` binary, run as users run it: help, exit codes, report files, redaction,
+/// and JSON that validates against docs/report.schema.json.
+@Suite struct CLITests {
+    static func sample(_ layout: ImageFixture.Layout = .dockerSaveLegacy, in directory: TemporaryDirectory,
+                       case name: String = "sample-app") throws -> (URL, ImageSpec) {
+        let spec = try #require(try Corpus.cases().first { $0.name == name })
+        let url = directory.path(layout.fileName(name))
+        try ImageFixture.write(spec, layout: layout, compression: .gzip, to: url)
+        return (url, spec)
+    }
+
+    /// Validates `json` against the repository's report schema with Python's jsonschema.
+    static func validateAgainstSchema(_ json: Data) throws -> (valid: Bool, message: String) {
+        let directory = try TemporaryDirectory()
+        let report = directory.path("report.json")
+        try json.write(to: report)
+        let schema = Corpus.repositoryRoot.appendingPathComponent("docs/report.schema.json")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1])); report = json.load(open(sys.argv[2]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            errors = list(jsonschema.Draft202012Validator(schema).iter_errors(report))
+            print("\\n".join(f"{list(e.absolute_path)}: {e.message[:200]}" for e in errors))
+            sys.exit(1 if errors else 0)
+            """, schema.path, report.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus == 0, output)
+    }
+
+    @Test func helpDocumentsTheExitCodesAndFlags() throws {
+        let root = try CLIRunner.run(["--help"])
+        #expect(root.status == 0 && root.text.contains("scan"))
+        let scan = try CLIRunner.run(["scan", "--help"])
+        for word in ["--format", "--output", "--platform", "--show-secrets", "--fail-on", "Exit codes", "standard input"] {
+            #expect(scan.text.contains(word), "scan --help lacks \(word)")
+        }
+        #expect(try CLIRunner.run(["--version"]).text.contains(CustomsVersion.current))
+    }
+
+    @Test func textReportShowsProvenanceAndNeverAFullSecret() throws {
+        let directory = try TemporaryDirectory()
+        let (image, spec) = try Self.sample(in: directory)
+        let output = try CLIRunner.run(["scan", image.path])
+        #expect(output.status == 1)
+        let text = output.text
+        #expect(text.contains("layer 2/4"))
+        #expect(text.contains("COPY . /app"))
+        #expect(text.contains("DELETED in layer 3 (RUN npm ci && rm /app/.npmrc) but still recoverable from layer 2"))
+        #expect(text.contains("history[3] build-arg SENDGRID_KEY"))
+        #expect(text.contains("5 secrets in 2 layers (1 deleted or overwritten but recoverable)"))
+        let leaked = try spec.secretValues().values.contains { text.contains($0) || output.stderr.contains($0) }
+        #expect(!leaked, "a secret appears in full in the text report")
+    }
+
+    @Test(arguments: ["sample-app", "multi-platform", "attestation", "hardlink"])
+    func jsonReportValidatesAgainstTheSchema(_ name: String) throws {
+        let directory = try TemporaryDirectory()
+        let (image, spec) = try Self.sample(.ociDirectory, in: directory, case: name)
+        let output = try CLIRunner.run(["scan", "--format", "json", image.path])
+        let validation = try Self.validateAgainstSchema(output.stdout)
+        #expect(validation.valid, "\(validation.message)")
+        let leaked = try spec.secretValues().values.contains { output.text.contains($0) }
+        #expect(!leaked, "a secret appears in full in the JSON report")
+        let report = try ReportFile.decode(output.stdout)
+        #expect(report.schemaVersion == "1.0")
+        #expect(report.images.allSatisfy { $0.layers.enumerated().allSatisfy { $0.offset == $0.element.index } }, "0-based layer indexes")
+    }
+
+    @Test func incompleteReportValidatesToo() throws {
+        let output = try CLIRunner.run(["scan", "--format", "json", "/nonexistent.tar"])
+        #expect(output.status == 2)
+        let validation = try Self.validateAgainstSchema(output.stdout)
+        #expect(validation.valid, "\(validation.message)")
+        #expect(output.stderr.contains("no such file or directory"))
+    }
+
+    @Test func showSecretsPrintsThemInFull() throws {
+        let directory = try TemporaryDirectory()
+        let (image, spec) = try Self.sample(in: directory)
+        let output = try CLIRunner.run(["scan", "--format", "json", "--show-secrets", image.path])
+        let report = try ReportFile.decode(output.stdout)
+        let values = Set(try spec.secretValues().values)
+        let allShown = report.findings.allSatisfy { !$0.redacted && values.contains($0.secret) }
+        #expect(allShown && report.findings.count == 5)
+    }
+
+    @Test func outputFileIsOwnerOnly() throws {
+        let directory = try TemporaryDirectory()
+        let (image, _) = try Self.sample(in: directory)
+        let report = directory.path("out.json")
+        try Data("old".utf8).write(to: report)
+        chmod(report.path, 0o644)
+        let output = try CLIRunner.run(["scan", "--format", "json", "-o", report.path, image.path])
+        #expect(output.status == 1 && output.stdout.isEmpty)
+        let mode = try FileManager.default.attributesOfItem(atPath: report.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try ReportFile.decode(Data(contentsOf: report)).findings.count == 5)
+    }
+
+    @Test func exitCodesFollowTheDesign() throws {
+        let directory = try TemporaryDirectory()
+        let (clean, _) = try Self.sample(in: directory, case: "multi-stage-clean")
+        #expect(try CLIRunner.run(["scan", clean.path]).status == 0)
+        let (dirty, _) = try Self.sample(in: directory, case: "whiteout-deleted")
+        #expect(try CLIRunner.run(["scan", dirty.path]).status == 1)
+        #expect(try CLIRunner.run(["scan", "--fail-on", "critical", dirty.path]).status == 0, "a high finding under a critical threshold")
+        let badPlatform = try CLIRunner.run(["scan", "--platform", "nonsense", dirty.path])
+        #expect(badPlatform.status == 64 && badPlatform.stderr.contains("os/arch"))
+        // A layer blob missing and nothing found: incomplete, never clean.
+        var files = try ImageFixture.files(try #require(try Corpus.cases().first { $0.name == "multi-stage-clean" }),
+                                           layout: .ociDirectory, compression: .gzip)
+        files.remove(files.layerBlobPaths[0])
+        let broken = directory.path("broken")
+        try files.writeDirectory(broken)
+        let incomplete = try CLIRunner.run(["scan", broken.path])
+        #expect(incomplete.status == 3)
+        #expect(incomplete.text.contains("INCOMPLETE"))
+    }
+
+    @Test func rootFilesystemDirectoryAndStandardInput() throws {
+        let directory = try TemporaryDirectory()
+        let root = directory.path("rootfs")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        let token = try FakeSecrets.make("gitlab-pat", seed: "rootfs")
+        try Data("GITLAB_TOKEN=\(token)\n".utf8).write(to: root.appendingPathComponent("etc/ci.env"))
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("escape").path, withDestinationPath: "/etc")
+        let output = try CLIRunner.run(["scan", "--format", "json", root.path])
+        let report = try ReportFile.decode(output.stdout)
+        #expect(report.findings.map(\.rule.id) == ["gitlab.pat"])
+        #expect(report.findings.first?.locations.first?.path == "/etc/ci.env")
+
+        let (image, _) = try Self.sample(.dockerSaveLegacyGzip, in: directory)
+        let piped = try CLIRunner.run(["scan", "--format", "json", "-"], stdin: image)
+        #expect(try ReportFile.decode(piped.stdout).findings.count == 5)
+    }
+}
