@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "CustomsDetectTests", dependencies: ["CustomsDetect", "CustomsBuiltinRules", "CustomsTestSupport"]),
         .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),
-        .testTarget(name: "CustomsScanTests", dependencies: ["CustomsScan", "CustomsTestSupport"]),
+        .testTarget(name: "CustomsScanTests", dependencies: ["CustomsScan", "CustomsArchive", "CustomsTestSupport"]),
         .testTarget(name: "customsTests", dependencies: ["customs", "CustomsTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

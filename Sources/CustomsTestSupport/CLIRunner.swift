@@ -28,7 +28,7 @@ public enum CLIRunner {
         process.arguments = arguments
         if let environment { process.environment = environment }
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("customs-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let out = Pipe()
         process.standardOutput = out

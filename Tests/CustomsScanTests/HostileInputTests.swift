@@ -1,3 +1,4 @@
+import CustomsArchive
 import CustomsCore
 import CustomsScan
 import CustomsTestSupport
@@ -312,5 +313,30 @@ import Testing
         #expect(!file.path.display.contains("\u{1b}") && !file.path.display.contains("\n"))
         #expect(result.diagnostics.contains { $0.code == .entryWarning && $0.message.contains("bare whiteout") })
         #expect(!FileManager.default.fileExists(atPath: "/etc/evil"))
+    }
+
+    @Test func docker25LayoutsThatDisagreeAreWarnedAndTheIndexWins() throws {
+        let directory = try TemporaryDirectory()
+        var files = try ImageFixture.files(Self.twoLayers, layout: .dockerSave25, compression: .none)
+        var manifest = try #require(try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
+        manifest[0]["Layers"] = [(manifest[0]["Layers"] as! [String])[0]]
+        files.add("manifest.json", try Self.json(manifest))
+        let result = try Self.scan([try Self.write(files, as: .dockerSave25, in: directory)])
+        #expect(result.diagnostics.contains { $0.code == .layoutConflict && !$0.incomplete })
+        #expect(result.images.count == 1 && result.images[0].layers.count == 2, "one layer set, the index's")
+        #expect(result.findings.count == 2)
+    }
+
+    @Test func duplicateOuterEntriesAreResolvedByTheLastCopyWithAWarning() throws {
+        let directory = try TemporaryDirectory()
+        let files = try ImageFixture.files(Self.twoLayers, layout: .dockerSaveLegacy, compression: .none)
+        let writer = try ArchiveWriter()
+        try writer.add("manifest.json", .file(Data("[]".utf8)))
+        for path in files.order { try writer.add(path, .file(files.data(path)!)) }
+        let archive = directory.path("dup.tar")
+        try writer.finish().write(to: archive)
+        let result = try Self.scan([archive.path])
+        #expect(result.diagnostics.contains { $0.code == .layoutConflict && $0.message.contains("manifest.json") })
+        #expect(result.findings.count == 2 && result.images.count == 1)
     }
 }
