@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "CustomsDetect", dependencies: ["CustomsCore", "CustomsRegex", "CustomsRules"]),
         .target(name: "CustomsWalker", dependencies: ["CustomsCore", "CustomsArchive", "CustomsDetect"]),
         .target(name: "CustomsProvenance", dependencies: ["CustomsCore"]),
-        .target(name: "CustomsScan", dependencies: [
+        .target(name: "CustomsScan", dependencies: ["Yams", "CustomsRegex",
             "CustomsCore", "CustomsArchive", "CustomsImage", "CustomsWalker", "CustomsDetect",
             "CustomsRules", "CustomsBuiltinRules", "CustomsProvenance",
         ]),

@@ -3,7 +3,7 @@ import CustomsScan
 import Foundation
 
 /// The machine-readable report: one JSON document with findings (and their locations), the
-/// layer table of every image, and the coverage section. Its shape is `docs/report.schema.json`;
+/// layer table of every image, and the coverage section. Its shape is `docs/schemas/report.schema.json`;
 /// layer indexes are 0-based, base layer first.
 public struct JSONReporter: Reporter {
     /// Bumped on any incompatible change to the document's shape.
@@ -33,6 +33,8 @@ struct ReportDocument: Encodable {
         var layers: Int
         var bytesScanned: Int64
         var durationSeconds: Double
+        var baselined: Int
+        var belowConfidence: Int
     }
     struct Layer: Encodable {
         var index: Int
@@ -109,6 +111,7 @@ struct ReportDocument: Encodable {
         var complete: Bool
         var diagnostics: [Diagnostic]
         var failedTargets: [FailedTarget]
+        var suppressed: [String: Int]
     }
 
     var schemaVersion = JSONReporter.schemaVersion
@@ -122,7 +125,8 @@ struct ReportDocument: Encodable {
         tool = Tool(rules: result.ruleCount, rulesHash: result.rulesHash)
         summary = Summary(findings: result.findings.count, images: result.images.count,
                           layers: result.images.reduce(0) { $0 + $1.layers.count }, bytesScanned: result.bytesScanned,
-                          durationSeconds: (result.duration * 1000).rounded() / 1000)
+                          durationSeconds: (result.duration * 1000).rounded() / 1000,
+                          baselined: result.policyOutcome.baselined, belowConfidence: result.policyOutcome.belowConfidence)
         images = result.images.map { image in
             Image(target: image.target, name: image.name, manifestDigest: image.manifestDigest?.description,
                   configDigest: image.configDigest?.description, platform: image.platform?.description,
@@ -133,19 +137,26 @@ struct ReportDocument: Encodable {
                             createdBy: layer.createdBy, files: layer.fileCount, complete: layer.complete)
                   })
         }
-        findings = result.findings.map { finding in
-            FindingEntry(rule: Rule(id: finding.rule.id.rawValue, name: finding.rule.name,
-                                    severity: finding.rule.severity.rawValue, confidence: finding.rule.confidence.rawValue),
-                         secret: options.showSecrets ? finding.secret.value : finding.secret.redacted,
-                         redacted: !options.showSecrets, fingerprint: finding.fingerprint,
-                         locations: finding.locations.map(Self.location))
-        }
-        coverage = Coverage(complete: result.isComplete,
+        findings = result.findings.map { Self.entry($0, options: options) }
+        coverage = Self.coverage(result)
+    }
+
+    static func entry(_ finding: Finding, options: ReportOptions) -> FindingEntry {
+        FindingEntry(rule: Rule(id: finding.rule.id.rawValue, name: finding.rule.name,
+                                severity: finding.rule.severity.rawValue, confidence: finding.rule.confidence.rawValue),
+                     secret: options.showSecrets ? finding.secret.value : finding.secret.redacted,
+                     redacted: !options.showSecrets, fingerprint: finding.fingerprint,
+                     locations: finding.locations.map(Self.location))
+    }
+
+    static func coverage(_ result: ScanResult) -> Coverage {
+        Coverage(complete: result.isComplete,
                             diagnostics: result.diagnostics.map { item in
                                 Diagnostic(code: item.code.rawValue, message: item.message, image: item.image, layer: item.layer,
                                            blob: item.blob?.description, path: item.path, incomplete: item.incomplete)
                             },
-                            failedTargets: result.failedTargets.map { FailedTarget(target: $0.target, message: $0.message) })
+                            failedTargets: result.failedTargets.map { FailedTarget(target: $0.target, message: $0.message) },
+                            suppressed: result.policyOutcome.suppressed)
     }
 
     static func location(_ location: FindingLocation) -> Location {

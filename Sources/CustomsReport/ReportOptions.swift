@@ -4,7 +4,13 @@ import CustomsScan
 public struct ReportOptions: Sendable {
     /// Print secrets in full (`--show-secrets`); off by default everywhere.
     public var showSecrets = false
-    public init(showSecrets: Bool = false) { self.showSecrets = showSecrets }
+    /// ANSI colour in text output (the CLI enables it only on a terminal and without NO_COLOR).
+    public var color = false
+
+    public init(showSecrets: Bool = false, color: Bool = false) {
+        self.showSecrets = showSecrets
+        self.color = color
+    }
 }
 
 /// Renders a scan result in one output format.

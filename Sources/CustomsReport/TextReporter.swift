@@ -8,14 +8,33 @@ import Foundation
 public struct TextReporter: Reporter {
     public init() {}
 
+    /// ANSI styles, empty when colour is off.
+    struct Style {
+        var bold = "", red = "", yellow = "", cyan = "", dim = "", reset = ""
+
+        init(_ enabled: Bool) {
+            guard enabled else { return }
+            bold = "\u{1b}[1m"; red = "\u{1b}[31m"; yellow = "\u{1b}[33m"; cyan = "\u{1b}[36m"; dim = "\u{1b}[2m"; reset = "\u{1b}[0m"
+        }
+
+        func severity(_ severity: Severity) -> String {
+            switch severity {
+            case .critical, .high: return bold + red
+            case .medium: return yellow
+            case .low: return cyan
+            }
+        }
+    }
+
     public func render(_ result: ScanResult, options: ReportOptions) throws -> String {
+        let style = Style(options.color)
         var out = ""
         for image in result.images {
             let located = locations(in: image, result: result)
-            out += "image \(image.name.escapedForTerminal)"
+            out += "\(style.bold)image \(image.name.escapedForTerminal)"
             if let digest = image.manifestDigest { out += " @\(digest.description.prefix(19))…" }
             if let platform = image.platform { out += "  \(platform)" }
-            out += "  (\(image.layers.count) layers)\n"
+            out += "  (\(image.layers.count) layers)\(style.reset)\n"
             if located.isEmpty { out += "  no secrets found\n" }
             let files = located.filter { if case .file = $0.location.place { return true } else { return false } }
             for layer in image.layers {
@@ -23,19 +42,19 @@ public struct TextReporter: Reporter {
                 guard !here.isEmpty else { continue }
                 out += "  layer \(layer.index + 1)/\(image.layers.count)"
                 if let digest = layer.digest { out += "  \(digest.short)" }
-                out += "  \(Self.instruction(layer.createdBy))\n"
+                out += "  \(style.dim)\(Self.instruction(layer.createdBy))\(style.reset)\n"
                 for (finding, location) in here {
                     guard case .file(let file) = location.place else { continue }
-                    out += "    \(Self.badge(finding))  \(secret(finding, options))  \(file.path.display):\(file.line):\(file.column)\n"
+                    out += "    \(style.severity(finding.rule.severity))\(Self.badge(finding))\(style.reset)  \(secret(finding, options))  \(file.path.display):\(file.line):\(file.column)\n"
                     switch file.visibility {
                     case .visible: break
                     case .deleted(let layer):
-                        out += "      !! DELETED in layer \(layer + 1) (\(Self.instruction(file.changedBy))) but still recoverable from layer \(file.layerIndex + 1)\n"
+                        out += "      \(style.bold)\(style.red)!! DELETED in layer \(layer + 1) (\(Self.instruction(file.changedBy))) but still recoverable from layer \(file.layerIndex + 1)\(style.reset)\n"
                     case .hiddenByOpaqueDirectory(let layer):
-                        out += "      !! HIDDEN by an opaque directory in layer \(layer + 1) (\(Self.instruction(file.changedBy))) but still recoverable from layer \(file.layerIndex + 1)\n"
+                        out += "      \(style.bold)\(style.red)!! HIDDEN by an opaque directory in layer \(layer + 1) (\(Self.instruction(file.changedBy))) but still recoverable from layer \(file.layerIndex + 1)\(style.reset)\n"
                     case .overwritten(let layer):
                         let place = layer == file.layerIndex ? "later in the same layer" : "in layer \(layer + 1) (\(Self.instruction(file.changedBy)))"
-                        out += "      !! OVERWRITTEN \(place) but still recoverable from layer \(file.layerIndex + 1)\n"
+                        out += "      \(style.bold)\(style.red)!! OVERWRITTEN \(place) but still recoverable from layer \(file.layerIndex + 1)\(style.reset)\n"
                     }
                 }
             }
@@ -44,7 +63,7 @@ public struct TextReporter: Reporter {
                 out += "  metadata\n"
                 for (finding, location) in metadata {
                     guard case .metadata(let place) = location.place else { continue }
-                    out += "    \(Self.badge(finding))  \(secret(finding, options))  \(place.field.escapedForTerminal)"
+                    out += "    \(style.severity(finding.rule.severity))\(Self.badge(finding))\(style.reset)  \(secret(finding, options))  \(place.field.escapedForTerminal)"
                     if let createdBy = place.createdBy { out += "  (\(Self.instruction(createdBy)))" }
                     out += "\n"
                 }
@@ -52,7 +71,8 @@ public struct TextReporter: Reporter {
             out += "\n"
         }
         out += coverage(result)
-        out += summary(result)
+        out += policy(result.policyOutcome)
+        out += style.bold + summary(result) + style.reset
         return out
     }
 
@@ -92,6 +112,16 @@ public struct TextReporter: Reporter {
         }
         for item in warnings { out += "warning: [\(item.code)] \(Self.prefix(item))\(item.message.escapedForTerminal)\n" }
         return out
+    }
+
+    private func policy(_ outcome: FindingPolicy.Outcome) -> String {
+        var parts: [String] = []
+        if outcome.baselined > 0 { parts.append("\(outcome.baselined) baselined finding(s) not shown") }
+        if outcome.belowConfidence > 0 { parts.append("\(outcome.belowConfidence) below --min-confidence not shown") }
+        for (rule, count) in outcome.suppressed.sorted(by: { $0.key < $1.key }) {
+            parts.append("\(count) location(s) allowed by \"\(rule.escapedForTerminal)\"")
+        }
+        return parts.map { "note: \($0)\n" }.joined()
     }
 
     private static func prefix(_ item: ScanDiagnostic) -> String {

@@ -19,6 +19,11 @@ public final class Scan {
         self.options = options
         var rules = try BuiltinRules.load()
         for directory in options.ruleDirectories { rules = try rules.merged(with: RuleLoader.ruleSet(fromDirectory: directory)) }
+        let unknown = options.disabledRules.filter { rules.rule($0) == nil }
+        guard unknown.isEmpty else {
+            throw RuleError("cannot disable unknown rule(s) \(unknown.map(\.rawValue).sorted().joined(separator: ", ")); see `customs rules list`")
+        }
+        rules = try RuleSet(rules.rules.filter { !options.disabledRules.contains($0.id) })
         engine = try DetectionEngine(ruleSet: rules)
     }
 
@@ -38,26 +43,42 @@ public final class Scan {
         return .archive(url)
     }
 
+    /// One target's part of a scan, handed over as soon as the target is done (JSON Lines output).
+    public struct TargetReport: Sendable {
+        public var target: String
+        public var images: [ImageSummary]
+        /// This target's findings after the policy, grouped within the target.
+        public var findings: [Finding]
+        public var diagnostics: [ScanDiagnostic]
+        public var failure: String?
+    }
+
     /// Scans every target; a target that cannot be read is recorded and the others still run.
-    public func run(_ targets: [String]) -> ScanResult {
+    /// - Parameter onTarget: called after each target, in order, with that target's findings.
+    public func run(_ targets: [String], onTarget: ((TargetReport) -> Void)? = nil) -> ScanResult {
         let started = Date()
         var result = ScanResult()
         result.rulesHash = engine.ruleSet.contentHash
-        result.ruleCount = engine.ruleSet.rules.count
+        result.rules = engine.ruleSet.rules.map { RuleDescription(summary: $0.summary, references: $0.references) }
         var occurrences: [Occurrence] = []
         for target in targets {
+            var report = TargetReport(target: target, images: [], findings: [], diagnostics: [])
             do {
                 let outputs = try scan(target)
-                for output in outputs {
-                    result.images.append(output.summary)
-                    result.diagnostics += output.diagnostics
-                    occurrences += output.occurrences
-                }
+                let found = outputs.flatMap(\.occurrences)
+                report.images = outputs.map(\.summary)
+                report.diagnostics = outputs.flatMap(\.diagnostics)
+                report.findings = options.policy.apply(FindingGrouper.group(found)).kept
+                occurrences += found
             } catch {
+                report.failure = "\(error)"
                 result.failedTargets.append((target, "\(error)"))
             }
+            result.images += report.images
+            result.diagnostics += report.diagnostics
+            onTarget?(report)
         }
-        result.findings = FindingGrouper.group(occurrences)
+        (result.findings, result.policyOutcome) = options.policy.apply(FindingGrouper.group(occurrences))
         result.bytesScanned = result.images.reduce(0) { $0 + $1.layers.reduce(0) { $0 + $1.uncompressedSize } }
         result.duration = Date().timeIntervalSince(started)
         return result
@@ -66,9 +87,13 @@ public final class Scan {
     private func scan(_ target: String) throws -> [ImageAssembler.Output] {
         switch try Self.classify(target) {
         case .standardInput:
-            return try scanStream(FileByteSource(descriptor: 0), target: target)
+            options.progress?.expect(bytes: nil, layers: nil)
+            return try scanStream(counted(FileByteSource(descriptor: 0)), target: target)
         case .archive(let url):
-            return try scanStream(FileByteSource(path: url.path), target: target)
+            let source = try FileByteSource(path: url.path)
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int64) ?? nil
+            options.progress?.expect(bytes: size, layers: nil)
+            return try scanStream(counted(source), target: target)
         case .ociDirectory(let url):
             return try scanDirectoryLayout(OCIDirectory(root: url), target: target)
         case .rootFilesystem(let url):
@@ -79,7 +104,10 @@ public final class Scan {
     /// One forward pass: layers are walked as they stream by, then resolved against the manifests.
     private func scanStream(_ source: ByteSource, target: String) throws -> [ImageAssembler.Output] {
         let walker = LayerWalker(engine: engine, limits: options.limits)
-        let layout = try StreamedLayout.read(source, name: target) { _, stream in walker.walk(stream) }
+        let layout = try StreamedLayout.read(source, name: target) { _, stream in
+            defer { options.progress?.layerDone() }
+            return walker.walk(stream)
+        }
         let plans: [ImagePlan], diagnostics: [ScanDiagnostic]
         do {
             (plans, diagnostics) = try LayoutResolver.resolve(layout, name: target, platform: options.platform)
@@ -116,10 +144,12 @@ public final class Scan {
             }
         }
         let paths = blobs.keys.sorted()
+        options.progress?.expect(bytes: blobs.values.reduce(0) { $0 + ($1 ?? 0) }, layers: paths.count)
         let records = ParallelMap.map(paths, width: options.concurrency) { path -> LayerRecord in
             let walker = LayerWalker(engine: engine, limits: options.limits)
+            defer { options.progress?.layerDone() }
             do {
-                return walker.walk(try layout.openBlob(path, size: blobs[path] ?? nil))
+                return walker.walk(counted(try layout.openBlob(path, size: blobs[path] ?? nil)))
             } catch {
                 var record = LayerRecord()
                 record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot open \(path): \(error)", incomplete: true))
@@ -131,6 +161,10 @@ public final class Scan {
             assemble(target: target, plan: plan, records: plan.layers.map { byPath[$0.blobPath] })
         }
         return attach(diagnostics, to: outputs, target: target)
+    }
+
+    private func counted(_ source: ByteSource) -> ByteSource {
+        options.progress.map { CountingByteSource(source, progress: $0) } ?? source
     }
 
     private func scanRootFilesystem(_ url: URL, target: String) -> ImageAssembler.Output {

@@ -1,4 +1,5 @@
 import CustomsCore
+import CustomsRules
 import CustomsWalker
 import Foundation
 
@@ -10,6 +11,12 @@ public struct ScanOptions: Sendable {
     public var limits = WalkLimits()
     /// Extra rule folders added to the built-in rules.
     public var ruleDirectories: [URL] = []
+    /// Rules not to run (an unknown id is an error).
+    public var disabledRules: Set<RuleID> = []
+    /// Allow rules, confidence floor and baseline applied to the findings.
+    public var policy = FindingPolicy()
+    /// Told about progress as layers stream; nil for none.
+    public var progress: ScanProgress?
     /// Layers walked at once where the source allows random access.
     public var concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
 

@@ -8,6 +8,8 @@ public struct ScanResult: Sendable {
     /// One per (rule, secret), each with every location; ordered by severity, then rule.
     public var findings: [Finding] = []
     public var diagnostics: [ScanDiagnostic] = []
+    /// What the finding policy left out (allow rules, confidence floor, baseline).
+    public var policyOutcome = FindingPolicy.Outcome()
     /// Targets that could not be scanned at all, with the reason.
     public var failedTargets: [(target: String, message: String)] = []
     /// Uncompressed layer bytes read.
@@ -15,23 +17,25 @@ public struct ScanResult: Sendable {
     public var duration: TimeInterval = 0
     /// The rule set's content hash.
     public var rulesHash = ""
-    public var ruleCount = 0
+    /// Every rule the scan ran, in rule-set order (reports describe them).
+    public var rules: [RuleDescription] = []
+    public var ruleCount: Int { rules.count }
 
     public init() {}
 
     /// True when every target, layer and file was scanned completely.
     public var isComplete: Bool { failedTargets.isEmpty && !diagnostics.contains(where: \.incomplete) }
 
-    /// The process exit code (see `ExitCode`).
+    /// The process exit code (see `ExitStatus`).
     public func exitCode(failOn threshold: Severity) -> Int32 {
-        if images.isEmpty && !failedTargets.isEmpty { return ExitCode.unusable }
-        if findings.contains(where: { $0.rule.severity >= threshold }) { return ExitCode.findings }
-        return isComplete ? ExitCode.clean : ExitCode.incomplete
+        if images.isEmpty && !failedTargets.isEmpty { return ExitStatus.unusable }
+        if findings.contains(where: { $0.rule.severity >= threshold }) { return ExitStatus.findings }
+        return isComplete ? ExitStatus.clean : ExitStatus.incomplete
     }
 }
 
 /// The process exit codes, in one place (DESIGN.md).
-public enum ExitCode {
+public enum ExitStatus {
     /// Scanned completely, no finding at or above the fail threshold.
     public static let clean: Int32 = 0
     /// At least one finding at or above the threshold.
@@ -40,6 +44,13 @@ public enum ExitCode {
     public static let unusable: Int32 = 2
     /// No finding, but the scan was incomplete.
     public static let incomplete: Int32 = 3
+}
+
+/// What a report says about a rule.
+public struct RuleDescription: Sendable {
+    public var summary: RuleSummary
+    /// Provider documentation of the token format.
+    public var references: [String]
 }
 
 /// One scanned image (one platform) and its layer table.

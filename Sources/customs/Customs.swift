@@ -10,10 +10,9 @@ struct Customs: ParsableCommand {
         discussion: """
         Reads docker save archives (legacy and Docker 25+, also gzip-compressed), OCI image layouts \
         (directory or tar), plain root filesystem directories, and standard input (-), without a \
-        Docker daemon.
+        Docker daemon. Shell completions: customs --generate-completion-script bash|zsh|fish.
         """,
         version: CustomsVersion.current,
-        subcommands: [ScanCommand.self],
-        defaultSubcommand: nil
+        subcommands: [ScanCommand.self, BaselineCommand.self, RulesCommand.self]
     )
 }

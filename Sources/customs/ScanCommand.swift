@@ -13,6 +13,9 @@ struct ScanCommand: ParsableCommand {
         TARGET is a docker save archive (.tar, .tar.gz), an OCI layout directory or tar, a root \
         filesystem directory, or - to read an archive from standard input (docker save app | customs scan -).
 
+        Settings come from ./.customs.yaml (or --config FILE): allow rules, disabled rules, extra rule \
+        folders, fail_on, min_confidence, baseline, limits. Flags override the file.
+
         Exit codes:
           0  scanned completely, no finding at or above --fail-on
           1  at least one finding at or above --fail-on
@@ -23,64 +26,65 @@ struct ScanCommand: ParsableCommand {
 
     /// Output formats.
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, jsonl, sarif
     }
 
-    @Argument(help: "Images to scan: archive paths, OCI layout or root filesystem directories, or - for standard input.")
-    var targets: [String]
+    @OptionGroup var flags: ScanFlags
 
     @Option(name: .long, help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: Format = .text
 
-    @Option(name: [.short, .long], help: "Write the report to FILE (created with mode 0600) instead of standard output.")
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to FILE (created with mode 0600) instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .long, help: "Scan only this platform of multi-platform images (os/arch[/variant]).")
-    var platform: String?
+    @Option(name: .long, help: "Lowest severity that makes the exit code 1: low, medium, high, critical (default: low).")
+    var failOn: Severity?
 
-    @Option(name: .long, help: "Lowest severity that makes the exit code 1: low, medium, high, critical.")
-    var failOn: String = "low"
+    @Option(name: .long, help: "Hide findings below this confidence: low, medium, high (hidden ones are counted).")
+    var minConfidence: Confidence?
 
-    @Option(name: .long, help: "A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.")
-    var rules: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Report only findings not in this baseline (see `customs baseline create`).", valueName: "file"))
+    var baseline: String?
 
     @Flag(name: .long, help: "Print secrets in full instead of redacted. Never use in shared CI logs.")
     var showSecrets = false
 
-    func validate() throws {
-        if let platform, Platform(parsing: platform) == nil {
-            throw ValidationError("--platform must look like os/arch or os/arch/variant, e.g. linux/arm64/v8")
-        }
-        if Severity(rawValue: failOn) == nil {
-            throw ValidationError("--fail-on must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if targets.filter({ $0 == "-" }).count > 1 {
-            throw ValidationError("standard input (-) can be scanned only once per run")
-        }
-    }
-
     func run() throws {
-        var options = ScanOptions()
-        options.platform = platform.flatMap(Platform.init(parsing:))
-        options.ruleDirectories = rules.map { URL(fileURLWithPath: $0) }
-        let scan: Scan
+        let configuration: ScanConfiguration
         do {
-            scan = try Scan(options: options)
+            configuration = try flags.loadConfiguration()
         } catch {
-            throw ValidationError("cannot load rules: \(error)")
+            throw ValidationError("\(error)")
         }
-        let result = scan.run(targets)
-        let reporter: Reporter = format == .json ? JSONReporter() : TextReporter()
-        let report = try reporter.render(result, options: ReportOptions(showSecrets: showSecrets))
-        if let output {
-            try OutputFile.write(report, to: output)
-        } else {
-            FileHandle.standardOutput.write(Data(report.utf8))
+        var options = flags.options(configuration)
+        options.policy.minConfidence = minConfidence ?? configuration.minConfidence ?? .low
+        if let path = baseline.map({ URL(fileURLWithPath: $0) }) ?? configuration.baseline {
+            do {
+                options.policy.baseline = try Baseline.load(path).fingerprints
+            } catch {
+                throw ValidationError("\(error)")
+            }
         }
-        for failure in result.failedTargets where output != nil || format != .text {
-            FileHandle.standardError.write(Data("customs: \(failure.target): \(failure.message)\n".utf8))
+        let sink = try ReportSink(path: output)
+        let color = format == .text && output == nil && isatty(STDOUT_FILENO) != 0
+            && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let reportOptions = ReportOptions(showSecrets: showSecrets, color: color)
+        let lines = JSONLinesReporter()
+        let result = try flags.run(options) { target in
+            if format == .jsonl { sink.write(lines.lines(for: target, options: reportOptions)) }
         }
-        let code = result.exitCode(failOn: Severity(rawValue: failOn)!)
+        switch format {
+        case .text: sink.write(try TextReporter().render(result, options: reportOptions))
+        case .json: sink.write(try JSONReporter().render(result, options: reportOptions))
+        case .sarif: sink.write(try SARIFReporter().render(result, options: reportOptions))
+        case .jsonl: sink.write(lines.summary(result))
+        }
+        if format != .text || output != nil {
+            for failure in result.failedTargets {
+                FileHandle.standardError.write(Data("customs: \(failure.target): \(failure.message)\n".utf8))
+            }
+        }
+        let code = result.exitCode(failOn: failOn ?? configuration.failOn ?? .low)
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -46,7 +46,7 @@ import Testing
         try Data("{\"imageLayoutVersion\": \"1.0.0\"}".utf8).write(to: URL(fileURLWithPath: root).appendingPathComponent("oci-layout"))
         let refused = try Self.scan([root])
         #expect(refused.failedTargets.first?.message.contains("unsafe path") == true, "\(refused.failedTargets)")
-        #expect(refused.exitCode(failOn: .low) == ExitCode.unusable)
+        #expect(refused.exitCode(failOn: .low) == ExitStatus.unusable)
 
         for bad in ["../etc/passwd", "/etc/passwd", "a\\..\\b.json"] {
             let directory = try TemporaryDirectory()
@@ -107,7 +107,7 @@ import Testing
         let result = try Self.scan([try Self.write(files, as: .ociDirectory, in: directory)])
         #expect(result.diagnostics.contains { $0.code == .digestMismatch && $0.layer == 0 && $0.incomplete })
         #expect(result.findings.contains { $0.rule.id.rawValue == "github.pat.classic" }, "findings from a corrupt layer are kept, flagged")
-        #expect(result.exitCode(failOn: .low) == ExitCode.findings)
+        #expect(result.exitCode(failOn: .low) == ExitStatus.findings)
     }
 
     @Test func truncatedArchiveKeepsEarlierFindings() throws {
@@ -122,7 +122,7 @@ import Testing
         let result = try Self.scan([cut.path])
         #expect(result.diagnostics.contains { $0.code == .readError && $0.incomplete })
         #expect(!result.isComplete)
-        #expect(result.exitCode(failOn: .low) != ExitCode.clean)
+        #expect(result.exitCode(failOn: .low) != ExitStatus.clean)
     }
 
     @Test func unsupportedLayerMediaTypeIsReportedNotGuessed() throws {
@@ -210,7 +210,7 @@ import Testing
         let result = try Self.scan([try Self.write(files, as: .ociDirectory, in: directory)])
         #expect(result.images.count == 1)
         #expect(result.diagnostics.contains { $0.code == .missingBlob && $0.incomplete })
-        #expect(result.exitCode(failOn: .low) == ExitCode.incomplete)
+        #expect(result.exitCode(failOn: .low) == ExitStatus.incomplete)
     }
 
     @Test func sameLayerListedTwiceIsScannedOnceAndReportedTwice() throws {
@@ -262,7 +262,7 @@ import Testing
         try Data((0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) }).write(to: junk)
         let result = try Self.scan([junk.path, "/nonexistent/image.tar"])
         #expect(result.failedTargets.count == 2)
-        #expect(result.exitCode(failOn: .low) == ExitCode.unusable)
+        #expect(result.exitCode(failOn: .low) == ExitStatus.unusable)
     }
 
     @Test func layerAndFileBudgetsAreReportedAndKeepEarlierFindings() throws {

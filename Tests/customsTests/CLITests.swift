@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The built `customs` binary, run as users run it: help, exit codes, report files, redaction,
-/// and JSON that validates against docs/report.schema.json.
+/// and JSON that validates against docs/schemas/report.schema.json.
 @Suite struct CLITests {
     static func sample(_ layout: ImageFixture.Layout = .dockerSaveLegacy, in directory: TemporaryDirectory,
                        case name: String = "sample-app") throws -> (URL, ImageSpec) {
@@ -19,7 +19,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let report = directory.path("report.json")
         try json.write(to: report)
-        let schema = Corpus.repositoryRoot.appendingPathComponent("docs/report.schema.json")
+        let schema = Corpus.repositoryRoot.appendingPathComponent("docs/schemas/report.schema.json")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", """

@@ -1,0 +1,61 @@
+import CustomsArchive
+import Foundation
+
+/// Live counters a scan updates as bytes stream (from any thread) and a progress display reads.
+public final class ScanProgress: @unchecked Sendable {
+    /// A consistent copy of the counters.
+    public struct Snapshot: Sendable {
+        /// Input bytes read (archive or blob bytes, as stored).
+        public var bytesRead: Int64
+        /// Input bytes expected, when known (file size, sum of blob sizes); nil for a stream.
+        public var totalBytes: Int64?
+        public var layersDone: Int
+        /// Layers expected, when known before reading.
+        public var layersTotal: Int?
+        public var elapsed: TimeInterval
+    }
+
+    private let lock = NSLock()
+    private let started = Date()
+    private var bytesRead: Int64 = 0
+    private var totalBytes: Int64?
+    private var layersDone = 0
+    private var layersTotal: Int?
+
+    public init() {}
+
+    public func snapshot() -> Snapshot {
+        lock.withLock {
+            Snapshot(bytesRead: bytesRead, totalBytes: totalBytes, layersDone: layersDone, layersTotal: layersTotal,
+                     elapsed: Date().timeIntervalSince(started))
+        }
+    }
+
+    func add(bytes: Int) { lock.withLock { bytesRead += Int64(bytes) } }
+    func layerDone() { lock.withLock { layersDone += 1 } }
+
+    /// Adds a target's expected size and layer count to the totals (nil: unknown).
+    func expect(bytes: Int64?, layers: Int?) {
+        lock.withLock {
+            totalBytes = bytes.map { ($0) + (totalBytes ?? 0) }
+            layersTotal = layers.map { $0 + (layersTotal ?? 0) }
+        }
+    }
+}
+
+/// Counts bytes into a `ScanProgress` as they pass.
+final class CountingByteSource: ByteSource {
+    private let inner: ByteSource
+    private let progress: ScanProgress
+
+    init(_ inner: ByteSource, progress: ScanProgress) {
+        self.inner = inner
+        self.progress = progress
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = try inner.read(into: buffer)
+        progress.add(bytes: count)
+        return count
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import CustomsScan
+import Foundation
+
+/// `customs baseline create`: accept today's findings so later scans report only new ones.
+struct BaselineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baseline",
+        abstract: "Record accepted findings (fingerprints only, never secrets).",
+        subcommands: [Create.self]
+    )
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scan TARGETs and write every finding's fingerprint to a baseline file.",
+            discussion: "Use it with `customs scan --baseline FILE`, or `baseline: FILE` in .customs.yaml."
+        )
+
+        @OptionGroup var flags: ScanFlags
+
+        @Option(name: [.short, .long], help: ArgumentHelp("The baseline file to write (mode 0600).", valueName: "file"))
+        var output = ".customs-baseline.json"
+
+        func run() throws {
+            let configuration: ScanConfiguration
+            do {
+                configuration = try flags.loadConfiguration()
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            let result = try flags.run(flags.options(configuration))
+            guard !result.images.isEmpty else {
+                for failure in result.failedTargets {
+                    FileHandle.standardError.write(Data("customs: \(failure.target): \(failure.message)\n".utf8))
+                }
+                throw ExitCode(ExitStatus.unusable)
+            }
+            let baseline = Baseline(result)
+            try ReportSink(path: output).write(try baseline.encoded())
+            var message = "customs: wrote \(baseline.findings.count) fingerprint(s) to \(output)\n"
+            if !result.isComplete { message += "customs: warning: the scan was incomplete; the baseline may miss findings\n" }
+            FileHandle.standardError.write(Data(message.utf8))
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import CustomsCore
+import CustomsScan
+import Foundation
+
+/// What to scan and how, shared by `scan` and `baseline create`.
+struct ScanFlags: ParsableArguments {
+    @Argument(help: "Images to scan: archive paths, OCI layout or root filesystem directories, or - for standard input.")
+    var targets: [String]
+
+    @Option(name: .long, help: "Scan only this platform of multi-platform images (os/arch[/variant]).")
+    var platform: String?
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.", valueName: "dir"))
+    var ruleDirectories: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Settings file (default: ./.customs.yaml when present).", valueName: "file"))
+    var config: String?
+
+    @Flag(name: [.short, .long], help: "No progress line on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        if let platform, Platform(parsing: platform) == nil {
+            throw ValidationError("--platform must look like os/arch or os/arch/variant, e.g. linux/arm64/v8")
+        }
+        if targets.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("standard input (-) can be scanned only once per run")
+        }
+    }
+
+    /// `--config`, else `.customs.yaml` in the working directory, else defaults.
+    func loadConfiguration() throws -> ScanConfiguration {
+        if let config { return try ScanConfiguration.load(URL(fileURLWithPath: config)) }
+        let local = URL(fileURLWithPath: ScanConfiguration.defaultFileName)
+        guard FileManager.default.fileExists(atPath: local.path) else { return ScanConfiguration() }
+        return try ScanConfiguration.load(local)
+    }
+
+    /// Scan options from the configuration file, overridden by flags.
+    func options(_ configuration: ScanConfiguration) -> ScanOptions {
+        var options = ScanOptions()
+        options.platform = platform.flatMap(Platform.init(parsing:))
+        options.ruleDirectories = configuration.ruleDirectories + ruleDirectories.map { URL(fileURLWithPath: $0) }
+        options.disabledRules = configuration.disabledRules
+        options.policy.allow = configuration.allow
+        if let value = configuration.maxFileBytes { options.limits.maxFileBytes = value }
+        if let value = configuration.maxLayerBytes { options.limits.maxLayerBytes = value }
+        if let value = configuration.maxEntries { options.limits.maxEntries = value }
+        return options
+    }
+
+    /// Runs the scan with a progress line on a terminal (unless --quiet).
+    func run(_ options: ScanOptions, onTarget: ((Scan.TargetReport) -> Void)? = nil) throws -> ScanResult {
+        var options = options
+        let display = quiet || isatty(STDERR_FILENO) == 0 ? nil : ProgressDisplay()
+        options.progress = display?.progress
+        let scan: Scan
+        do {
+            scan = try Scan(options: options)
+        } catch {
+            throw ValidationError("cannot load rules: \(error)")
+        }
+        display?.start()
+        let result = scan.run(targets, onTarget: onTarget)
+        display?.stop()
+        return result
+    }
+}
+
+/// Reads a severity or confidence from the command line.
+extension Severity: ExpressibleByArgument {}
+extension Confidence: ExpressibleByArgument {}
