@@ -125,7 +125,7 @@ public struct ScanConfiguration: Sendable {
         return items.compactMap { $0 }
     }
 
-    private static func line(_ node: Node) -> Int { (node.mark?.line ?? 0) + 1 }
+    private static func line(_ node: Node) -> Int { node.mark?.line ?? 0 }
 }
 
 /// A configuration or baseline file that cannot be used, with file, line and what to change.

@@ -22,10 +22,18 @@ public enum CLIRunner {
     public static func executable(_ name: String = "customs") -> URL { productsDirectory.appendingPathComponent(name) }
 
     /// Runs `customs` with `arguments`, feeding `stdin` when given.
-    public static func run(_ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil) throws -> Output {
+    public static func run(_ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil,
+                           directory: URL? = nil) throws -> Output {
+        try run(executable: executable(), arguments, stdin: stdin, environment: environment, directory: directory)
+    }
+
+    /// Runs any program, capturing its output (tests of scripts and integrations).
+    public static func run(executable: URL, _ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil,
+                           directory: URL? = nil) throws -> Output {
         let process = Process()
-        process.executableURL = executable()
+        process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         if let environment { process.environment = environment }
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("customs-stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CustomsCore
+import CustomsScan
+import Foundation
 
 /// The `customs` command: finds credentials leaked in container images, with provenance.
 @main
@@ -15,4 +17,19 @@ struct Customs: ParsableCommand {
         version: CustomsVersion.current,
         subcommands: [ScanCommand.self, BaselineCommand.self, RulesCommand.self]
     )
+
+    /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), as DESIGN.md's
+    /// exit codes say, so scripts can tell "bad invocation" from "incomplete scan".
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.unusable)
+            }
+            exit(withError: error)
+        }
+    }
 }

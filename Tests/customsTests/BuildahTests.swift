@@ -12,20 +12,11 @@ import Testing
 
     @discardableResult
     static func run(_ arguments: [String], in directory: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: buildah)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FixtureError("buildah \(arguments.first ?? "") failed: \(output.suffix(2000))")
+        let output = try CLIRunner.run(executable: URL(fileURLWithPath: buildah), arguments, directory: directory)
+        guard output.status == 0 else {
+            throw FixtureError("buildah \(arguments.first ?? "") failed: \(output.text.suffix(1000)) \(output.stderr.suffix(1000))")
         }
-        return output
+        return output.text
     }
 
     @Test func buildahImageYieldsBuildArgAndDeletedFile() throws {

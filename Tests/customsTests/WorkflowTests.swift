@@ -1,0 +1,193 @@
+import CustomsCore
+import CustomsTestSupport
+import Foundation
+import Testing
+
+/// The three jobs' features through the CLI: SARIF, JSON Lines, baselines, .customs.yaml,
+/// confidence floors, progress and colour on a terminal, completions.
+@Suite struct WorkflowTests {
+    static func image(_ name: String, _ layout: ImageFixture.Layout = .dockerSaveLegacy, in directory: TemporaryDirectory) throws -> (URL, ImageSpec) {
+        let spec = try #require(try Corpus.cases().first { $0.name == name })
+        let url = directory.path(layout.fileName(name))
+        try ImageFixture.write(spec, layout: layout, compression: .gzip, to: url)
+        return (url, spec)
+    }
+
+    static func json(_ data: Data) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test(arguments: ["sample-app", "multi-platform", "multi-stage-clean"])
+    func sarifValidatesAndSuitsCodeScanning(_ name: String) throws {
+        let directory = try TemporaryDirectory()
+        let (image, spec) = try Self.image(name, .ociTar, in: directory)
+        let output = try CLIRunner.run(["scan", "--format", "sarif", "-o", directory.path("out.sarif").path, image.path])
+        let file = directory.path("out.sarif")
+        let validation = try SchemaValidator.validate(file, schema: Corpus.repositoryRoot.appendingPathComponent("docs/schemas/sarif-schema-2.1.0.json"))
+        #expect(validation.valid, "\(validation.message)")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let leaked = try spec.secretValues().values.contains { text.contains($0) }
+        #expect(!leaked, "a secret appears in the SARIF file")
+        let log = try Self.json(Data(contentsOf: file))
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count == Set(spec.expect.map(\.secret)).count)
+        #expect(output.status == (results.isEmpty ? 0 : 1))
+        let rules = ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
+        #expect(rules.count >= 25 && rules.allSatisfy { ($0["help"] as? [String: Any])?["text"] != nil })
+        #expect(rules.allSatisfy { (($0["properties"] as? [String: Any])?["security-severity"] as? String) != nil })
+        for result in results {
+            let location = try #require((result["locations"] as? [[String: Any]])?.first)
+            let physical = try #require(location["physicalLocation"] as? [String: Any])
+            #expect((physical["artifactLocation"] as? [String: Any])?["uri"] != nil)
+            #expect((physical["region"] as? [String: Any])?["startLine"] != nil)
+            #expect(((result["partialFingerprints"] as? [String: String])?["customsFingerprint/v1"])?.count == 64)
+            let logical = try #require(location["logicalLocations"] as? [[String: Any]])
+            #expect(logical.count == 2 && (logical[0]["name"] as? String)?.contains("@sha256:") == true)
+        }
+    }
+
+    @Test func jsonLinesWritesFindingsPerTargetThenASummary() throws {
+        let directory = try TemporaryDirectory()
+        let (first, _) = try Self.image("whiteout-deleted", in: directory)
+        let (second, _) = try Self.image("overwritten-file", .ociDirectory, in: directory)
+        let output = try CLIRunner.run(["scan", "--format", "jsonl", first.path, second.path])
+        let lines = output.text.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.allSatisfy { $0 != nil }, "every line is one JSON object")
+        let types = lines.compactMap { $0?["type"] as? String }
+        #expect(types == ["finding", "finding", "finding", "summary"])
+        #expect(lines.compactMap { $0?["target"] as? String } == [first.path, second.path, second.path], "in target order")
+        #expect(((lines.last??["summary"] as? [String: Any])?["findings"] as? Int) == 3)
+        #expect(output.status == 1)
+    }
+
+    @Test func baselineHidesAcceptedFindingsAcrossARebuild() throws {
+        let directory = try TemporaryDirectory()
+        let original = try ImageSpec.parse("""
+            name: rebuilt
+            secrets: {gh: github-classic, npm: npm}
+            image:
+              layers:
+                - created_by: "COPY . /app"
+                  entries:
+                    - {path: app/.env, content: "GITHUB_TOKEN={{gh}}\\n"}
+                - created_by: "RUN true"
+                  entries:
+                    - {path: app/x, content: "x\\n"}
+            expect: []
+            """)
+        // The rebuild moves the same token to another layer and path, and adds a new secret.
+        let rebuilt = try ImageSpec.parse("""
+            name: rebuilt
+            secrets: {gh: github-classic, npm: npm}
+            image:
+              layers:
+                - created_by: "RUN true"
+                  entries:
+                    - {path: app/x, content: "x\\n"}
+                - created_by: "COPY . /srv"
+                  entries:
+                    - {path: srv/config.env, content: "GITHUB_TOKEN={{gh}}\\nNPM_TOKEN={{npm}}\\n"}
+            expect: []
+            """)
+        let before = directory.path("before.tar"), after = directory.path("after.tar")
+        try ImageFixture.write(original, layout: .dockerSaveLegacy, compression: .none, to: before)
+        try ImageFixture.write(rebuilt, layout: .dockerSaveLegacy, compression: .none, to: after)
+        let baseline = directory.path("baseline.json")
+        let create = try CLIRunner.run(["baseline", "create", "-o", baseline.path, before.path])
+        #expect(create.status == 0 && create.stderr.contains("wrote 1 fingerprint"))
+        let stored = try String(contentsOf: baseline, encoding: .utf8)
+        let leaked = try original.secretValues().values.contains { stored.contains($0) }
+        #expect(!leaked, "a baseline holds fingerprints, never secrets")
+        let mode = try FileManager.default.attributesOfItem(atPath: baseline.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let output = try CLIRunner.run(["scan", "--format", "json", "--baseline", baseline.path, after.path])
+        let report = try Self.json(output.stdout)
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(findings.compactMap { ($0["rule"] as? [String: Any])?["id"] as? String } == ["npm.token"])
+        #expect(((report["summary"] as? [String: Any])?["baselined"] as? Int) == 1)
+        let text = try CLIRunner.run(["scan", "--baseline", baseline.path, before.path])
+        #expect(text.status == 0 && text.text.contains("1 baselined finding(s) not shown"))
+    }
+
+    @Test func configurationFileAppliesPolicyAndNamesBadLines() throws {
+        let directory = try TemporaryDirectory()
+        let (image, _) = try Self.image("sample-app", in: directory)
+        let rules = directory.path("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try Data("""
+            rules:
+              - id: acme.internal-token
+                name: ACME internal token
+                pattern: '\\b(acme_[a-z0-9]{12})\\b'
+                keywords: [acme_]
+                severity: low
+                confidence: high
+                examples: ['acme_0123456789ab']
+            """.utf8).write(to: rules.appendingPathComponent("acme.yaml"))
+        try Data("""
+            # team policy
+            rules: [rules]
+            disable_rules: [jwt]
+            fail_on: critical
+            allow:
+              - name: sample git remote
+                path: "app/.git/**"
+                rule: url.password
+            limits:
+              max_file_bytes: 100000000
+            """.utf8).write(to: directory.path(".customs.yaml"))
+        let output = try CLIRunner.run(["scan", "--format", "json", image.path], directory: directory.url)
+        let report = try Self.json(output.stdout)
+        let ids = Set((report["findings"] as? [[String: Any]] ?? []).compactMap { ($0["rule"] as? [String: Any])?["id"] as? String })
+        #expect(ids == ["docker.config-auth", "npm.token", "sendgrid.api-key"], "jwt disabled, git remote allowed")
+        #expect(((report["coverage"] as? [String: Any])?["suppressed"] as? [String: Int]) == ["sample git remote": 1])
+        #expect(((report["tool"] as? [String: Any])?["rules"] as? Int) == 33, "32 built-in left plus one from the folder")
+        #expect(output.status == 0, "no critical finding under fail_on: critical")
+
+        try Data("fail_on: high\nallow:\n  - rule: jwt\n    pth: typo\n".utf8).write(to: directory.path("bad.yaml"))
+        let bad = try CLIRunner.run(["scan", "--config", directory.path("bad.yaml").path, image.path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("bad.yaml:4") && bad.stderr.contains("unknown key 'allow.pth'"), "\(bad.stderr)")
+    }
+
+    @Test func minimumConfidenceHidesAndCounts() throws {
+        let directory = try TemporaryDirectory()
+        let (image, _) = try Self.image("sample-app", in: directory)
+        let output = try CLIRunner.run(["scan", "--format", "json", "--min-confidence", "high", image.path])
+        let report = try Self.json(output.stdout)
+        #expect((report["findings"] as? [[String: Any]])?.count == 3)
+        #expect(((report["summary"] as? [String: Any])?["belowConfidence"] as? Int) == 2)
+    }
+
+    /// Runs customs under a pseudo-terminal (util-linux `script`), as a person at a terminal would.
+    static func onTerminal(_ command: String, environment: [String: String] = [:]) throws -> String {
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        env["NO_COLOR"] = environment["NO_COLOR"]
+        let output = try CLIRunner.run(executable: URL(fileURLWithPath: "/usr/bin/script"),
+                                       ["-qec", command, "/dev/null"], environment: env)
+        return output.text
+    }
+
+    @Test func progressAndColourOnlyOnATerminal() throws {
+        let directory = try TemporaryDirectory()
+        let (image, _) = try Self.image("chunk-boundary", in: directory)
+        let binary = CLIRunner.executable().path
+        let terminal = try Self.onTerminal("\(binary) scan \(image.path)")
+        #expect(terminal.contains("\u{1b}[1m"), "colour on a terminal")
+        #expect(terminal.contains("customs: ") && terminal.contains(" layers · "), "progress line on a terminal")
+        let noColor = try Self.onTerminal("\(binary) scan --quiet \(image.path)", environment: ["NO_COLOR": "1"])
+        #expect(!noColor.contains("\u{1b}["), "NO_COLOR and --quiet: no escape codes at all")
+        let piped = try CLIRunner.run(["scan", image.path])
+        #expect(!piped.text.contains("\u{1b}[") && piped.stderr.isEmpty, "nothing but the report off a terminal")
+    }
+
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScriptsAreGenerated(_ shell: String) throws {
+        let output = try CLIRunner.run(["--generate-completion-script", shell])
+        #expect(output.status == 0 && output.text.contains("scan") && output.text.contains("baseline"))
+        let committed = Corpus.repositoryRoot.appendingPathComponent("docs/completions/customs.\(shell)")
+        #expect(try String(contentsOf: committed, encoding: .utf8) == output.text, "run scripts/generate-docs")
+    }
+}

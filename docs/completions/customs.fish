@@ -1,0 +1,128 @@
+function __customs_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __customs_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __customs_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __customs_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __customs_parse_tokens -S
+    set -l unparsed_tokens (__customs_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'customs'
+        __customs_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'scan'
+            __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'format=' 'o/output=' 'fail-on=' 'min-confidence=' 'baseline=' 'show-secrets' 'version' 'h/help'
+        case 'baseline'
+            __customs_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'create'
+                __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'o/output=' 'version' 'h/help'
+            end
+        case 'rules'
+            __customs_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'list'
+                __customs_parse_subcommand 0 'rules=+' 'version' 'h/help'
+            end
+        case 'help'
+            __customs_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __customs_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __customs_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __customs_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __customs_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__customs_tokens -p)
+    if test -z "$(__customs_tokens -t)"
+        set -l index (count (__customs_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'customs' -f
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs" version' -l 'version' -d 'Show the version.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_positional "customs" -eq 1' -fa 'scan' -d 'Scan images for leaked credentials.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_positional "customs" -eq 1' -fa 'baseline' -d 'Record accepted findings (fingerprints only, never secrets).'
+complete -c 'customs' -n '__customs_should_offer_completions_for_positional "customs" -eq 1' -fa 'rules' -d 'Show the detection rules.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_positional "customs" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" platform' -l 'platform' -d 'Scan only this platform of multi-platform images (os/arch[/variant]).' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan"' -l 'rules' -d 'A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" config' -l 'config' -d 'Settings file (default: ./.customs.yaml when present).' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" q quiet' -s 'q' -l 'quiet' -d 'No progress line on standard error.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" format' -l 'format' -d 'Output format: text, json, jsonl, sarif.' -rfka 'text json jsonl sarif'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" o output' -s 'o' -l 'output' -d 'Write the report to FILE (created with mode 0600) instead of standard output.' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" fail-on' -l 'fail-on' -d 'Lowest severity that makes the exit code 1: low, medium, high, critical (default: low).' -rfka 'low medium high critical'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" min-confidence' -l 'min-confidence' -d 'Hide findings below this confidence: low, medium, high (hidden ones are counted).' -rfka 'low medium high'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" baseline' -l 'baseline' -d 'Report only findings not in this baseline (see `customs baseline create`).' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" show-secrets' -l 'show-secrets' -d 'Print secrets in full instead of redacted. Never use in shared CI logs.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" version' -l 'version' -d 'Show the version.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline" version' -l 'version' -d 'Show the version.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_positional "customs baseline" -eq 1' -fa 'create' -d 'Scan TARGETs and write every finding\'s fingerprint to a baseline file.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" platform' -l 'platform' -d 'Scan only this platform of multi-platform images (os/arch[/variant]).' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create"' -l 'rules' -d 'A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" config' -l 'config' -d 'Settings file (default: ./.customs.yaml when present).' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" q quiet' -s 'q' -l 'quiet' -d 'No progress line on standard error.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" o output' -s 'o' -l 'output' -d 'The baseline file to write (mode 0600).' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" version' -l 'version' -d 'Show the version.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules" version' -l 'version' -d 'Show the version.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_positional "customs rules" -eq 1' -fa 'list' -d 'List every rule: id, severity, confidence, name.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules list"' -l 'rules' -d 'A folder of extra rule files to include. Repeatable.' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules list" version' -l 'version' -d 'Show the version.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs help" version' -l 'version' -d 'Show the version.'

@@ -1,0 +1,197 @@
+#compdef customs
+
+__customs_complete() {
+    local -ar non_empty_completions=("${@:#(|:*)}")
+    local -ar empty_completions=("${(M)@:#(|:*)}")
+    _describe -V '' non_empty_completions -- empty_completions -P $'\'\''
+}
+
+__customs_custom_complete() {
+    local -a completions
+    completions=("${(@f)"$("${command_name}" "${@}" "${command_line[@]}")"}")
+    if [[ "${#completions[@]}" -gt 1 ]]; then
+        __customs_complete "${completions[@]:0:-1}"
+    fi
+}
+
+__customs_cursor_index_in_current_word() {
+    if [[ -z "${QIPREFIX}${IPREFIX}${PREFIX}" ]]; then
+        printf 0
+    else
+        printf %s "${#${(z)LBUFFER}[-1]}"
+    fi
+}
+
+_customs() {
+    emulate -RL zsh -G
+    setopt extendedglob nullglob numericglobsort
+    unsetopt aliases banghist
+
+    local -xr SAP_SHELL=zsh
+    local -x SAP_SHELL_VERSION
+    SAP_SHELL_VERSION="$(builtin emulate zsh -c 'printf %s "${ZSH_VERSION}"')"
+    local -r SAP_SHELL_VERSION
+
+    local context state state_descr line
+    local -A opt_args
+
+    local -r command_name="${words[1]}"
+    local -ar command_line=("${words[@]}")
+    local -ir current_word_index="$((CURRENT - 1))"
+
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'scan:Scan images for leaked credentials.'
+            'baseline:Record accepted findings (fingerprints only, never secrets).'
+            'rules:Show the detection rules.'
+            'help:Show subcommand help information.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        scan|baseline|rules|help)
+            "_customs_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_customs_scan() {
+    local -i ret=1
+    local -ar ___format=('text' 'json' 'jsonl' 'sarif')
+    local -ar ___fail_on=('low' 'medium' 'high' 'critical')
+    local -ar ___min_confidence=('low' 'medium' 'high')
+    local -ar arg_specs=(
+        '*:targets:'
+        '--platform[Scan only this platform of multi-platform images (os/arch\[/variant\]).]:platform:'
+        '*--rules[A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.]:dir:'
+        '--config[Settings file (default\: ./.customs.yaml when present).]:file:'
+        '(-q --quiet)'{-q,--quiet}'[No progress line on standard error.]'
+        '--format[Output format\: text, json, jsonl, sarif.]:format:{__customs_complete "${___format[@]}"}'
+        '(-o --output)'{-o,--output}'[Write the report to FILE (created with mode 0600) instead of standard output.]:file:'
+        '--fail-on[Lowest severity that makes the exit code 1\: low, medium, high, critical (default\: low).]:fail-on:{__customs_complete "${___fail_on[@]}"}'
+        '--min-confidence[Hide findings below this confidence\: low, medium, high (hidden ones are counted).]:min-confidence:{__customs_complete "${___min_confidence[@]}"}'
+        '--baseline[Report only findings not in this baseline (see `customs baseline create`).]:file:'
+        '--show-secrets[Print secrets in full instead of redacted. Never use in shared CI logs.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_customs_baseline() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'create:Scan TARGETs and write every finding'\''s fingerprint to a baseline file.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        create)
+            "_customs_baseline_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_customs_baseline_create() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:targets:'
+        '--platform[Scan only this platform of multi-platform images (os/arch\[/variant\]).]:platform:'
+        '*--rules[A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.]:dir:'
+        '--config[Settings file (default\: ./.customs.yaml when present).]:file:'
+        '(-q --quiet)'{-q,--quiet}'[No progress line on standard error.]'
+        '(-o --output)'{-o,--output}'[The baseline file to write (mode 0600).]:file:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_customs_rules() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:List every rule: id, severity, confidence, name.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list)
+            "_customs_rules_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_customs_rules_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*--rules[A folder of extra rule files to include. Repeatable.]:dir:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_customs_help() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:subcommands:'
+        '--version[Show the version.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+if [[ "${funcstack[1]}" = _customs ]]; then
+    _customs "${@}"
+else
+    compdef _customs customs
+fi
