@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),
         .testTarget(name: "CustomsScanTests", dependencies: ["CustomsScan", "CustomsArchive", "CustomsTestSupport"]),
-        .testTarget(name: "customsTests", dependencies: ["customs", "CustomsTestSupport"]),
+        .testTarget(name: "customsTests", dependencies: ["customs", "CustomsTestSupport", "Yams"]),
     ],
     swiftLanguageModes: [.v5]
 )

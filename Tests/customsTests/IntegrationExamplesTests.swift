@@ -1,0 +1,85 @@
+import CustomsTestSupport
+import Foundation
+import Testing
+import Yams
+
+/// The ready-made integrations in examples/: the pre-push hook runs for real against a stand-in
+/// `docker`; the CI and Kubernetes files parse and call customs only with flags it documents;
+/// the Dockerfile follows the practices customs checks images for.
+@Suite struct IntegrationExamplesTests {
+    static let examples = Corpus.repositoryRoot.appendingPathComponent("examples")
+
+    /// Runs the hook with a fake `docker save` that prints `archive` (or fails when nil).
+    func runHook(archive: URL?, in directory: TemporaryDirectory) throws -> CLIRunner.Output {
+        let bin = directory.path("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = bin.appendingPathComponent("docker")
+        let body = archive.map { "[ \"$1\" = save ] && exec cat '\($0.path)'" } ?? "echo 'no such image' >&2; exit 1"
+        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: fake)
+        chmod(fake.path, 0o755)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["CUSTOMS_BIN"] = CLIRunner.executable().path
+        return try CLIRunner.run(executable: Self.examples.appendingPathComponent("pre-push-hook.sh"), ["acme/app:1"],
+                                 environment: environment)
+    }
+
+    @Test func prePushHookBlocksLeaksAndPassesCleanImages() throws {
+        let directory = try TemporaryDirectory()
+        let cases = try Corpus.cases()
+        let leaking = directory.path("leaking.tar"), clean = directory.path("clean.tar")
+        try ImageFixture.write(try #require(cases.first { $0.name == "sample-app" }), layout: .dockerSaveLegacy, compression: .none, to: leaking)
+        try ImageFixture.write(try #require(cases.first { $0.name == "multi-stage-clean" }), layout: .dockerSaveLegacy, compression: .none, to: clean)
+        let blocked = try runHook(archive: leaking, in: directory)
+        #expect(blocked.status == 1 && blocked.stderr.contains("leaks credentials"))
+        #expect(blocked.text.contains("npm.token"), "the report names what leaked")
+        let passed = try runHook(archive: clean, in: directory)
+        #expect(passed.status == 0 && passed.stderr.contains("is clean"))
+        let failed = try runHook(archive: nil, in: directory)
+        #expect(failed.status != 0 && failed.status != 1, "an export failure never reads as clean or as a finding")
+    }
+
+    @Test(arguments: ["github-actions.yml", "gitlab-ci.yml", "k8s-cronjob.yaml"])
+    func yamlParsesAndUsesDocumentedFlags(_ name: String) throws {
+        let text = try String(contentsOf: Self.examples.appendingPathComponent(name), encoding: .utf8)
+        #expect(try Yams.load(yaml: text) != nil)
+        try Self.checkFlags(in: text, file: name)
+    }
+
+    @Test func hookUsesDocumentedFlags() throws {
+        try Self.checkFlags(in: String(contentsOf: Self.examples.appendingPathComponent("pre-push-hook.sh"), encoding: .utf8),
+                            file: "pre-push-hook.sh")
+    }
+
+    /// Every `--flag` on a line that runs `customs … scan` appears in `customs scan --help`.
+    static func checkFlags(in text: String, file: String) throws {
+        let help = try CLIRunner.run(["scan", "--help"]).text
+        let lines = text.split(separator: "\n")
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+            .filter { $0.contains("scan") && $0.contains("customs") }
+        #expect(!lines.isEmpty, "\(file) never runs customs scan")
+        for line in lines {
+            for flag in line.split(whereSeparator: { $0 == " " || $0 == "\"" }).filter({ $0.hasPrefix("--") && !$0.hasPrefix("--rm") }) {
+                #expect(help.contains(String(flag)), "\(file) uses \(flag), which `customs scan --help` does not document")
+            }
+        }
+    }
+
+    @Test func dockerfileFollowsThePracticesCustomsChecksFor() throws {
+        let text = try String(contentsOf: Self.examples.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        let bases = lines.filter { $0.hasPrefix("FROM ") }.map { $0.split(separator: " ")[1] }
+        #expect(bases.count >= 2, "multi-stage")
+        for base in bases {
+            let tag = base.split(separator: ":").last ?? ""
+            #expect(base.contains(":") && tag != "latest" && tag.contains(where: \.isNumber), "\(base) is not pinned to a version")
+        }
+        let finalStage = lines.split { $0.hasPrefix("FROM ") }.last ?? []
+        let user = try #require(finalStage.last { $0.hasPrefix("USER ") })
+        #expect(!user.contains(" root") && !user.contains(" 0"), "final stage runs as non-root")
+        #expect(text.contains("--mount=type=cache"), "build caches are mounts, not layers")
+        let secretish = lines.filter { ($0.hasPrefix("ARG ") || $0.hasPrefix("ENV ") || $0.hasPrefix("LABEL ")) &&
+            ["TOKEN", "PASSWORD", "SECRET", "KEY"].contains(where: $0.uppercased().contains) }
+        #expect(secretish.isEmpty, "no secrets in ARG/ENV/LABEL")
+    }
+}
