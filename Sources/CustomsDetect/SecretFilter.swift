@@ -24,12 +24,60 @@ enum SecretFilter {
         if rule.isGeneric {
             let hasDigit = bytes.contains { (48...57).contains($0) }
             let hasLetter = bytes.contains { (65...90).contains($0) || (97...122).contains($0) }
-            guard hasDigit, hasLetter else { return nil }
+            guard hasDigit, hasLetter, !CodeShape.looksLikeCode(bytes) else { return nil }
         }
         if let minimum = rule.minEntropy, Entropy.shannon(bytes) < minimum { return nil }
         guard let validator = rule.validator else { return rule.confidence }
         return Validators.check(validator, bytes) ? rule.confidence : .low
     }
+}
+
+/// Recognises values that are program text rather than secrets (identifiers, dotted names,
+/// URLs): what a generic `key = value` rule meets most in source code and libraries.
+enum CodeShape {
+    static func looksLikeCode(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        // URLs, URNs, language paths (Rust/C++ `::`), file paths, timestamps.
+        if text.contains("://") || text.hasPrefix("urn:") || text.contains("::") { return true }
+        if text.hasPrefix("/") && text.dropFirst().contains("/") { return true }
+        if text.range(of: #"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?"#, options: .regularExpression) != nil { return true }
+        let identifierCharacters = bytes.allSatisfy { isLetter($0) || isDigit($0) || $0 == 0x5f }
+        let dotted = text.split(separator: ".", omittingEmptySubsequences: false)
+        if dotted.count >= 2, dotted.allSatisfy({ part in
+            guard let first = part.utf8.first, isLetter(first) || first == 0x5f else { return false }
+            return part.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == 0x5f }
+        }) {
+            return true
+        }
+        guard identifierCharacters else { return false }
+        // snake_case with several words: not_exists_file_1123, _SESSION_TOKEN_TTL
+        let parts = text.split(separator: "_")
+        let wordLike = parts.filter { part in part.filter(\.isLetter).count >= 2 && part.filter(\.isNumber).count <= 1 }
+        if parts.count >= 3, wordLike.count >= 2 { return true }
+        // CamelCase words (a capital, then 2+ lower-case letters with a vowel) covering most of the
+        // value: V1SecretKeySelector, PKCS7PrivateKeyTypes. Random strings pass (about 0.3% do not).
+        let utf8 = Array(text.utf8)
+        var words = 0, covered = 0, position = 0
+        while position < utf8.count {
+            guard isUpper(utf8[position]) else {
+                position += 1
+                continue
+            }
+            var end = position + 1
+            while end < utf8.count, isLower(utf8[end]) { end += 1 }
+            if end - position >= 3, utf8[(position + 1)..<end].contains(where: { "aeiouy".utf8.contains($0) }) {
+                words += 1
+                covered += end - position
+            }
+            position = end
+        }
+        return words >= 2 && covered * 100 >= utf8.count * 65
+    }
+
+    static func isLetter(_ byte: UInt8) -> Bool { isUpper(byte) || isLower(byte) }
+    static func isUpper(_ byte: UInt8) -> Bool { (65...90).contains(byte) }
+    static func isLower(_ byte: UInt8) -> Bool { (97...122).contains(byte) }
+    static func isDigit(_ byte: UInt8) -> Bool { (48...57).contains(byte) }
 }
 
 /// Shannon entropy of byte strings, the signal that separates keys from words.

@@ -30,7 +30,10 @@ public final class LayerWalker {
             record.compression = raw.detectedCompression
             let uncompressed = HashingByteSource(raw, limit: limits.maxLayerBytes)
             tarBytes = uncompressed
-            let tar = try ArchiveReader(source: uncompressed, format: .tar, decompress: false)
+            // Decompression and hashing run one thread ahead of the tar walk and the scan.
+            let pipeline = PipelinedByteSource(uncompressed)
+            defer { pipeline.finish() }
+            let tar = try ArchiveReader(source: pipeline, format: .tar, decompress: false)
             while let entry = try tar.nextEntry() {
                 guard record.changes.changes.count < limits.maxEntries else {
                     record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
@@ -39,7 +42,8 @@ public final class LayerWalker {
                 }
                 try take(entry, from: tar, into: &record)
             }
-            try uncompressed.drain()
+            try Self.drain(pipeline)
+            pipeline.finish()
             record.diffID = uncompressed.hasher.finalize()
             record.uncompressedSize = uncompressed.hasher.byteCount
             try compressed.drain()
@@ -55,6 +59,13 @@ public final class LayerWalker {
         record.compressedSize = compressed.hasher.byteCount
         if record.uncompressedSize == 0 { record.uncompressedSize = tarBytes?.hasher.byteCount ?? 0 }
         return record
+    }
+
+    /// Reads what the tar reader left (end-of-archive padding, trailing bytes) so the hashes cover it all.
+    private static func drain(_ source: ByteSource) throws {
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        defer { scratch.deallocate() }
+        while try source.read(into: scratch) > 0 {}
     }
 
     /// True when `error` (possibly wrapped by libarchive's read callback) is the layer byte budget.
