@@ -1,7 +1,7 @@
 private import CArchive
 import CustomsCore
 
-/// Reads a tar, zip or raw (decompress-only) stream through libarchive, pulling bytes from a
+/// Reads a tar or raw (decompress-only) stream through libarchive, pulling bytes from a
 /// `ByteSource` through a read callback. Nothing is extracted: entries and their data are
 /// handed to the caller in order. Enables only the gzip and zstd filters and the one format asked
 /// for, so no external program can ever run.
@@ -15,8 +15,6 @@ public final class ArchiveReader: ByteSource {
         case tar
         /// One pseudo-entry holding the decompressed bytes (to hash a layer's diffID).
         case raw
-        /// Zip, read as a stream (jar/war/whl).
-        case zip
     }
 
     private let archive: OpaquePointer
@@ -44,7 +42,6 @@ public final class ArchiveReader: ByteSource {
         switch format {
         case .tar: try check(archive_read_support_format_tar(handle), "enable tar")
         case .raw: try check(archive_read_support_format_raw(handle), "enable raw")
-        case .zip: try check(archive_read_support_format_zip_streamable(handle), "enable zip")
         }
         let context = Unmanaged.passUnretained(self).toOpaque()
         let status = archive_read_open(handle, context, nil, { _, context, out in

@@ -19,11 +19,6 @@ public struct MediaType: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let dockerForeignLayer = MediaType("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip")
     public static let inToto = MediaType("application/vnd.in-toto+json")
 
-    /// True for index / manifest-list documents.
-    public var isIndex: Bool { self == .ociIndex || self == .dockerManifestList }
-    /// True for single-image manifests.
-    public var isManifest: Bool { self == .ociManifest || self == .dockerManifest }
-
     /// The compression a layer media type declares, or nil when it is not a layer type we read.
     public var declaredLayerCompression: Compression? {
         switch self {

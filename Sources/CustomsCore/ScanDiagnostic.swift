@@ -25,7 +25,6 @@ public struct ScanDiagnostic: Hashable, Sendable, Codable {
         public static let historyMismatch = Code("history-mismatch")
         public static let layoutConflict = Code("layout-conflict")
         public static let entryWarning = Code("entry-warning")
-        public static let unsupportedEntry = Code("unsupported-entry")
     }
 
     public var code: Code

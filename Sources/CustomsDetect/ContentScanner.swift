@@ -109,7 +109,6 @@ public final class ContentScanner {
 
     /// A match before filtering and line numbering; offsets are relative to the chunk.
     struct Candidate {
-        var ruleIndex: Int
         var rule: RuleSummary
         var secret: Secret
         var start: Int
@@ -169,7 +168,7 @@ public final class ContentScanner {
                     guard let confidence = SecretFilter.accept(bytes, rule: rule) else { continue }
                     var adjusted = summary
                     adjusted.confidence = confidence
-                    candidates.append(Candidate(ruleIndex: ruleIndex, rule: adjusted, secret: Secret(bytes: bytes),
+                    candidates.append(Candidate(rule: adjusted, secret: Secret(bytes: bytes),
                                                 start: secretRange.lowerBound, whole: whole,
                                                 secretRange: secretRange, isGeneric: rule.isGeneric))
                 }

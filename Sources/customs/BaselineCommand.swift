@@ -22,12 +22,7 @@ struct BaselineCommand: ParsableCommand {
         var output = ".customs-baseline.json"
 
         func run() throws {
-            let configuration: ScanConfiguration
-            do {
-                configuration = try flags.loadConfiguration()
-            } catch {
-                throw ValidationError("\(error)")
-            }
+            let configuration = try flags.loadConfiguration()
             let result = try flags.run(flags.options(configuration))
             guard !result.images.isEmpty else {
                 for failure in result.failedTargets {

@@ -50,12 +50,7 @@ struct ScanCommand: ParsableCommand {
     var showSecrets = false
 
     func run() throws {
-        let configuration: ScanConfiguration
-        do {
-            configuration = try flags.loadConfiguration()
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let configuration = try flags.loadConfiguration()
         var options = flags.options(configuration)
         options.policy.minConfidence = minConfidence ?? configuration.minConfidence ?? .low
         if let path = baseline.map({ URL(fileURLWithPath: $0) }) ?? configuration.baseline {

@@ -30,11 +30,16 @@ struct ScanFlags: ParsableArguments {
     }
 
     /// `--config`, else `.customs.yaml` in the working directory, else defaults.
+    /// - Throws: `ValidationError` (exit 2) naming the file, line and key.
     func loadConfiguration() throws -> ScanConfiguration {
-        if let config { return try ScanConfiguration.load(URL(fileURLWithPath: config)) }
-        let local = URL(fileURLWithPath: ScanConfiguration.defaultFileName)
-        guard FileManager.default.fileExists(atPath: local.path) else { return ScanConfiguration() }
-        return try ScanConfiguration.load(local)
+        do {
+            if let config { return try ScanConfiguration.load(URL(fileURLWithPath: config)) }
+            let local = URL(fileURLWithPath: ScanConfiguration.defaultFileName)
+            guard FileManager.default.fileExists(atPath: local.path) else { return ScanConfiguration() }
+            return try ScanConfiguration.load(local)
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     /// Scan options from the configuration file, overridden by flags.
