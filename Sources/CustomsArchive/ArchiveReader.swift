@@ -43,12 +43,16 @@ public final class ArchiveReader: ByteSource {
         case .tar: try check(archive_read_support_format_tar(handle), "enable tar")
         case .raw: try check(archive_read_support_format_raw(handle), "enable raw")
         }
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        let status = archive_read_open(handle, context, nil, { _, context, out in
+        archive_read_set_callback_data(handle, Unmanaged.passUnretained(self).toOpaque())
+        archive_read_set_read_callback(handle) { _, context, out in
             let reader = Unmanaged<ArchiveReader>.fromOpaque(context!).takeUnretainedValue()
             return reader.fill(out!)
-        }, nil)
-        if status != ARCHIVE_OK { throw failure("cannot start reading") }
+        }
+        archive_read_set_skip_callback(handle) { _, context, request in
+            let reader = Unmanaged<ArchiveReader>.fromOpaque(context!).takeUnretainedValue()
+            return (try? reader.source.skip(request)) ?? 0
+        }
+        if archive_read_open1(handle) != ARCHIVE_OK { throw failure("cannot start reading") }
     }
 
     deinit {
@@ -128,6 +132,10 @@ public final class ArchiveReader: ByteSource {
         if count >= 0 { return count }
         throw failure("cannot read entry data")
     }
+
+    /// Byte offset of the current entry's first header (pax headers included) in the
+    /// uncompressed archive: a tar stream read from there starts with this entry.
+    public var headerPosition: Int64 { archive_read_header_position(archive) }
 
     /// The compression libarchive detected, valid after the first `nextEntry()`.
     public var detectedCompression: Compression {

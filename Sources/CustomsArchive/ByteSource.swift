@@ -5,9 +5,14 @@ import Foundation
 public protocol ByteSource: AnyObject {
     /// Reads up to `buffer.count` bytes into `buffer`; returns 0 only at the end of the stream.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// Skips up to `count` bytes without reading them; returns how many were skipped (0 when the
+    /// source cannot seek, and the reader then reads and discards instead).
+    func skip(_ count: Int64) throws -> Int64
 }
 
 extension ByteSource {
+    public func skip(_ count: Int64) throws -> Int64 { 0 }
+
     /// Reads to the end, failing when more than `limit` bytes arrive (documents, not layers).
     public func readAll(limit: Int) throws -> Data {
         var data = Data()
@@ -46,6 +51,8 @@ public final class FileByteSource: ByteSource {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private var remaining: Int64?
+    /// True for regular files opened by path: skips become seeks.
+    private var seekable = false
 
     /// Opens a regular file. Refuses FIFOs, devices and other non-regular files; never follows a
     /// symlink when `noFollow` is set.
@@ -63,6 +70,16 @@ public final class FileByteSource: ByteSource {
         descriptor = fd
         ownsDescriptor = true
         remaining = limit
+        seekable = true
+    }
+
+    /// Opens a regular file positioned at byte `offset` (an entry inside an uncompressed archive).
+    public convenience init(path: String, offset: Int64, noFollow: Bool = false) throws {
+        try self.init(path: path, noFollow: noFollow)
+        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw ArchiveError(.io, "cannot seek to \(offset) in \(path): \(String(cString: strerror(errno)))")
+        }
+        seekable = true
     }
 
     /// Reads from an already open descriptor (standard input) that the caller keeps owning.
@@ -74,6 +91,14 @@ public final class FileByteSource: ByteSource {
 
     deinit {
         if ownsDescriptor { close(descriptor) }
+    }
+
+    public func skip(_ count: Int64) throws -> Int64 {
+        guard seekable, count > 0 else { return 0 }
+        let step = remaining.map { min($0, count) } ?? count
+        guard lseek(descriptor, off_t(step), SEEK_CUR) >= 0 else { return 0 }
+        if remaining != nil { remaining! -= step }
+        return step
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {

@@ -26,10 +26,11 @@ public struct StreamedLayout<Layer>: LayoutFiles {
     /// Reads every entry of `source` once.
     /// - Parameters:
     ///   - name: the target, for messages.
-    ///   - walkLayer: called with each layer-like blob's archive path and a stream of its bytes.
+    ///   - walkLayer: called with each layer-like blob's entry and a stream of its bytes; it may
+    ///     leave the stream unread (the reader then skips it) and walk the blob later from `entry`.
     /// - Throws: `ImageError` when the bytes are not an archive at all.
     public static func read(_ source: ByteSource, name: String,
-                            walkLayer: (String, ByteSource) -> Layer) throws -> StreamedLayout<Layer> {
+                            walkLayer: (BlobEntry, ByteSource) -> Layer) throws -> StreamedLayout<Layer> {
         var layout = StreamedLayout()
         let reader: ArchiveReader
         do {
@@ -65,7 +66,8 @@ public struct StreamedLayout<Layer>: LayoutFiles {
     }
 
     private mutating func take(_ entry: ArchiveEntry, path: String, from reader: ArchiveReader,
-                               walkLayer: (String, ByteSource) -> Layer) throws {
+                               walkLayer: (BlobEntry, ByteSource) -> Layer) throws {
+        let position = reader.headerPosition
         switch entry.kind {
         case .symlink(let target):
             links[path] = Self.join(ImagePath(path).parent?.value ?? "", target)
@@ -95,7 +97,7 @@ public struct StreamedLayout<Layer>: LayoutFiles {
         prefix.removeLast(prefix.count - filled)
         let stream = PrefixedByteSource(prefix: prefix, rest: reader)
         if Self.looksLikeLayer(prefix) {
-            layers[path] = walkLayer(path, stream)
+            layers[path] = walkLayer(BlobEntry(path: path, headerPosition: position), stream)
             layerOrder.removeAll { $0 == path }
             layerOrder.append(path)
         } else if entry.size <= Int64(JSONDocument.maxBytes) {
@@ -144,6 +146,14 @@ public struct StreamedLayout<Layer>: LayoutFiles {
 
     /// The walker result for the layer blob at `path` (links followed).
     public func layer(at path: String) -> Layer? { layers[resolved(path)] }
+}
+
+/// Where a layer blob sits in the archive.
+public struct BlobEntry: Sendable {
+    /// Normalised archive path.
+    public var path: String
+    /// Offset of the entry's first header in the uncompressed archive (see `ArchiveReader.headerPosition`).
+    public var headerPosition: Int64
 }
 
 /// Replays bytes already sniffed, then continues with the rest of the stream.

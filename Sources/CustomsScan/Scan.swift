@@ -93,7 +93,12 @@ public final class Scan {
             let source = try FileByteSource(path: url.path)
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int64) ?? nil
             options.progress?.expect(bytes: size, layers: nil)
-            return try scanStream(counted(source), target: target)
+            var magic = [UInt8](repeating: 0, count: 4)
+            let count = try magic.withUnsafeMutableBytes { try source.read(into: $0) }
+            if Compression.sniff(magic.prefix(count)) == .none && options.concurrency > 1 {
+                return try scanSeekableArchive(url, target: target)
+            }
+            return try scanStream(counted(FileByteSource(path: url.path)), target: target)
         case .ociDirectory(let url):
             return try scanDirectoryLayout(OCIDirectory(root: url), target: target)
         case .rootFilesystem(let url):
@@ -108,28 +113,61 @@ public final class Scan {
             defer { options.progress?.layerDone() }
             return walker.walk(stream)
         }
-        let plans: [ImagePlan], diagnostics: [ScanDiagnostic]
+        return try assembleArchive(layout, target: target) { _ in () } lookup: { _, path in layout.layer(at: path) }
+    }
+
+    /// An uncompressed archive file: one pass reads the documents and notes where each layer blob
+    /// starts (skipping its bytes), then the layers the resolved images need are walked in
+    /// parallel, each through its own reader positioned at its entry.
+    private func scanSeekableArchive(_ url: URL, target: String) throws -> [ImageAssembler.Output] {
+        let layout = try StreamedLayout.read(counted(FileByteSource(path: url.path)), name: target) { entry, _ in
+            entry.headerPosition
+        }
+        return try assembleArchive(layout, target: target) { paths in
+            let positions = paths.compactMap { path in layout.layer(at: path).map { (path, $0) } }
+            let records = ParallelMap.map(positions, width: options.concurrency) { _, position -> LayerRecord in
+                defer { options.progress?.layerDone() }
+                do {
+                    let reader = try ArchiveReader(source: counted(FileByteSource(path: url.path, offset: position)),
+                                                   format: .tar, decompress: false)
+                    guard try reader.nextEntry() != nil else { throw ArchiveError(.malformed, "no entry at offset \(position)") }
+                    return LayerWalker(engine: engine, limits: options.limits).walk(reader)
+                } catch {
+                    var record = LayerRecord()
+                    record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot reopen the layer blob: \(error)", incomplete: true))
+                    return record
+                }
+            }
+            return Dictionary(zip(positions.map(\.0), records), uniquingKeysWith: { first, _ in first })
+        } lookup: { records, path in records[path] }
+    }
+
+    /// Resolves an archive's images and joins them with their layers' records. `walk` turns the
+    /// needed blob paths into records (already walked, or walked now). When the manifests cannot
+    /// be resolved, layers already found are still reported, one by one, rather than lost.
+    private func assembleArchive<Layer, Records>(_ layout: StreamedLayout<Layer>, target: String,
+                                                 walk: ([String]) -> Records,
+                                                 lookup: (Records, String) -> LayerRecord?) throws -> [ImageAssembler.Output] {
+        var plans: [ImagePlan], diagnostics: [ScanDiagnostic]
         do {
             (plans, diagnostics) = try LayoutResolver.resolve(layout, name: target, platform: options.platform)
         } catch let error where !layout.layerOrder.isEmpty && (error as? ImageError)?.code != .platformNotFound {
-            // Layers already scanned are not thrown away because their manifest is missing or bad.
             let problem = ScanDiagnostic(code: .invalidDocument,
                 message: "\(error); the \(layout.layerOrder.count) layer blob(s) read are reported one by one, without layer order or provenance",
                 incomplete: true)
-            let outputs = layout.layerOrder.map { path in
-                assemble(target: target, plan: .orphanLayer(name: "\(target)!\(path)", path: path, diagnostic: problem),
-                         records: [layout.layer(at: path)])
-            }
-            return attach(layout.diagnostics, to: outputs, target: target)
+            plans = layout.layerOrder.map { .orphanLayer(name: "\(target)!\($0)", path: $0, diagnostic: problem) }
+            diagnostics = []
         }
+        let needed = plans.flatMap { plan in plan.layers.filter { $0.unsupportedReason == nil }.map { layout.resolved($0.blobPath) } }
+        let records = walk(Array(Set(needed)).sorted())
+        let walker = LayerWalker(engine: engine, limits: options.limits)
         let outputs = plans.map { plan in
-            let records = plan.layers.map { layer -> LayerRecord? in
+            assemble(target: target, plan: plan, records: plan.layers.map { layer -> LayerRecord? in
                 guard layer.unsupportedReason == nil else { return nil }
-                if let record = layout.layer(at: layer.blobPath) { return record }
+                if let record = lookup(records, layout.resolved(layer.blobPath)) { return record }
                 // A tiny blob that did not sniff as a layer was kept as a document: walk it now.
                 return (try? layout.document(layer.blobPath))?.map { walker.walk(DataByteSource($0)) }
-            }
-            return assemble(target: target, plan: plan, records: records)
+            })
         }
         return attach(layout.diagnostics + diagnostics, to: outputs, target: target)
     }

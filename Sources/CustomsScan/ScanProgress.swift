@@ -58,4 +58,10 @@ final class CountingByteSource: ByteSource {
         progress.add(bytes: count)
         return count
     }
+
+    func skip(_ count: Int64) throws -> Int64 {
+        let skipped = try inner.skip(count)
+        progress.add(bytes: Int(skipped))
+        return skipped
+    }
 }
