@@ -36,7 +36,7 @@ public final class Scan {
         if target == "-" { return .standardInput }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {
-            throw ImageError(.unreadable, "\(target): no such file or directory (give a docker save archive, an OCI layout, a root filesystem directory, or - for standard input)")
+            throw ImageError(.unreadable, "no such file or directory (give a docker save archive, an OCI layout, a root filesystem directory, or - for standard input)")
         }
         let url = URL(fileURLWithPath: target)
         if isDirectory.boolValue { return OCIDirectory.isLayout(url) ? .ociDirectory(url) : .rootFilesystem(url) }
