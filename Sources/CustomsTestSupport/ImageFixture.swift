@@ -258,6 +258,8 @@ public struct FileSet {
     public private(set) var order: [String] = []
     private var contents: [String: Data] = [:]
 
+    public init() {}
+
     /// Adds or replaces a file (a replaced file keeps its place).
     public mutating func add(_ path: String, _ data: Data) {
         if contents[path] == nil { order.append(path) }
