@@ -9,6 +9,14 @@ public struct ContentMatch: Sendable, Hashable {
     /// 1-based line and byte column of the secret's first byte.
     public var line: Int
     public var column: Int
+
+    public init(rule: RuleSummary, secret: Secret, offset: Int64, line: Int, column: Int) {
+        self.rule = rule
+        self.secret = secret
+        self.offset = offset
+        self.line = line
+        self.column = column
+    }
 }
 
 /// What scanning one stream produced: the matches, and what could not be decided.

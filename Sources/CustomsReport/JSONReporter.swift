@@ -35,6 +35,7 @@ struct ReportDocument: Encodable {
         var durationSeconds: Double
         var baselined: Int
         var belowConfidence: Int
+        var layersFromCache: Int
     }
     struct Layer: Encodable {
         var index: Int
@@ -47,6 +48,7 @@ struct ReportDocument: Encodable {
         var createdBy: String?
         var files: Int
         var complete: Bool
+        var cached: Bool
     }
     struct Image: Encodable {
         var target: String
@@ -126,7 +128,8 @@ struct ReportDocument: Encodable {
         summary = Summary(findings: result.findings.count, images: result.images.count,
                           layers: result.images.reduce(0) { $0 + $1.layers.count }, bytesScanned: result.bytesScanned,
                           durationSeconds: (result.duration * 1000).rounded() / 1000,
-                          baselined: result.policyOutcome.baselined, belowConfidence: result.policyOutcome.belowConfidence)
+                          baselined: result.policyOutcome.baselined, belowConfidence: result.policyOutcome.belowConfidence,
+                          layersFromCache: result.layersFromCache)
         images = result.images.map { image in
             Image(target: image.target, name: image.name, manifestDigest: image.manifestDigest?.description,
                   configDigest: image.configDigest?.description, platform: image.platform?.description,
@@ -134,7 +137,8 @@ struct ReportDocument: Encodable {
                       Layer(index: layer.index, digest: layer.digest?.description, diffID: layer.diffID?.description,
                             mediaType: layer.mediaType?.rawValue, compression: layer.compression?.rawValue,
                             compressedSize: layer.compressedSize, uncompressedSize: layer.uncompressedSize,
-                            createdBy: layer.createdBy, files: layer.fileCount, complete: layer.complete)
+                            createdBy: layer.createdBy, files: layer.fileCount, complete: layer.complete,
+                            cached: layer.fromCache)
                   })
         }
         findings = result.findings.map { Self.entry($0, options: options) }

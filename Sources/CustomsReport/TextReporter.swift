@@ -147,6 +147,7 @@ public struct TextReporter: Reporter {
         if recoverable > 0 { line += " (\(recoverable) deleted or overwritten but recoverable)" }
         line += String(format: "; %d image%@, %d layers, %.1f MB scanned in %.1f s", result.images.count,
                        result.images.count == 1 ? "" : "s", layers, megabytes, result.duration)
+        if result.layersFromCache > 0 { line += " (\(result.layersFromCache) from the layer cache)" }
         if !result.isComplete { line += "; INCOMPLETE" }
         return line + "\n"
     }

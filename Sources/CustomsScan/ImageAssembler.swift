@@ -41,7 +41,7 @@ enum ImageAssembler {
                                        compression: record?.compression, compressedSize: record?.compressedSize ?? layer.size ?? 0,
                                        uncompressedSize: record?.uncompressedSize ?? 0, createdBy: instructions[layer.index],
                                        fileCount: record?.fileCount ?? 0,
-                                       complete: record?.isComplete ?? false))
+                                       complete: record?.isComplete ?? false, fromCache: record?.fromCache ?? false))
         }
         let summary = ImageSummary(target: target, name: plan.name, manifestDigest: plan.manifestDigest,
                                    configDigest: plan.configDigest, platform: plan.platform, layers: layers)

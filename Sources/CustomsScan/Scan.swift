@@ -12,6 +12,7 @@ import Foundation
 public final class Scan {
     public let options: ScanOptions
     public let engine: DetectionEngine
+    let cache: LayerCache?
 
     /// Loads the built-in rules (plus `options.ruleDirectories`) and compiles them.
     /// - Throws: `RuleError` or `DetectError` describing the rule that cannot be used.
@@ -25,6 +26,24 @@ public final class Scan {
         }
         rules = try RuleSet(rules.rules.filter { !options.disabledRules.contains($0.id) })
         engine = try DetectionEngine(ruleSet: rules)
+        cache = options.cacheDirectory.map { LayerCache(directory: $0, rulesHash: rules.contentHash, limits: options.limits) }
+    }
+
+    /// Regex allow rules look at secrets, which cached records do not hold: such scans read every layer.
+    private var cacheReadable: Bool {
+        options.cacheReadable && !options.policy.allow.contains { $0.secretPattern != nil }
+    }
+
+    /// A layer's record: from the cache when its bytes hash to `candidate`, else from `walk`
+    /// (and then cached).
+    private func record(candidate: Digest?, bytes: () throws -> ByteSource, walk: () -> LayerRecord) -> LayerRecord {
+        if cacheReadable, let cache, let candidate, var cached = cache.lookup(candidate, bytes: bytes) {
+            cached.fromCache = true
+            return cached
+        }
+        let walked = walk()
+        cache?.store(walked)
+        return walked
     }
 
     /// What a target names.
@@ -111,7 +130,9 @@ public final class Scan {
         let walker = LayerWalker(engine: engine, limits: options.limits)
         let layout = try StreamedLayout.read(source, name: target) { _, stream in
             defer { options.progress?.layerDone() }
-            return walker.walk(stream)
+            let record = walker.walk(stream)
+            cache?.store(record)
+            return record
         }
         return try assembleArchive(layout, target: target) { _ in () } lookup: { _, path in layout.layer(at: path) }
     }
@@ -123,19 +144,24 @@ public final class Scan {
         let layout = try StreamedLayout.read(counted(FileByteSource(path: url.path)), name: target) { entry, _ in
             entry.headerPosition
         }
-        return try assembleArchive(layout, target: target) { paths in
-            let positions = paths.compactMap { path in layout.layer(at: path).map { (path, $0) } }
-            let records = ParallelMap.map(positions, width: options.concurrency) { _, position -> LayerRecord in
+        return try assembleArchive(layout, target: target) { candidates in
+            let positions = candidates.keys.sorted().compactMap { path in layout.layer(at: path).map { (path, $0) } }
+            let records = ParallelMap.map(positions, width: options.concurrency) { path, position -> LayerRecord in
                 defer { options.progress?.layerDone() }
-                do {
-                    let reader = try ArchiveReader(source: counted(FileByteSource(path: url.path, offset: position)),
+                let open = { () throws -> ArchiveReader in
+                    let reader = try ArchiveReader(source: self.counted(FileByteSource(path: url.path, offset: position)),
                                                    format: .tar, decompress: false)
                     guard try reader.nextEntry() != nil else { throw ArchiveError(.malformed, "no entry at offset \(position)") }
-                    return LayerWalker(engine: engine, limits: options.limits).walk(reader)
-                } catch {
-                    var record = LayerRecord()
-                    record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot reopen the layer blob: \(error)", incomplete: true))
-                    return record
+                    return reader
+                }
+                return record(candidate: candidates[path] ?? nil, bytes: open) {
+                    do {
+                        return LayerWalker(engine: engine, limits: options.limits).walk(try open())
+                    } catch {
+                        var record = LayerRecord()
+                        record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot reopen the layer blob: \(error)", incomplete: true))
+                        return record
+                    }
                 }
             }
             return Dictionary(zip(positions.map(\.0), records), uniquingKeysWith: { first, _ in first })
@@ -146,7 +172,7 @@ public final class Scan {
     /// needed blob paths into records (already walked, or walked now). When the manifests cannot
     /// be resolved, layers already found are still reported, one by one, rather than lost.
     private func assembleArchive<Layer, Records>(_ layout: StreamedLayout<Layer>, target: String,
-                                                 walk: ([String]) -> Records,
+                                                 walk: ([String: Digest?]) -> Records,
                                                  lookup: (Records, String) -> LayerRecord?) throws -> [ImageAssembler.Output] {
         var plans: [ImagePlan], diagnostics: [ScanDiagnostic]
         do {
@@ -158,8 +184,15 @@ public final class Scan {
             plans = layout.layerOrder.map { .orphanLayer(name: "\(target)!\($0)", path: $0, diagnostic: problem) }
             diagnostics = []
         }
-        let needed = plans.flatMap { plan in plan.layers.filter { $0.unsupportedReason == nil }.map { layout.resolved($0.blobPath) } }
-        let records = walk(Array(Set(needed)).sorted())
+        // Each needed blob, with the digest its bytes should have (a legacy layer.tar is its diffID).
+        var needed: [String: Digest?] = [:]
+        for plan in plans {
+            for layer in plan.layers where layer.unsupportedReason == nil {
+                let candidate: Digest? = layer.digest ?? layer.expectedDiffID
+                needed[layout.resolved(layer.blobPath)] = .some(candidate)
+            }
+        }
+        let records = walk(needed)
         let walker = LayerWalker(engine: engine, limits: options.limits)
         let outputs = plans.map { plan in
             assemble(target: target, plan: plan, records: plan.layers.map { layer -> LayerRecord? in
@@ -183,15 +216,19 @@ public final class Scan {
         }
         let paths = blobs.keys.sorted()
         options.progress?.expect(bytes: blobs.values.reduce(0) { $0 + ($1 ?? 0) }, layers: paths.count)
+        var declared: [String: Digest] = [:]
+        for plan in plans { for layer in plan.layers { declared[layer.blobPath] = layer.digest } }
         let records = ParallelMap.map(paths, width: options.concurrency) { path -> LayerRecord in
-            let walker = LayerWalker(engine: engine, limits: options.limits)
             defer { options.progress?.layerDone() }
-            do {
-                return walker.walk(counted(try layout.openBlob(path, size: blobs[path] ?? nil)))
-            } catch {
-                var record = LayerRecord()
-                record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot open \(path): \(error)", incomplete: true))
-                return record
+            let open = { try self.counted(layout.openBlob(path, size: blobs[path] ?? nil)) }
+            return record(candidate: declared[path], bytes: open) {
+                do {
+                    return LayerWalker(engine: engine, limits: options.limits).walk(try open())
+                } catch {
+                    var record = LayerRecord()
+                    record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot open \(path): \(error)", incomplete: true))
+                    return record
+                }
             }
         }
         let byPath = Dictionary(uniqueKeysWithValues: zip(paths, records))

@@ -15,6 +15,10 @@ public struct ScanOptions: Sendable {
     public var disabledRules: Set<RuleID> = []
     /// Allow rules, confidence floor and baseline applied to the findings.
     public var policy = FindingPolicy()
+    /// Layer cache folder (see `LayerCache`); nil disables the cache.
+    public var cacheDirectory: URL?
+    /// False to write the cache without reading it (e.g. `--show-secrets`, which needs the secrets themselves).
+    public var cacheReadable = true
     /// Told about progress as layers stream; nil for none.
     public var progress: ScanProgress?
     /// Layers walked at once where the source allows random access.

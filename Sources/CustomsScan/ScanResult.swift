@@ -23,6 +23,9 @@ public struct ScanResult: Sendable {
 
     public init() {}
 
+    /// Layers whose results came from the layer cache.
+    public var layersFromCache: Int { images.reduce(0) { $0 + $1.layers.filter(\.fromCache).count } }
+
     /// True when every target, layer and file was scanned completely.
     public var isComplete: Bool { failedTargets.isEmpty && !diagnostics.contains(where: \.incomplete) }
 
@@ -79,4 +82,6 @@ public struct LayerSummary: Sendable {
     public var fileCount: Int
     /// False when the layer was missing, unsupported or not read to its end.
     public var complete: Bool
+    /// True when the layer's results came from the layer cache (its bytes were hashed, not scanned).
+    public var fromCache: Bool
 }

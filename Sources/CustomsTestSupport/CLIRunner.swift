@@ -21,10 +21,16 @@ public enum CLIRunner {
     /// The built executable `name` (default `customs`).
     public static func executable(_ name: String = "customs") -> URL { productsDirectory.appendingPathComponent(name) }
 
-    /// Runs `customs` with `arguments`, feeding `stdin` when given.
+    /// A layer cache folder shared by this test process's runs, so tests never touch the user's cache.
+    public static let cacheHome = FileManager.default.temporaryDirectory.appendingPathComponent("customs-test-cache-\(UUID().uuidString)")
+
+    /// Runs `customs` with `arguments`, feeding `stdin` when given. `XDG_CACHE_HOME` points at
+    /// `cacheHome` unless `environment` sets it.
     public static func run(_ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil,
                            directory: URL? = nil) throws -> Output {
-        try run(executable: executable(), arguments, stdin: stdin, environment: environment, directory: directory)
+        var environment = environment ?? ProcessInfo.processInfo.environment
+        if environment["XDG_CACHE_HOME"] == nil { environment["XDG_CACHE_HOME"] = cacheHome.path }
+        return try run(executable: executable(), arguments, stdin: stdin, environment: environment, directory: directory)
     }
 
     /// Runs any program, capturing its output (tests of scripts and integrations).

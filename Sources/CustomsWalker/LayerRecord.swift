@@ -18,6 +18,8 @@ public struct LayerRecord: Sendable {
     public var diagnostics: [ScanDiagnostic] = []
     /// Files scanned.
     public var fileCount = 0
+    /// True when this record came from the layer cache instead of a walk.
+    public var fromCache = false
 
     public init() {}
 

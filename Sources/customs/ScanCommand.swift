@@ -52,6 +52,8 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         let configuration = try flags.loadConfiguration()
         var options = flags.options(configuration)
+        // Cached layers keep fingerprints, not secrets: showing secrets means reading every layer.
+        options.cacheReadable = !showSecrets
         options.policy.minConfidence = minConfidence ?? configuration.minConfidence ?? .low
         if let path = baseline.map({ URL(fileURLWithPath: $0) }) ?? configuration.baseline {
             do {

@@ -20,6 +20,12 @@ struct ScanFlags: ParsableArguments {
     @Flag(name: [.short, .long], help: "No progress line on standard error.")
     var quiet = false
 
+    @Flag(name: .long, help: "Neither read nor write the layer cache.")
+    var noCache = false
+
+    @Option(name: .long, help: ArgumentHelp("Layer cache folder (default: $XDG_CACHE_HOME/customs or ~/.cache/customs).", valueName: "dir"))
+    var cacheDir: String?
+
     func validate() throws {
         if let platform, Platform(parsing: platform) == nil {
             throw ValidationError("--platform must look like os/arch or os/arch/variant, e.g. linux/arm64/v8")
@@ -52,6 +58,7 @@ struct ScanFlags: ParsableArguments {
         if let value = configuration.maxFileBytes { options.limits.maxFileBytes = value }
         if let value = configuration.maxLayerBytes { options.limits.maxLayerBytes = value }
         if let value = configuration.maxEntries { options.limits.maxEntries = value }
+        options.cacheDirectory = noCache ? nil : cacheDir.map { URL(fileURLWithPath: $0) } ?? LayerCache.defaultDirectory
         return options
     }
 

@@ -186,9 +186,9 @@ _customs() {
 
 _customs_scan() {
     repeating_flags=()
-    non_repeating_flags=(-q --quiet --show-secrets --version -h --help)
+    non_repeating_flags=(-q --quiet --no-cache --show-secrets --version -h --help)
     repeating_options=(--rules)
-    non_repeating_options=(--platform --config --format -o --output --fail-on --min-confidence --baseline)
+    non_repeating_options=(--platform --config --cache-dir --format -o --output --fail-on --min-confidence --baseline)
     __customs_offer_flags_options -1
 
     # Offer option value completions
@@ -200,6 +200,9 @@ _customs_scan() {
         return
         ;;
     '--config')
+        return
+        ;;
+    '--cache-dir')
         return
         ;;
     '--format')
@@ -248,9 +251,9 @@ _customs_baseline() {
 
 _customs_baseline_create() {
     repeating_flags=()
-    non_repeating_flags=(-q --quiet --version -h --help)
+    non_repeating_flags=(-q --quiet --no-cache --version -h --help)
     repeating_options=(--rules)
-    non_repeating_options=(--platform --config -o --output)
+    non_repeating_options=(--platform --config --cache-dir -o --output)
     __customs_offer_flags_options -1
 
     # Offer option value completions
@@ -262,6 +265,9 @@ _customs_baseline_create() {
         return
         ;;
     '--config')
+        return
+        ;;
+    '--cache-dir')
         return
         ;;
     '-o'|'--output')

@@ -23,12 +23,12 @@ function __customs_parse_tokens -S
         __customs_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'scan'
-            __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'format=' 'o/output=' 'fail-on=' 'min-confidence=' 'baseline=' 'show-secrets' 'version' 'h/help'
+            __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'no-cache' 'cache-dir=' 'format=' 'o/output=' 'fail-on=' 'min-confidence=' 'baseline=' 'show-secrets' 'version' 'h/help'
         case 'baseline'
             __customs_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'o/output=' 'version' 'h/help'
+                __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'no-cache' 'cache-dir=' 'o/output=' 'version' 'h/help'
             end
         case 'rules'
             __customs_parse_subcommand 0 'version' 'h/help'
@@ -101,6 +101,8 @@ complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_option
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan"' -l 'rules' -d 'A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" config' -l 'config' -d 'Settings file (default: ./.customs.yaml when present).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" q quiet' -s 'q' -l 'quiet' -d 'No progress line on standard error.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" no-cache' -l 'no-cache' -d 'Neither read nor write the layer cache.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" cache-dir' -l 'cache-dir' -d 'Layer cache folder (default: $XDG_CACHE_HOME/customs or ~/.cache/customs).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" format' -l 'format' -d 'Output format: text, json, jsonl, sarif.' -rfka 'text json jsonl sarif'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" o output' -s 'o' -l 'output' -d 'Write the report to FILE (created with mode 0600) instead of standard output.' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" fail-on' -l 'fail-on' -d 'Lowest severity that makes the exit code 1: low, medium, high, critical (default: low).' -rfka 'low medium high critical'
@@ -116,6 +118,8 @@ complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_option
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create"' -l 'rules' -d 'A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" config' -l 'config' -d 'Settings file (default: ./.customs.yaml when present).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" q quiet' -s 'q' -l 'quiet' -d 'No progress line on standard error.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" no-cache' -l 'no-cache' -d 'Neither read nor write the layer cache.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" cache-dir' -l 'cache-dir' -d 'Layer cache folder (default: $XDG_CACHE_HOME/customs or ~/.cache/customs).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" o output' -s 'o' -l 'output' -d 'The baseline file to write (mode 0600).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" version' -l 'version' -d 'Show the version.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" h help' -s 'h' -l 'help' -d 'Show help information.'

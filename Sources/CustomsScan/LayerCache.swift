@@ -1,0 +1,157 @@
+import CustomsArchive
+import CustomsCore
+import CustomsDetect
+import CustomsWalker
+import Foundation
+
+/// Results of scanning a layer, kept on disk so a layer seen before (a shared base layer, an
+/// unchanged image) costs only a digest check. Keyed by the layer blob's digest, the rule set,
+/// the budgets and the customs version. Entries hold fingerprints and redactions, never secrets.
+/// One file per entry, written to a temporary name and renamed, so concurrent runs are safe: a
+/// reader sees a whole entry or none.
+public struct LayerCache: Sendable {
+    public let directory: URL
+    /// Everything besides the digest that changes what a scan of the layer finds.
+    private let salt: String
+
+    /// - Parameters:
+    ///   - directory: created when missing.
+    ///   - rulesHash: `RuleSet.contentHash` of the rules in use.
+    public init(directory: URL, rulesHash: String, limits: WalkLimits) {
+        self.directory = directory
+        salt = "customs-layer-cache-v1|\(CustomsVersion.current)|\(rulesHash)|\(limits.maxFileBytes)|\(limits.maxLayerBytes)|\(limits.maxEntries)"
+    }
+
+    /// `$XDG_CACHE_HOME/customs`, else `~/.cache/customs`.
+    public static var defaultDirectory: URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let base = environment["XDG_CACHE_HOME"], !base.isEmpty {
+            return URL(fileURLWithPath: base).appendingPathComponent("customs")
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/customs")
+    }
+
+    private func file(for digest: Digest) -> URL {
+        let key = Digest.of(Data("\(salt)|\(digest)".utf8)).hex
+        return directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key + ".json")
+    }
+
+    /// The cached record of the blob with `digest`, if one exists and `bytes` really hash to it
+    /// (the blob is read and hashed, not decompressed or scanned).
+    func lookup(_ digest: Digest, bytes: () throws -> ByteSource) -> LayerRecord? {
+        guard let data = try? Data(contentsOf: file(for: digest)),
+              let cached = try? JSONDecoder().decode(CachedLayer.self, from: data),
+              let source = try? bytes() else { return nil }
+        var hasher = StreamHasher()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while let count = try? source.read(into: buffer), count > 0 {
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+        guard hasher.finalize() == digest else { return nil }
+        return cached.record
+    }
+
+    /// Keeps a complete record under its computed digest; incomplete ones are never cached.
+    func store(_ record: LayerRecord) {
+        guard let digest = record.digest, record.isComplete else { return }
+        let target = file(for: digest)
+        let encoder = JSONEncoder()
+        guard let data = try? encoder.encode(CachedLayer(record)) else { return }
+        let folder = target.deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = folder.appendingPathComponent(".\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
+        if rename(temporary.path, target.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+    }
+}
+
+/// A layer record as stored: every secret replaced by its fingerprint and redaction.
+struct CachedLayer: Codable {
+    struct Match: Codable {
+        var path: String
+        var entryIndex: Int
+        var rule: String
+        var name: String
+        var severity: Severity
+        var confidence: Confidence
+        var fingerprint: String
+        var redacted: String
+        var offset: Int64
+        var line: Int
+        var column: Int
+    }
+
+    var digest: Digest
+    var diffID: Digest?
+    var compressedSize: Int64
+    var uncompressedSize: Int64
+    var compression: Compression
+    var fileCount: Int
+    /// Each change as `[kind, path]` or `[kind, path, target]`.
+    var changes: [[String]]
+    var matches: [Match]
+    var warnings: [ScanDiagnostic]
+
+    init(_ record: LayerRecord) {
+        digest = record.digest!
+        diffID = record.diffID
+        compressedSize = record.compressedSize
+        uncompressedSize = record.uncompressedSize
+        compression = record.compression
+        fileCount = record.fileCount
+        warnings = record.diagnostics
+        changes = record.changes.changes.map { change in
+            switch change {
+            case .file(let path): return ["f", path.value]
+            case .directory(let path): return ["d", path.value]
+            case .symlink(let path): return ["l", path.value]
+            case .hardlink(let name, let target): return ["h", name.value, target.value]
+            case .other(let path): return ["o", path.value]
+            case .whiteout(let path): return ["w", path.value]
+            case .opaque(let directory): return ["q", directory.value]
+            }
+        }
+        matches = record.matches.map { item in
+            Match(path: item.path.value, entryIndex: item.entryIndex, rule: item.match.rule.id.rawValue, name: item.match.rule.name,
+                  severity: item.match.rule.severity, confidence: item.match.rule.confidence,
+                  fingerprint: item.match.secret.fingerprint(rule: item.match.rule.id), redacted: item.match.secret.redacted,
+                  offset: item.match.offset, line: item.match.line, column: item.match.column)
+        }
+    }
+
+    /// The record again, secrets restored as fingerprints; nil when an entry is malformed.
+    var record: LayerRecord? {
+        var record = LayerRecord()
+        record.digest = digest
+        record.diffID = diffID
+        record.compressedSize = compressedSize
+        record.uncompressedSize = uncompressedSize
+        record.compression = compression
+        record.fileCount = fileCount
+        record.diagnostics = warnings
+        var restored: [LayerChanges.Change] = []
+        for change in changes {
+            guard change.count >= 2 else { return nil }
+            let path = ImagePath(change[1])
+            switch change[0] {
+            case "f": restored.append(.file(path))
+            case "d": restored.append(.directory(path))
+            case "l": restored.append(.symlink(path))
+            case "h" where change.count == 3: restored.append(.hardlink(name: path, target: ImagePath(change[2])))
+            case "o": restored.append(.other(path))
+            case "w": restored.append(.whiteout(path))
+            case "q": restored.append(.opaque(directory: path))
+            default: return nil
+            }
+        }
+        record.changes = LayerChanges(restored)
+        record.matches = matches.map { item in
+            FileMatch(path: ImagePath(item.path), entryIndex: item.entryIndex, match: ContentMatch(
+                rule: RuleSummary(id: RuleID(item.rule), name: item.name, severity: item.severity, confidence: item.confidence),
+                secret: Secret(restoredFingerprint: item.fingerprint, redacted: item.redacted),
+                offset: item.offset, line: item.line, column: item.column))
+        }
+        return record
+    }
+}

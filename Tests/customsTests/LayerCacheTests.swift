@@ -1,0 +1,100 @@
+import CustomsCore
+import CustomsTestSupport
+import Foundation
+import Testing
+
+/// The layer cache through the CLI: a warm rescan reports exactly what the cold scan did, from
+/// hashed (not scanned) layers; tampered bytes are never served from the cache; entries hold no
+/// secrets; concurrent runs share it safely; --no-cache and --show-secrets bypass it.
+@Suite struct LayerCacheTests {
+    static func fingerprints(_ report: ReportFile) -> [String] {
+        report.findings.flatMap { finding in
+            finding.locations.map { "\(finding.fingerprint) \($0.layer?.index ?? -1) \($0.path ?? $0.field ?? "") \($0.status?.kind ?? "")" }
+        }.sorted()
+    }
+
+    static func cachedLayers(_ data: Data) throws -> Int {
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return ((object?["summary"] as? [String: Any])?["layersFromCache"] as? Int) ?? -1
+    }
+
+    @Test(arguments: [ImageFixture.Layout.ociDirectory, .ociTar, .dockerSaveLegacy])
+    func warmRescanMatchesColdAndHoldsNoSecrets(_ layout: ImageFixture.Layout) throws {
+        let directory = try TemporaryDirectory()
+        let spec = try #require(try Corpus.cases().first { $0.name == "sample-app" })
+        let image = directory.path(layout.fileName("sample"))
+        try ImageFixture.write(spec, layout: layout, compression: .gzip, to: image)
+        let cache = directory.path("cache").path
+        let cold = try CLIRunner.run(["scan", "--format", "json", "--cache-dir", cache, image.path])
+        let warm = try CLIRunner.run(["scan", "--format", "json", "--cache-dir", cache, image.path])
+        #expect(try Self.cachedLayers(cold.stdout) == 0)
+        #expect(try Self.cachedLayers(warm.stdout) == 4, "every layer served from the cache on the second run")
+        #expect(Self.fingerprints(try ReportFile.decode(cold.stdout)) == Self.fingerprints(try ReportFile.decode(warm.stdout)))
+        #expect(cold.status == 1 && warm.status == 1)
+        let secrets = try spec.secretValues().values
+        let files = FileManager.default.enumerator(atPath: cache)?.compactMap { $0 as? String } ?? []
+        #expect(files.contains { $0.hasSuffix(".json") })
+        for file in files where file.hasSuffix(".json") {
+            let text = try String(contentsOfFile: cache + "/" + file, encoding: .utf8)
+            let leaked = secrets.contains { text.contains($0) }
+            #expect(!leaked, "the cache holds a secret")
+        }
+        let shown = try CLIRunner.run(["scan", "--format", "json", "--show-secrets", "--cache-dir", cache, image.path])
+        let report = try ReportFile.decode(shown.stdout)
+        let allShown = report.findings.allSatisfy { secrets.contains($0.secret) }
+        let shownFromCache = try Self.cachedLayers(shown.stdout)
+        #expect(allShown && shownFromCache == 0, "--show-secrets reads every layer")
+        let bypass = try CLIRunner.run(["scan", "--format", "json", "--no-cache", image.path])
+        #expect(try Self.cachedLayers(bypass.stdout) == 0)
+    }
+
+    @Test func tamperedBlobIsNeverServedFromTheCache() throws {
+        let directory = try TemporaryDirectory()
+        let spec = try #require(try Corpus.cases().first { $0.name == "whiteout-deleted" })
+        var files = try ImageFixture.files(spec, layout: .ociDirectory, compression: .none)
+        let root = directory.path("layout")
+        try files.writeDirectory(root)
+        let cache = directory.path("cache").path
+        _ = try CLIRunner.run(["scan", "--cache-dir", cache, root.path])
+        // Same path and declared digest, different bytes: a clean first layer.
+        let path = files.layerBlobPaths[0]
+        var blob = files.data(path)!
+        let marker = Array("GITHUB_TOKEN=".utf8)
+        let start = try #require(blob.firstRange(of: marker)).lowerBound
+        blob.replaceSubrange(start..<(start + marker.count), with: Array("GITHUB_TOKEX=".utf8))
+        files.add(path, blob)
+        try files.writeDirectory(root)
+        let output = try CLIRunner.run(["scan", "--format", "json", "--cache-dir", cache, root.path])
+        let report = try ReportFile.decode(output.stdout)
+        #expect(report.coverage.diagnostics.contains { $0.code == "digest-mismatch" })
+        #expect(try Self.cachedLayers(output.stdout) == 1, "only the untouched layer comes from the cache")
+    }
+
+    @Test func concurrentRunsShareTheCache() throws {
+        let directory = try TemporaryDirectory()
+        let spec = try #require(try Corpus.cases().first { $0.name == "sample-app" })
+        let image = directory.path("sample.tar")
+        try ImageFixture.write(spec, layout: .ociTar, compression: .zstd, to: image)
+        let cache = directory.path("cache").path
+        let outputs = ParallelRuns.run(4) { _ in try? CLIRunner.run(["scan", "--format", "json", "--cache-dir", cache, image.path]) }
+        for output in outputs {
+            let report = try ReportFile.decode(try #require(output).stdout)
+            #expect(report.findings.count == 5 && report.coverage.complete)
+        }
+    }
+}
+
+/// Runs closures on several threads at once and collects their results in order.
+enum ParallelRuns {
+    static func run<T>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        let lock = NSLock()
+        var results = [T?](repeating: nil, count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            let value = body(index)
+            lock.lock()
+            results[index] = value
+            lock.unlock()
+        }
+        return results.map { $0! }
+    }
+}
