@@ -20,6 +20,7 @@ import Yams
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["CUSTOMS_BIN"] = CLIRunner.executable().path
+        environment["XDG_CACHE_HOME"] = CLIRunner.cacheHome.path
         return try CLIRunner.run(executable: Self.examples.appendingPathComponent("pre-push-hook.sh"), ["acme/app:1"],
                                  environment: environment)
     }
