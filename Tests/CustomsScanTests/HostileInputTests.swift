@@ -35,6 +35,15 @@ import Testing
 
     static func json(_ object: Any) throws -> Data { try JSONSerialization.data(withJSONObject: object) }
 
+    /// Edits the config of the first image of a legacy docker-save file set.
+    static func editLegacyConfig(_ files: inout FileSet, _ edit: (inout [String: Any]) -> Void) throws {
+        let manifest = try #require(try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
+        let path = try #require(manifest[0]["Config"] as? String)
+        var config = try #require(try JSONSerialization.jsonObject(with: files.data(path)!) as? [String: Any])
+        edit(&config)
+        files.add(path, try json(config))
+    }
+
     @Test func unsafeManifestPathsAreRefused() throws {
         // Same document in a directory layout (read before any layer): nothing is scanned.
         let layoutDirectory = try TemporaryDirectory()
@@ -149,12 +158,10 @@ import Testing
     @Test func diffIDCountMismatchAndHistoryMismatchAreReported() throws {
         let directory = try TemporaryDirectory()
         var files = try ImageFixture.files(Self.twoLayers, layout: .dockerSaveLegacy, compression: .none)
-        let manifest = try #require(try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
-        let configPath = manifest[0]["Config"] as! String
-        var config = try #require(try JSONSerialization.jsonObject(with: files.data(configPath)!) as? [String: Any])
-        config["rootfs"] = ["type": "layers", "diff_ids": ["sha256:" + String(repeating: "a", count: 64)]]
-        config["history"] = [["created_by": "only one"]]
-        files.add(configPath, try Self.json(config))
+        try Self.editLegacyConfig(&files) { config in
+            config["rootfs"] = ["type": "layers", "diff_ids": ["sha256:" + String(repeating: "a", count: 64)]]
+            config["history"] = [["created_by": "only one"]]
+        }
         let result = try Self.scan([try Self.write(files, as: .dockerSaveLegacy, in: directory)])
         #expect(result.diagnostics.contains { $0.code == .invalidDocument && $0.message.contains("diff_ids") })
         #expect(result.diagnostics.contains { $0.code == .historyMismatch })
@@ -164,15 +171,11 @@ import Testing
     @Test func wrongDiffIDIsAnIntegrityFailure() throws {
         let directory = try TemporaryDirectory()
         var files = try ImageFixture.files(Self.twoLayers, layout: .dockerSaveLegacy, compression: .none)
-        let manifest = try #require(try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
-        let configPath = manifest[0]["Config"] as! String
-        var config = try #require(try JSONSerialization.jsonObject(with: files.data(configPath)!) as? [String: Any])
-        var rootfs = config["rootfs"] as! [String: Any]
-        var ids = rootfs["diff_ids"] as! [String]
-        ids[1] = "sha256:" + String(repeating: "b", count: 64)
-        rootfs["diff_ids"] = ids
-        config["rootfs"] = rootfs
-        files.add(configPath, try Self.json(config))
+        try Self.editLegacyConfig(&files) { config in
+            var ids = (config["rootfs"] as! [String: Any])["diff_ids"] as! [String]
+            ids[1] = "sha256:" + String(repeating: "b", count: 64)
+            config["rootfs"] = ["type": "layers", "diff_ids": ids]
+        }
         let result = try Self.scan([try Self.write(files, as: .dockerSaveLegacy, in: directory)])
         #expect(result.diagnostics.contains { $0.code == .diffIDMismatch && $0.layer == 1 })
     }
@@ -219,15 +222,12 @@ import Testing
         var manifest = try #require(try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
         let layers = manifest[0]["Layers"] as! [String]
         manifest[0]["Layers"] = [layers[0], layers[1], layers[0]]
-        let configPath = manifest[0]["Config"] as! String
-        var config = try #require(try JSONSerialization.jsonObject(with: files.data(configPath)!) as? [String: Any])
-        var rootfs = config["rootfs"] as! [String: Any]
-        let ids = rootfs["diff_ids"] as! [String]
-        rootfs["diff_ids"] = [ids[0], ids[1], ids[0]]
-        config["rootfs"] = rootfs
-        config["history"] = [["created_by": "a"], ["created_by": "b"], ["created_by": "c"]]
-        files.add(configPath, try Self.json(config))
         files.add("manifest.json", try Self.json(manifest))
+        try Self.editLegacyConfig(&files) { config in
+            let ids = (config["rootfs"] as! [String: Any])["diff_ids"] as! [String]
+            config["rootfs"] = ["type": "layers", "diff_ids": [ids[0], ids[1], ids[0]]]
+            config["history"] = [["created_by": "a"], ["created_by": "b"], ["created_by": "c"]]
+        }
         let result = try Self.scan([try Self.write(files, as: .dockerSaveLegacy, in: directory)])
         let github = try #require(result.findings.first { $0.rule.id.rawValue == "github.pat.classic" })
         let layerIndexes = github.locations.compactMap { location -> Int? in
