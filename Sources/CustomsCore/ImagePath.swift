@@ -19,6 +19,12 @@ public struct ImagePath: Hashable, Sendable, Codable, Comparable, CustomStringCo
         value = joined
     }
 
+    /// Rebuilds a path from a `value` that an `ImagePath` produced earlier (the layer cache),
+    /// without normalising it again.
+    public init(normalized value: String) {
+        self.value = value
+    }
+
     /// The last component (`.env`).
     public var name: Substring { value.split(separator: "/").last ?? "" }
 

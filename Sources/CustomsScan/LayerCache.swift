@@ -19,7 +19,7 @@ public struct LayerCache: Sendable {
     ///   - rulesHash: `RuleSet.contentHash` of the rules in use.
     public init(directory: URL, rulesHash: String, limits: WalkLimits) {
         self.directory = directory
-        salt = "customs-layer-cache-v1|\(CustomsVersion.current)|\(rulesHash)|\(limits.maxFileBytes)|\(limits.maxLayerBytes)|\(limits.maxEntries)"
+        salt = "customs-layer-cache-v2|\(CustomsVersion.current)|\(rulesHash)|\(limits.maxFileBytes)|\(limits.maxLayerBytes)|\(limits.maxEntries)"
     }
 
     /// `$XDG_CACHE_HOME/customs`, else `~/.cache/customs`.
@@ -88,8 +88,10 @@ struct CachedLayer: Codable {
     var uncompressedSize: Int64
     var compression: Compression
     var fileCount: Int
-    /// Each change as `[kind, path]` or `[kind, path, target]`.
-    var changes: [[String]]
+    /// Every change as a kind letter and its path, ended by NUL (which no entry name can hold);
+    /// a hardlink's target follows as one more NUL-ended field. One string decodes far faster
+    /// than an array per entry.
+    var changes: String
     var matches: [Match]
     var warnings: [ScanDiagnostic]
 
@@ -101,17 +103,19 @@ struct CachedLayer: Codable {
         compression = record.compression
         fileCount = record.fileCount
         warnings = record.diagnostics
-        changes = record.changes.changes.map { change in
+        var encoded = ""
+        for change in record.changes.changes {
             switch change {
-            case .file(let path): return ["f", path.value]
-            case .directory(let path): return ["d", path.value]
-            case .symlink(let path): return ["l", path.value]
-            case .hardlink(let name, let target): return ["h", name.value, target.value]
-            case .other(let path): return ["o", path.value]
-            case .whiteout(let path): return ["w", path.value]
-            case .opaque(let directory): return ["q", directory.value]
+            case .file(let path): encoded += "f\(path.value)\0"
+            case .directory(let path): encoded += "d\(path.value)\0"
+            case .symlink(let path): encoded += "l\(path.value)\0"
+            case .hardlink(let name, let target): encoded += "h\(name.value)\0\(target.value)\0"
+            case .other(let path): encoded += "o\(path.value)\0"
+            case .whiteout(let path): encoded += "w\(path.value)\0"
+            case .opaque(let directory): encoded += "q\(directory.value)\0"
             }
         }
+        changes = encoded
         matches = record.matches.map { item in
             Match(path: item.path.value, entryIndex: item.entryIndex, rule: item.match.rule.id.rawValue, name: item.match.rule.name,
                   severity: item.match.rule.severity, confidence: item.match.rule.confidence,
@@ -131,14 +135,16 @@ struct CachedLayer: Codable {
         record.fileCount = fileCount
         record.diagnostics = warnings
         var restored: [LayerChanges.Change] = []
-        for change in changes {
-            guard change.count >= 2 else { return nil }
-            let path = ImagePath(change[1])
-            switch change[0] {
+        var fields = changes.split(separator: "\0", omittingEmptySubsequences: false).makeIterator()
+        while let field = fields.next(), let kind = field.first {
+            let path = ImagePath(normalized: String(field.dropFirst()))
+            switch kind {
             case "f": restored.append(.file(path))
             case "d": restored.append(.directory(path))
             case "l": restored.append(.symlink(path))
-            case "h" where change.count == 3: restored.append(.hardlink(name: path, target: ImagePath(change[2])))
+            case "h":
+                guard let target = fields.next() else { return nil }
+                restored.append(.hardlink(name: path, target: ImagePath(normalized: String(target))))
             case "o": restored.append(.other(path))
             case "w": restored.append(.whiteout(path))
             case "q": restored.append(.opaque(directory: path))
@@ -147,7 +153,7 @@ struct CachedLayer: Codable {
         }
         record.changes = LayerChanges(restored)
         record.matches = matches.map { item in
-            FileMatch(path: ImagePath(item.path), entryIndex: item.entryIndex, match: ContentMatch(
+            FileMatch(path: ImagePath(normalized: item.path), entryIndex: item.entryIndex, match: ContentMatch(
                 rule: RuleSummary(id: RuleID(item.rule), name: item.name, severity: item.severity, confidence: item.confidence),
                 secret: Secret(restoredFingerprint: item.fingerprint, redacted: item.redacted),
                 offset: item.offset, line: item.line, column: item.column))
