@@ -13,17 +13,26 @@ public protocol ByteSource: AnyObject {
 extension ByteSource {
     public func skip(_ count: Int64) throws -> Int64 { 0 }
 
-    /// Reads to the end, failing when more than `limit` bytes arrive (documents, not layers).
-    public func readAll(limit: Int) throws -> Data {
-        var data = Data()
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
+    /// Reads to the end, handing each chunk to `body` (nothing when only the reading matters:
+    /// hashing wrappers, padding after a tar's end).
+    public func drain(_ body: (UnsafeRawBufferPointer) throws -> Void = { _ in }) throws {
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
         defer { chunk.deallocate() }
         while true {
             let count = try read(into: chunk)
-            if count == 0 { return data }
-            data.append(chunk.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+            if count == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+        }
+    }
+
+    /// Reads to the end, failing when more than `limit` bytes arrive (documents, not layers).
+    public func readAll(limit: Int) throws -> Data {
+        var data = Data()
+        try drain { chunk in
+            data.append(contentsOf: chunk)
             if data.count > limit { throw ArchiveError(.tooLarge, "more than \(limit) bytes") }
         }
+        return data
     }
 }
 

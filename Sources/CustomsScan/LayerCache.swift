@@ -43,12 +43,7 @@ public struct LayerCache: Sendable {
               let cached = try? JSONDecoder().decode(CachedLayer.self, from: data),
               let source = try? bytes() else { return nil }
         var hasher = StreamHasher()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while let count = try? source.read(into: buffer), count > 0 {
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-        }
-        guard hasher.finalize() == digest else { return nil }
+        guard (try? source.drain { hasher.update($0) }) != nil, hasher.finalize() == digest else { return nil }
         return cached.record
     }
 

@@ -158,9 +158,7 @@ public final class Scan {
                     do {
                         return LayerWalker(engine: engine, limits: options.limits).walk(try open())
                     } catch {
-                        var record = LayerRecord()
-                        record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot reopen the layer blob: \(error)", incomplete: true))
-                        return record
+                        return .unreadable("cannot reopen the layer blob: \(error)")
                     }
                 }
             }
@@ -193,7 +191,7 @@ public final class Scan {
             }
         }
         let records = walk(needed)
-        let walker = LayerWalker(engine: engine, limits: options.limits)
+        lazy var walker = LayerWalker(engine: engine, limits: options.limits)
         let outputs = plans.map { plan in
             assemble(target: target, plan: plan, records: plan.layers.map { layer -> LayerRecord? in
                 guard layer.unsupportedReason == nil else { return nil }
@@ -225,9 +223,7 @@ public final class Scan {
                 do {
                     return LayerWalker(engine: engine, limits: options.limits).walk(try open())
                 } catch {
-                    var record = LayerRecord()
-                    record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot open \(path): \(error)", incomplete: true))
-                    return record
+                    return .unreadable("cannot open \(path): \(error)")
                 }
             }
         }

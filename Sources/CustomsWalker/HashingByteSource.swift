@@ -23,11 +23,4 @@ final class HashingByteSource: ByteSource {
         hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         return count
     }
-
-    /// Reads and hashes whatever the consumer left unread (tar padding, trailing bytes).
-    func drain() throws {
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
-        defer { scratch.deallocate() }
-        while try read(into: scratch) > 0 {}
-    }
 }

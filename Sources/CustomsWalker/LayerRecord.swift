@@ -23,6 +23,13 @@ public struct LayerRecord: Sendable {
 
     public init() {}
 
+    /// A record for a blob that could not even be opened: nothing scanned, one diagnostic saying why.
+    public static func unreadable(_ message: String) -> LayerRecord {
+        var record = LayerRecord()
+        record.diagnostics.append(ScanDiagnostic(code: .readError, message: message, incomplete: true))
+        return record
+    }
+
     /// True when every byte was read and scanned.
     public var isComplete: Bool { !diagnostics.contains(where: \.incomplete) }
 }

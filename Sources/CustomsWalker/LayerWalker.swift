@@ -42,7 +42,8 @@ public final class LayerWalker {
                 }
                 try take(entry, from: tar, into: &record)
             }
-            try Self.drain(pipeline)
+            // What the tar reader left (end-of-archive padding, trailing bytes) is hashed too.
+            try pipeline.drain()
             pipeline.finish()
             record.diffID = uncompressed.hasher.finalize()
             record.uncompressedSize = uncompressed.hasher.byteCount
@@ -59,13 +60,6 @@ public final class LayerWalker {
         record.compressedSize = compressed.hasher.byteCount
         if record.uncompressedSize == 0 { record.uncompressedSize = tarBytes?.hasher.byteCount ?? 0 }
         return record
-    }
-
-    /// Reads what the tar reader left (end-of-archive padding, trailing bytes) so the hashes cover it all.
-    private static func drain(_ source: ByteSource) throws {
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
-        defer { scratch.deallocate() }
-        while try source.read(into: scratch) > 0 {}
     }
 
     /// True when `error` (possibly wrapped by libarchive's read callback) is the layer byte budget.
@@ -130,8 +124,7 @@ public final class LayerWalker {
         var record = LayerRecord()
         let keys: [URLResourceKey] = [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey]
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys, options: []) else {
-            record.diagnostics.append(ScanDiagnostic(code: .readError, message: "cannot list \(root.path)", incomplete: true))
-            return record
+            return .unreadable("cannot list \(root.path)")
         }
         let rootPath = root.standardizedFileURL.path
         for case let url as URL in enumerator {
