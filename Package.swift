@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries: module maps and shims only.
@@ -36,6 +37,10 @@ let package = Package(
         .target(name: "CustomsImage", dependencies: ["CustomsCore", "CustomsArchive"]),
         .target(name: "CustomsDetect", dependencies: ["CustomsCore", "CustomsRegex", "CustomsRules"]),
         .target(name: "CustomsWalker", dependencies: ["CustomsCore", "CustomsArchive", "CustomsDetect"]),
+        // Network source: the OCI distribution API. Only the CLI links it; the scan never needs it.
+        .target(name: "CustomsRegistry", dependencies: ["CustomsCore", "CustomsArchive", "CustomsImage",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .target(name: "CustomsProvenance", dependencies: ["CustomsCore"]),
         .target(name: "CustomsScan", dependencies: ["Yams", "CustomsRegex",
             "CustomsCore", "CustomsArchive", "CustomsImage", "CustomsWalker", "CustomsDetect",
@@ -43,7 +48,7 @@ let package = Package(
         ]),
         .target(name: "CustomsReport", dependencies: ["CustomsCore", "CustomsScan"]),
         .executableTarget(name: "customs", dependencies: [
-            "CustomsScan", "CustomsReport",
+            "CustomsScan", "CustomsReport", "CustomsRegistry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -59,6 +64,7 @@ let package = Package(
         .testTarget(name: "CustomsRegexTests", dependencies: ["CustomsRegex"]),
         .testTarget(name: "CustomsRulesTests", dependencies: ["CustomsRules", "CustomsBuiltinRules", "CustomsDetect", "CustomsRegex"]),
         .testTarget(name: "CustomsDetectTests", dependencies: ["CustomsDetect", "CustomsBuiltinRules", "CustomsTestSupport"]),
+        .testTarget(name: "CustomsRegistryTests", dependencies: ["CustomsRegistry"]),
         .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),
         .testTarget(name: "CustomsScanTests", dependencies: ["CustomsScan", "CustomsArchive", "CustomsTestSupport"]),

@@ -5,10 +5,14 @@ import Foundation
 /// An OCI image layout directory (`oci-layout`, `index.json`, `blobs/`) read with random access.
 /// Only regular files are read, never through a symlink, and a blob is read to at most its
 /// declared size plus one byte.
-public struct OCIDirectory: LayoutFiles {
+public struct OCIDirectory: BlobLayout {
     public let root: URL
 
     public init(root: URL) { self.root = root }
+
+    /// Local files can change after they were cached: a cached result is used only after the
+    /// blob is hashed again.
+    public var digestsAreTrusted: Bool { false }
 
     /// True when `url` is a directory holding `oci-layout` or `index.json`.
     public static func isLayout(_ url: URL) -> Bool {

@@ -79,9 +79,9 @@ public struct ImageConfig: Decodable, Sendable {
 }
 
 /// Decodes JSON documents with a size cap and an error that names the document.
-enum JSONDocument {
+public enum JSONDocument {
     /// Largest manifest, index or config accepted.
-    static let maxBytes = 16 << 20
+    public static let maxBytes = 16 << 20
 
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, name: String) throws -> T {
         guard data.count <= maxBytes else {

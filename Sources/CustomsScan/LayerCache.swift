@@ -37,11 +37,13 @@ public struct LayerCache: Sendable {
     }
 
     /// The cached record of the blob with `digest`, if one exists and `bytes` really hash to it
-    /// (the blob is read and hashed, not decompressed or scanned).
-    func lookup(_ digest: Digest, bytes: () throws -> ByteSource) -> LayerRecord? {
+    /// (the blob is read and hashed, not decompressed or scanned). `bytes` is nil where the
+    /// source's digests are trusted (a registry): then no byte is read.
+    func lookup(_ digest: Digest, bytes: (() throws -> ByteSource)?) -> LayerRecord? {
         guard let data = try? Data(contentsOf: file(for: digest)),
-              let cached = try? JSONDecoder().decode(CachedLayer.self, from: data),
-              let source = try? bytes() else { return nil }
+              let cached = try? JSONDecoder().decode(CachedLayer.self, from: data) else { return nil }
+        guard let bytes else { return cached.record }
+        guard let source = try? bytes() else { return nil }
         var hasher = StreamHasher()
         guard (try? source.drain { hasher.update($0) }) != nil, hasher.finalize() == digest else { return nil }
         return cached.record

@@ -13,6 +13,8 @@ public final class Scan {
     public let options: ScanOptions
     public let engine: DetectionEngine
     let cache: LayerCache?
+    /// Records of trusted-digest layers already walked in this run.
+    private let runMemo = LayerMemo()
 
     /// Loads the built-in rules (plus `options.ruleDirectories`) and compiles them.
     /// - Throws: `RuleError` or `DetectError` describing the rule that cannot be used.
@@ -34,28 +36,35 @@ public final class Scan {
         options.cacheReadable && !options.policy.allow.contains { $0.secretPattern != nil }
     }
 
-    /// A layer's record: from the cache when its bytes hash to `candidate`, else from `walk`
-    /// (and then cached).
-    private func record(candidate: Digest?, bytes: () throws -> ByteSource, walk: () -> LayerRecord) -> LayerRecord {
-        if cacheReadable, let cache, let candidate, var cached = cache.lookup(candidate, bytes: bytes) {
+    /// A layer's record: from the cache when its bytes hash to `candidate` (or, with
+    /// `trusted`, when the source's digests need no check), else from `walk` (and then cached).
+    /// Trusted digests are also remembered for the rest of the run, so a layer shared by several
+    /// remote images is fetched once even without the cache.
+    private func record(candidate: Digest?, trusted: Bool = false, bytes: @escaping () throws -> ByteSource,
+                        walk: () -> LayerRecord) -> LayerRecord {
+        if trusted, let candidate, let seen = runMemo.record(candidate) { return seen }
+        if cacheReadable, let cache, let candidate, var cached = cache.lookup(candidate, bytes: trusted ? nil : bytes) {
             cached.fromCache = true
+            if trusted { runMemo.keep(cached, as: candidate) }
             return cached
         }
         let walked = walk()
         cache?.store(walked)
+        if trusted, let candidate, walked.digest == candidate, walked.isComplete { runMemo.keep(walked, as: candidate) }
         return walked
     }
 
     /// What a target names.
     enum TargetKind {
-        case standardInput, archive(URL), ociDirectory(URL), rootFilesystem(URL)
+        case standardInput, archive(URL), ociDirectory(URL), rootFilesystem(URL), remote(BlobLayout)
     }
 
-    static func classify(_ target: String) throws -> TargetKind {
+    func classify(_ target: String) throws -> TargetKind {
         if target == "-" { return .standardInput }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {
-            throw ImageError(.unreadable, "no such file or directory (give a docker save archive, an OCI layout, a root filesystem directory, or - for standard input)")
+            if let remote = options.remoteImages, let layout = try remote.layout(for: target) { return .remote(layout) }
+            throw ImageError(.unreadable, "no such file or directory (give a docker save archive, an OCI layout, a root filesystem directory, \(options.remoteImages == nil ? "" : "an image reference, ")or - for standard input)")
         }
         let url = URL(fileURLWithPath: target)
         if isDirectory.boolValue { return OCIDirectory.isLayout(url) ? .ociDirectory(url) : .rootFilesystem(url) }
@@ -80,7 +89,16 @@ public final class Scan {
         result.rulesHash = engine.ruleSet.contentHash
         result.rules = engine.ruleSet.rules.map { RuleDescription(summary: $0.summary, references: $0.references) }
         var occurrences: [Occurrence] = []
+        var expanded: [String] = []
         for target in targets {
+            do {
+                expanded += try options.remoteImages?.expand(target) ?? [target]
+            } catch {
+                result.failedTargets.append((target, "\(error)"))
+                onTarget?(TargetReport(target: target, images: [], findings: [], diagnostics: [], failure: "\(error)"))
+            }
+        }
+        for target in expanded {
             var report = TargetReport(target: target, images: [], findings: [], diagnostics: [])
             do {
                 let outputs = try scan(target)
@@ -104,7 +122,7 @@ public final class Scan {
     }
 
     private func scan(_ target: String) throws -> [ImageAssembler.Output] {
-        switch try Self.classify(target) {
+        switch try classify(target) {
         case .standardInput:
             options.progress?.expect(bytes: nil, layers: nil)
             return try scanStream(counted(FileByteSource(descriptor: 0)), target: target)
@@ -119,7 +137,9 @@ public final class Scan {
             }
             return try scanStream(counted(FileByteSource(path: url.path)), target: target)
         case .ociDirectory(let url):
-            return try scanDirectoryLayout(OCIDirectory(root: url), target: target)
+            return try scanBlobLayout(OCIDirectory(root: url), target: target)
+        case .remote(let layout):
+            return try scanBlobLayout(layout, target: target)
         case .rootFilesystem(let url):
             return [scanRootFilesystem(url, target: target)]
         }
@@ -204,7 +224,7 @@ public final class Scan {
     }
 
     /// Random access: resolve first, then walk each distinct layer blob once, in parallel.
-    private func scanDirectoryLayout(_ layout: OCIDirectory, target: String) throws -> [ImageAssembler.Output] {
+    private func scanBlobLayout(_ layout: BlobLayout, target: String) throws -> [ImageAssembler.Output] {
         let (plans, diagnostics) = try LayoutResolver.resolve(layout, name: target, platform: options.platform)
         var blobs: [String: Int64?] = [:]
         for plan in plans {
@@ -219,7 +239,7 @@ public final class Scan {
         let records = ParallelMap.map(paths, width: options.concurrency) { path -> LayerRecord in
             defer { options.progress?.layerDone() }
             let open = { try self.counted(layout.openBlob(path, size: blobs[path] ?? nil)) }
-            return record(candidate: declared[path], bytes: open) {
+            return record(candidate: declared[path], trusted: layout.digestsAreTrusted, bytes: open) {
                 do {
                     return LayerWalker(engine: engine, limits: options.limits).walk(try open())
                 } catch {

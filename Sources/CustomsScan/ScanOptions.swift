@@ -1,4 +1,5 @@
 import CustomsCore
+import CustomsImage
 import CustomsRules
 import CustomsWalker
 import Foundation
@@ -23,6 +24,8 @@ public struct ScanOptions: Sendable {
     public var progress: ScanProgress?
     /// Layers walked at once where the source allows random access.
     public var concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Resolves targets that are not local paths (registry references); nil scans local paths only.
+    public var remoteImages: RemoteImageSource?
 
     public init() {}
 }

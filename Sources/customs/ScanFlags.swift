@@ -5,7 +5,7 @@ import Foundation
 
 /// What to scan and how, shared by `scan` and `baseline create`.
 struct ScanFlags: ParsableArguments {
-    @Argument(help: "Images to scan: archive paths, OCI layout or root filesystem directories, or - for standard input.")
+    @Argument(help: "Images to scan: archive paths, OCI layout or root filesystem directories, - for standard input, or image references (registry/repo:tag, repo@sha256:…) for any target that is not a path.")
     var targets: [String]
 
     @Option(name: .long, help: "Scan only this platform of multi-platform images (os/arch[/variant]).")
@@ -26,7 +26,11 @@ struct ScanFlags: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Layer cache folder (default: $XDG_CACHE_HOME/customs or ~/.cache/customs).", valueName: "dir"))
     var cacheDir: String?
 
+    @OptionGroup(title: "Registries")
+    var registry: RegistryFlags
+
     func validate() throws {
+        try registry.validate(targets: targets)
         if let platform, Platform(parsing: platform) == nil {
             throw ValidationError("--platform must look like os/arch or os/arch/variant, e.g. linux/arm64/v8")
         }
@@ -65,6 +69,7 @@ struct ScanFlags: ParsableArguments {
     /// Runs the scan with a progress line on a terminal (unless --quiet).
     func run(_ options: ScanOptions, onTarget: ((Scan.TargetReport) -> Void)? = nil) throws -> ScanResult {
         var options = options
+        options.remoteImages = try registry.source(for: targets)
         let display = quiet || isatty(STDERR_FILENO) == 0 ? nil : ProgressDisplay()
         options.progress = display?.progress
         let scan: Scan

@@ -1,0 +1,23 @@
+import CustomsArchive
+import CustomsCore
+
+/// A layout whose blobs can be opened one by one, in any order and at once (an OCI directory, a
+/// registry), so its layers can be walked in parallel after the documents are resolved.
+public protocol BlobLayout: LayoutFiles {
+    /// A stream of the blob at `path`, capped at `size + 1` bytes when the size is declared.
+    func openBlob(_ path: String, size: Int64?) throws -> ByteSource
+    /// True when a blob's digest names its content without reading it (a registry, whose
+    /// clients all verify what they pull), so a cached result may be used without a download.
+    var digestsAreTrusted: Bool { get }
+}
+
+/// Images that are not local paths (registry references). The scan asks it about every target
+/// that is not an existing path; the network code lives behind it, outside the scan.
+public protocol RemoteImageSource: Sendable {
+    /// The targets `target` stands for (every tag of a repository with `--all-tags`, else itself).
+    /// - Throws: when the list cannot be fetched.
+    func expand(_ target: String) throws -> [String]
+    /// The layout of the image `target` names; nil when `target` is not a remote reference.
+    /// - Throws: when it is one but cannot be fetched (the message says why and what to do).
+    func layout(for target: String) throws -> BlobLayout?
+}

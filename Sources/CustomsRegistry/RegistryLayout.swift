@@ -1,0 +1,87 @@
+import CustomsArchive
+import CustomsCore
+import CustomsImage
+import Foundation
+
+/// One image reference seen as an OCI layout, so the scan resolves and walks it like a local
+/// one: `index.json` is made up to point at the manifest the reference names, `blobs/sha256/…`
+/// are fetched on demand (manifests from the manifests endpoint, configs and attestation blobs
+/// from the blobs endpoint) and layer blobs stream straight into the walker.
+final class RegistryLayout: BlobLayout, @unchecked Sendable {
+    /// What the manifests endpoint is asked to return.
+    static let manifestTypes = [
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    ]
+
+    let client: RegistryClient
+    let reference: ImageReference
+    private let lock = NSLock()
+    private var documents: [Digest: Data] = [:]
+    /// Digests listed by an index: fetched from the manifests endpoint.
+    private var manifests: Set<Digest> = []
+    private let index: Data
+
+    /// Fetches the manifest (or index) the reference names.
+    /// - Throws: `RegistryError` (unknown tag, refused login…) or `ImageError` for a bad manifest.
+    init(client: RegistryClient, reference: ImageReference) throws {
+        self.client = client
+        self.reference = reference
+        let (head, data) = try client.fetch(reference, "manifests/\(reference.manifestReference)", accept: Self.manifestTypes,
+                                            limit: JSONDocument.maxBytes)
+        let digest = Digest.of(data)
+        if let pinned = reference.digest, pinned != digest {
+            throw ImageError(.invalidDocument, "\(reference): the registry returned a manifest that hashes to \(digest), not the pinned digest; refusing it")
+        }
+        let mediaType = head.headers.first(name: "Content-Type")?.split(separator: ";").first.map(String.init) ?? ""
+        if mediaType.hasPrefix("application/vnd.docker.distribution.manifest.v1") {
+            throw ImageError(.notAnImage, "\(reference) is a Docker schema 1 manifest, which is not supported; push it again with a current client")
+        }
+        documents[digest] = data
+        manifests.insert(digest)
+        struct Descriptor: Encodable { var mediaType: String; var digest: String; var size: Int; var annotations: [String: String] }
+        struct Index: Encodable { var schemaVersion = 2; var manifests: [Descriptor] }
+        index = try JSONEncoder().encode(Index(manifests: [Descriptor(mediaType: mediaType, digest: digest.description, size: data.count,
+                                                                      annotations: ["org.opencontainers.image.ref.name": reference.description])]))
+        noteChildren(of: data)
+    }
+
+    var digestsAreTrusted: Bool { true }
+
+    func document(_ path: String) throws -> Data? {
+        if path == "index.json" { return index }
+        guard path.hasPrefix("blobs/sha256/"), let digest = Digest(sha256Hex: String(path.dropFirst("blobs/sha256/".count))) else {
+            return nil
+        }
+        let (known, isManifest) = lock.withLock { (documents[digest], manifests.contains(digest)) }
+        if let known { return known }
+        let data: Data
+        do {
+            data = try client.fetch(reference, "\(isManifest ? "manifests" : "blobs")/\(digest)",
+                                    accept: isManifest ? Self.manifestTypes : [], limit: JSONDocument.maxBytes).1
+        } catch let error as RegistryError where error.code == .notFound {
+            return nil
+        }
+        lock.withLock { documents[digest] = data }
+        if isManifest { noteChildren(of: data) }
+        return data
+    }
+
+    func contains(_ path: String) -> Bool { path.hasPrefix("blobs/sha256/") }
+
+    func openBlob(_ path: String, size: Int64?) throws -> ByteSource {
+        guard path.hasPrefix("blobs/sha256/"), let digest = Digest(sha256Hex: String(path.dropFirst("blobs/sha256/".count))) else {
+            throw ImageError(.unsafePath, "\(path) is not a blob path")
+        }
+        return try client.open(reference, "blobs/\(digest)", limit: size.map { $0 + 1 }, document: false).1
+    }
+
+    /// An index's children are manifests: remember them so they are fetched from the right endpoint.
+    private func noteChildren(of data: Data) {
+        struct Listing: Decodable { struct Child: Decodable { var digest: String }; var manifests: [Child]? }
+        guard let children = (try? JSONDecoder().decode(Listing.self, from: data))?.manifests else { return }
+        lock.withLock { manifests.formUnion(children.compactMap { Digest(parsing: $0.digest) }) }
+    }
+}

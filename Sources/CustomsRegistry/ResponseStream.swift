@@ -1,0 +1,147 @@
+import AsyncHTTPClient
+import CustomsArchive
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One HTTP response read as a blocking `ByteSource`: the event loop pushes body parts into a
+/// bounded buffer and the scanning thread pulls them. When the buffer is full the event loop is
+/// told to wait (backpressure), so memory stays bounded however large the blob. At most `limit`
+/// bytes are delivered; past that the request is cancelled.
+final class ResponseStream: ByteSource, @unchecked Sendable {
+    /// Bytes buffered before the network is paused.
+    static let capacity = 4 << 20
+
+    private let condition = NSCondition()
+    private var head: HTTPResponseHead?
+    private var parts: [ByteBuffer] = []
+    private var buffered = 0
+    private var finished = false
+    private var failure: Error?
+    private var resume: EventLoopPromise<Void>?
+    private var task: HTTPClient.Task<Void>?
+    private var delivered: Int64 = 0
+    private let limit: Int64?
+    /// Names the request in errors (no query, no credentials).
+    let label: String
+
+    init(label: String, limit: Int64?) {
+        self.label = label
+        self.limit = limit
+    }
+
+    /// Starts the request; returns once the response head arrives.
+    /// - Throws: the transport error when no head arrives (refused, reset, TLS, timeout).
+    func start(_ client: HTTPClient, _ request: HTTPClient.Request, deadline: NIODeadline?) throws -> HTTPResponseHead {
+        let task = client.execute(request: request, delegate: Delegate(stream: self), deadline: deadline)
+        condition.lock()
+        self.task = task
+        while head == nil && failure == nil && !finished { condition.wait() }
+        defer { condition.unlock() }
+        if let head { return head }
+        throw failure ?? RegistryError(.transport, "\(label): the connection closed before a response")
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        condition.lock()
+        while parts.isEmpty && !finished && failure == nil { condition.wait() }
+        if parts.isEmpty {
+            defer { condition.unlock() }
+            if let failure { throw RegistryError(.transport, "\(label): \(Self.describe(failure)) after \(delivered) bytes") }
+            return 0
+        }
+        var count = min(buffer.count, parts[0].readableBytes)
+        if let limit { count = Int(min(Int64(count), limit - delivered)) }
+        parts[0].withUnsafeReadableBytes { bytes in buffer.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: count) }
+        parts[0].moveReaderIndex(forwardBy: count)
+        if parts[0].readableBytes == 0 { parts.removeFirst() }
+        buffered -= count
+        delivered += Int64(count)
+        var wake: EventLoopPromise<Void>?
+        if buffered <= Self.capacity / 2 { wake = resume; resume = nil }
+        let reachedLimit = limit.map { delivered >= $0 } ?? false
+        if reachedLimit { finished = true; parts.removeAll() }
+        condition.unlock()
+        wake?.succeed(())
+        if reachedLimit { cancel() }
+        return count
+    }
+
+    /// Stops the transfer (the rest of the body is not wanted).
+    func cancel() {
+        condition.lock()
+        let task = self.task, wake = resume
+        resume = nil
+        finished = true
+        condition.unlock()
+        wake?.succeed(())
+        task?.cancel()
+    }
+
+    deinit { task?.cancel() }
+
+    fileprivate func received(head: HTTPResponseHead) {
+        condition.lock()
+        self.head = head
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    fileprivate func received(part: ByteBuffer, on loop: EventLoop) -> EventLoopFuture<Void> {
+        condition.lock()
+        defer { condition.broadcast(); condition.unlock() }
+        guard !finished else { return loop.makeSucceededVoidFuture() }
+        parts.append(part)
+        buffered += part.readableBytes
+        guard buffered > Self.capacity else { return loop.makeSucceededVoidFuture() }
+        let promise = loop.makePromise(of: Void.self)
+        resume = promise
+        return promise.futureResult
+    }
+
+    fileprivate func ended(_ error: Error?) {
+        condition.lock()
+        if let error, !finished { failure = error }
+        finished = true
+        let wake = resume
+        resume = nil
+        condition.broadcast()
+        condition.unlock()
+        wake?.succeed(())
+    }
+
+    /// A transport error in words (NIO's descriptions are type names).
+    static func describe(_ error: Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .remoteConnectionClosed: return "the registry closed the connection mid-transfer"
+            case .readTimeout: return "timed out waiting for data"
+            case .connectTimeout: return "timed out connecting"
+            case .deadlineExceeded: return "the request took too long"
+            case .cancelled: return "cancelled"
+            default: return "\(error)"
+            }
+        }
+        if error is HTTPParserError { return "the connection ended before the whole body arrived" }
+        return "\(error)"
+    }
+
+    private final class Delegate: HTTPClientResponseDelegate {
+        typealias Response = Void
+        let stream: ResponseStream
+        init(stream: ResponseStream) { self.stream = stream }
+
+        func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+            stream.received(head: head)
+            return task.eventLoop.makeSucceededVoidFuture()
+        }
+
+        func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+            stream.received(part: buffer, on: task.eventLoop)
+        }
+
+        func didReceiveError(task: HTTPClient.Task<Void>, _ error: Error) { stream.ended(error) }
+
+        func didFinishRequest(task: HTTPClient.Task<Void>) throws { stream.ended(nil) }
+    }
+}

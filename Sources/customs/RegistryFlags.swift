@@ -1,0 +1,52 @@
+import ArgumentParser
+import CustomsRegistry
+import Foundation
+
+/// How to reach registries when a target is an image reference.
+struct RegistryFlags: ParsableArguments {
+    @Flag(name: .long, help: "Treat each repository target (no tag or digest) as all of its tags.")
+    var allTags = false
+
+    @Option(name: .long, help: ArgumentHelp("User name for the registries named by the targets (with --password-stdin).", valueName: "name"))
+    var username: String?
+
+    @Flag(name: .long, help: "Read the registry password or token from standard input.")
+    var passwordStdin = false
+
+    @Option(name: .long, help: ArgumentHelp("Extra CA certificates (PEM) to trust for registries.", valueName: "file"))
+    var caFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("A registry (HOST[:PORT]) to reach over plain http. Repeatable.", valueName: "host"))
+    var insecureRegistry: [String] = []
+
+    func validate(targets: [String]) throws {
+        if (username != nil) != passwordStdin {
+            throw ValidationError("--username and --password-stdin go together")
+        }
+        if passwordStdin && targets.contains("-") {
+            throw ValidationError("--password-stdin reads standard input, so - cannot be a target in the same run")
+        }
+    }
+
+    /// The registry source for the targets; the password is read from standard input now.
+    func source(for targets: [String]) throws -> RegistrySource {
+        var options = RegistryOptions()
+        options.allTags = allTags
+        options.caFile = caFile
+        options.insecureRegistries = Set(insecureRegistry)
+        if let username {
+            var password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+            guard !password.isEmpty else { throw ValidationError("--password-stdin read an empty password") }
+            // The credential goes only to the registries the targets name.
+            for registry in Set(targets.compactMap { ImageReference(parsing: $0)?.registry }) {
+                options.credentials[registry] = RegistryCredential(username: username, password: password)
+            }
+        }
+        do {
+            return try RegistrySource(options: options)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
