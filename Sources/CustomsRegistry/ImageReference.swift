@@ -99,6 +99,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count <= 2, let host = parts.first, !host.isEmpty else { return false }
         if parts.count == 2 { guard let port = Int(parts[1]), (1...65535).contains(port) else { return false } }
+        guard !host.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) else { return false }
         return host.utf8.allSatisfy { isAlphanumeric($0) || (65...90).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
     }
 

@@ -29,9 +29,11 @@ public final class RegistryClient: @unchecked Sendable {
         }
         let timeout = HTTPClient.Configuration.Timeout(connect: .milliseconds(Int64(options.connectTimeout * 1000)),
                                                        read: .milliseconds(Int64(options.readTimeout * 1000)))
-        http = HTTPClient(eventLoopGroupProvider: .singleton,
-                          configuration: HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow,
-                                                                  timeout: timeout, decompression: .disabled))
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow,
+                                                     timeout: timeout, decompression: .disabled)
+        // A refused connection or failed handshake comes back at once; `open` decides what to retry.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     deinit { try? http.syncShutdown() }

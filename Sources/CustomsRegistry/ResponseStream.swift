@@ -123,7 +123,15 @@ final class ResponseStream: ByteSource, @unchecked Sendable {
             }
         }
         if error is HTTPParserError { return "the connection ended before the whole body arrived" }
-        return "\(error)"
+        let text = "\(error)"
+        if let range = text.range(of: "OPENSSL_internal:") {
+            let reason = text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            return "TLS handshake failed (\(reason))"
+        }
+        if let range = text.range(of: "): ", options: .backwards), text.contains("errno") {
+            return String(text[range.upperBound...].prefix { $0 != ")" })
+        }
+        return text
     }
 
     private final class Delegate: HTTPClientResponseDelegate {

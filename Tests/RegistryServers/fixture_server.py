@@ -3,8 +3,8 @@
 
 token: a Docker token service. Checks Basic credentials, then issues an RS256 JWT with an x5c
        header, signed by `openssl` with the test key, for exactly the scope asked.
-proxy: forwards every request to a registry, and can answer blob GETs with a 307 to another
-       server, cut a blob short, corrupt a blob's bytes, add Basic credentials upstream, and log
+proxy: forwards every request to a registry, and can answer the first requests with 429/503,
+       answer blob GETs with a 307 to another server, cut a blob short, corrupt a blob's bytes, add Basic credentials upstream, and log
        which requests carried Authorization or Cookie headers.
 Both bind 127.0.0.1 on a free port and write it to --port-file once listening.
 """
@@ -66,6 +66,12 @@ class Handler(BaseHTTPRequestHandler):
                 log.write(json.dumps({"path": self.path, "authorization": "Authorization" in self.headers,
                                       "cookie": "Cookie" in self.headers}) + "\n")
         is_blob = "/blobs/sha256:" in self.path
+        with LOCK:
+            FAILED[0] += 1
+            failing = FAILED[0] <= ARGS.fail_first
+        if failing:
+            self.send(429 if FAILED[0] % 2 else 503, b'{"errors":[{"code":"TOOMANYREQUESTS"}]}', [("Retry-After", "0")])
+            return
         if ARGS.redirect_blobs and is_blob:
             self.send(307, headers=[("Location", ARGS.redirect_blobs + self.path), ("Set-Cookie", "session=front-secret")])
             return
@@ -101,8 +107,10 @@ parser.add_argument("--key"); parser.add_argument("--cert"); parser.add_argument
 parser.add_argument("--upstream"); parser.add_argument("--redirect-blobs"); parser.add_argument("--add-basic")
 parser.add_argument("--truncate-blob", action="append", default=[]); parser.add_argument("--corrupt-blob", action="append", default=[])
 parser.add_argument("--log", default="/dev/null")
+parser.add_argument("--fail-first", type=int, default=0, help="answer the first N requests with 429/503")
 ARGS = parser.parse_args()
 LOCK = threading.Lock()
+FAILED = [0]
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 with open(ARGS.port_file + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))

@@ -251,6 +251,22 @@ import Testing
         #expect(incomplete.status == 3, "\(incomplete.stderr)")
     }
 
+    @Test func busyRegistryIsRetriedWithBackoff() throws {
+        let world = try Self.world()
+        let folder = try TemporaryDirectory()
+        let log = folder.path("log")
+        let proxy = try TestServer.proxy(upstream: "http://\(world.anonymous.host)", arguments: ["--fail-first", "3"], log: log, in: folder)
+        let (output, report) = try scan(["--insecure-registry", proxy.host, "\(proxy.host)/corpus/sample-app:latest"])
+        #expect(output.status == 1, "\(output.stderr)")
+        #expect(report.coverage.complete)
+        #expect(try Self.requests(log).filter { $0.path.hasSuffix("manifests/latest") }.count == 4, "three refusals, then the manifest")
+
+        let hopeless = try TestServer.proxy(upstream: "http://\(world.anonymous.host)", arguments: ["--fail-first", "100"], log: log, in: folder)
+        let (gaveUp, gaveUpReport) = try scan(["--insecure-registry", hopeless.host, "\(hopeless.host)/corpus/sample-app:latest"])
+        #expect(gaveUp.status == 2)
+        #expect(gaveUpReport.coverage.failedTargets.first?.message.contains("after 4 attempts") == true, "\(gaveUpReport.coverage.failedTargets)")
+    }
+
     @Test func allTagsSharesLayersAndTheCacheSkipsDownloads() throws {
         let world = try Self.world()
         let folder = try TemporaryDirectory()

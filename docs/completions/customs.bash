@@ -186,9 +186,9 @@ _customs() {
 
 _customs_scan() {
     repeating_flags=()
-    non_repeating_flags=(-q --quiet --no-cache --show-secrets --version -h --help)
-    repeating_options=(--rules)
-    non_repeating_options=(--platform --config --cache-dir --format -o --output --fail-on --min-confidence --baseline)
+    non_repeating_flags=(-q --quiet --no-cache --all-tags --password-stdin --show-secrets --version -h --help)
+    repeating_options=(--rules --insecure-registry)
+    non_repeating_options=(--platform --config --cache-dir --username --ca-file --format -o --output --fail-on --min-confidence --baseline)
     __customs_offer_flags_options -1
 
     # Offer option value completions
@@ -203,6 +203,15 @@ _customs_scan() {
         return
         ;;
     '--cache-dir')
+        return
+        ;;
+    '--username')
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--insecure-registry')
         return
         ;;
     '--format')
@@ -251,9 +260,9 @@ _customs_baseline() {
 
 _customs_baseline_create() {
     repeating_flags=()
-    non_repeating_flags=(-q --quiet --no-cache --version -h --help)
-    repeating_options=(--rules)
-    non_repeating_options=(--platform --config --cache-dir -o --output)
+    non_repeating_flags=(-q --quiet --no-cache --all-tags --password-stdin --version -h --help)
+    repeating_options=(--rules --insecure-registry)
+    non_repeating_options=(--platform --config --cache-dir --username --ca-file -o --output)
     __customs_offer_flags_options -1
 
     # Offer option value completions
@@ -268,6 +277,15 @@ _customs_baseline_create() {
         return
         ;;
     '--cache-dir')
+        return
+        ;;
+    '--username')
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--insecure-registry')
         return
         ;;
     '-o'|'--output')
