@@ -22,8 +22,14 @@ public final class RegistrySource: RemoteImageSource, @unchecked Sendable {
     }
 
     public func layout(for target: String) throws -> BlobLayout? {
-        guard let reference = ImageReference(parsing: target) else { return nil }
+        guard !Self.looksLikeFile(target), let reference = ImageReference(parsing: target) else { return nil }
         return try RegistryLayout(client: client, reference: reference)
+    }
+
+    /// A missing `app.tar` is a mistyped path, not Docker Hub's `library/app.tar`.
+    static func looksLikeFile(_ target: String) -> Bool {
+        let name = target.lowercased()
+        return [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst", ".gz", ".zst", ".oci"].contains { name.hasSuffix($0) }
     }
 
     /// Every tag of the repository, following `Link: <…>; rel="next"` pages.
