@@ -1,5 +1,6 @@
 import CustomsArchive
 import CustomsCore
+import Foundation
 
 /// A layout whose blobs can be opened one by one, in any order and at once (an OCI directory, a
 /// registry), so its layers can be walked in parallel after the documents are resolved.
@@ -9,6 +10,14 @@ public protocol BlobLayout: LayoutFiles {
     /// True when a blob's digest names its content without reading it (a registry, whose
     /// clients all verify what they pull), so a cached result may be used without a download.
     var digestsAreTrusted: Bool { get }
+    /// In-toto statements attached to the image manifest `digest` from outside its index (the
+    /// OCI referrers API); empty where the source has no such thing.
+    /// - Throws: when the source offers referrers but they cannot be read.
+    func referrerStatements(of digest: Digest) throws -> [Data]
+}
+
+extension BlobLayout {
+    public func referrerStatements(of digest: Digest) throws -> [Data] { [] }
 }
 
 /// Images that are not local paths (registry references). The scan asks it about every target

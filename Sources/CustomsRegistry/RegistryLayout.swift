@@ -78,6 +78,42 @@ final class RegistryLayout: BlobLayout, @unchecked Sendable {
         return try client.open(reference, "blobs/\(digest)", limit: size.map { $0 + 1 }, document: false).1
     }
 
+    /// Statements of the in-toto layers of every manifest that names `digest` as its subject
+    /// (OCI 1.1 referrers API). A registry without the API answers 404 (or 400/405): none.
+    func referrerStatements(of digest: Digest) throws -> [Data] {
+        let listing: Data
+        do {
+            listing = try client.fetch(reference, "referrers/\(digest)", accept: ["application/vnd.oci.image.index.v1+json"],
+                                       limit: JSONDocument.maxBytes).1
+        } catch let error as RegistryError where error.code == .notFound || error.code == .server {
+            return []
+        }
+        struct Referrers: Decodable {
+            struct Child: Decodable { var digest: String; var mediaType: String? }
+            var manifests: [Child]?
+        }
+        struct Manifest: Decodable {
+            struct Layer: Decodable { var digest: String; var mediaType: String? }
+            var layers: [Layer]?
+        }
+        var statements: [Data] = []
+        for child in (try? JSONDecoder().decode(Referrers.self, from: listing))?.manifests ?? [] {
+            guard let manifestDigest = Digest(parsing: child.digest) else { continue }
+            let data = try client.fetch(reference, "manifests/\(manifestDigest)", accept: Self.manifestTypes, limit: JSONDocument.maxBytes).1
+            guard Digest.of(data) == manifestDigest, let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else {
+                throw ImageError(.invalidDocument, "referrer manifest \(manifestDigest) does not match its digest or is not a manifest")
+            }
+            for layer in manifest.layers ?? [] where layer.mediaType?.contains("in-toto") == true {
+                guard let blob = Digest(parsing: layer.digest), let statement = try document(LayoutPath.blob(blob)) else { continue }
+                guard Digest.of(statement) == blob else {
+                    throw ImageError(.invalidDocument, "attestation blob \(blob) does not match its digest")
+                }
+                statements.append(statement)
+            }
+        }
+        return statements
+    }
+
     /// An index's children are manifests: remember them so they are fetched from the right endpoint.
     private func noteChildren(of data: Data) {
         struct Listing: Decodable { struct Child: Decodable { var digest: String }; var manifests: [Child]? }

@@ -225,7 +225,18 @@ public final class Scan {
 
     /// Random access: resolve first, then walk each distinct layer blob once, in parallel.
     private func scanBlobLayout(_ layout: BlobLayout, target: String) throws -> [ImageAssembler.Output] {
-        let (plans, diagnostics) = try LayoutResolver.resolve(layout, name: target, platform: options.platform)
+        var (plans, diagnostics) = try LayoutResolver.resolve(layout, name: target, platform: options.platform)
+        for index in plans.indices {
+            guard let manifest = plans[index].manifestDigest else { continue }
+            do {
+                for statement in try layout.referrerStatements(of: manifest) where !plans[index].attestations.contains(statement) {
+                    plans[index].attestations.append(statement)
+                }
+            } catch {
+                plans[index].diagnostics.append(ScanDiagnostic(code: .readError, message: "attestations attached as referrers were not read: \(error)",
+                                                               image: plans[index].name, blob: manifest, incomplete: true))
+            }
+        }
         var blobs: [String: Int64?] = [:]
         for plan in plans {
             for layer in plan.layers where layer.unsupportedReason == nil && layout.contains(layer.blobPath) {

@@ -4,7 +4,7 @@
 token: a Docker token service. Checks Basic credentials, then issues an RS256 JWT with an x5c
        header, signed by `openssl` with the test key, for exactly the scope asked.
 proxy: forwards every request to a registry, and can answer the first requests with 429/503,
-       answer blob GETs with a 307 to another server, cut a blob short, corrupt a blob's bytes, add Basic credentials upstream, and log
+       answer blob GETs with a 307 to another server, offer the OCI referrers API for one subject, cut a blob short, corrupt a blob's bytes, add Basic credentials upstream, and log
        which requests carried Authorization or Cookie headers.
 Both bind 127.0.0.1 on a free port and write it to --port-file once listening.
 """
@@ -72,6 +72,14 @@ class Handler(BaseHTTPRequestHandler):
         if failing:
             self.send(429 if FAILED[0] % 2 else 503, b'{"errors":[{"code":"TOOMANYREQUESTS"}]}', [("Retry-After", "0")])
             return
+        for pair in ARGS.referrers:
+            subject, manifest = pair.split("=")
+            if self.path.endswith("/referrers/" + subject):
+                index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
+                    {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest, "size": 0,
+                     "artifactType": "application/vnd.in-toto+json"}]}
+                self.send(200, json.dumps(index).encode(), [("Content-Type", "application/vnd.oci.image.index.v1+json")])
+                return
         if ARGS.redirect_blobs and is_blob:
             self.send(307, headers=[("Location", ARGS.redirect_blobs + self.path), ("Set-Cookie", "session=front-secret")])
             return
@@ -107,6 +115,7 @@ parser.add_argument("--key"); parser.add_argument("--cert"); parser.add_argument
 parser.add_argument("--upstream"); parser.add_argument("--redirect-blobs"); parser.add_argument("--add-basic")
 parser.add_argument("--truncate-blob", action="append", default=[]); parser.add_argument("--corrupt-blob", action="append", default=[])
 parser.add_argument("--log", default="/dev/null")
+parser.add_argument("--referrers", action="append", default=[], help="SUBJECT=MANIFEST: the referrers API lists MANIFEST for SUBJECT")
 parser.add_argument("--fail-first", type=int, default=0, help="answer the first N requests with 429/503")
 ARGS = parser.parse_args()
 LOCK = threading.Lock()

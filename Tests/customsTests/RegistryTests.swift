@@ -251,6 +251,31 @@ import Testing
         #expect(incomplete.status == 3, "\(incomplete.stderr)")
     }
 
+    @Test func attestationsAttachedAsReferrersAreScanned() throws {
+        let world = try Self.world()
+        let folder = try TemporaryDirectory()
+        let spec = try #require(try Corpus.cases().first { $0.name == "attestation" })
+        // The image manifest pinned directly: its index, and the attestation the index lists, are not seen.
+        struct Index: Decodable {
+            struct Child: Decodable { var digest: String; var annotations: [String: String]? }
+            var manifests: [Child]
+        }
+        let raw = try TestServer.run("/usr/bin/skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(world.anonymous.host)/corpus/attestation:latest"])
+        let index = try JSONDecoder().decode(Index.self, from: raw)
+        let image = try #require(index.manifests.first { $0.annotations?["vnd.docker.reference.type"] == nil }?.digest)
+        let attestation = try #require(index.manifests.first { $0.annotations?["vnd.docker.reference.type"] != nil }?.digest)
+        let pinned = "/corpus/attestation@\(image)"
+        let (_, plain) = try scan(["--insecure-registry", world.anonymous.host, world.anonymous.host + pinned])
+        #expect(plain.findings.isEmpty, "docker-registry 2.8 has no referrers API, and the index is not read")
+        #expect(plain.coverage.complete)
+
+        let proxy = try TestServer.proxy(upstream: "http://\(world.anonymous.host)", arguments: ["--referrers", "\(image)=\(attestation)"],
+                                         log: folder.path("log"), in: folder)
+        let (output, report) = try scan(["--insecure-registry", proxy.host, proxy.host + pinned])
+        #expect(output.status == 1, "\(output.stderr)")
+        #expect(try Corpus.observed(report, spec: spec) == Set(spec.expect))
+    }
+
     @Test func busyRegistryIsRetriedWithBackoff() throws {
         let world = try Self.world()
         let folder = try TemporaryDirectory()
