@@ -48,7 +48,7 @@ let package = Package(
         ]),
         .target(name: "CustomsReport", dependencies: ["CustomsCore", "CustomsScan"]),
         .executableTarget(name: "customs", dependencies: [
-            "CustomsScan", "CustomsReport", "CustomsRegistry",
+            "CustomsScan", "CustomsReport", "CustomsRegistry", "CustomsDetect", "CustomsRules", "CustomsBuiltinRules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

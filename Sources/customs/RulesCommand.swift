@@ -1,15 +1,23 @@
 import ArgumentParser
 import CustomsBuiltinRules
+import CustomsDetect
 import CustomsRules
 import Foundation
 
-/// `customs rules list`: the rules a scan runs.
+/// `customs rules list` and `customs rules check`: the rules a scan runs, and proof they work.
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Show the detection rules.",
-        subcommands: [List.self]
+        subcommands: [List.self, Check.self]
     )
+
+    /// The built-in rules plus those of `--rules` folders.
+    static func load(_ directories: [String]) throws -> RuleSet {
+        var rules = try BuiltinRules.load()
+        for directory in directories { rules = try rules.merged(with: RuleLoader.ruleSet(fromDirectory: URL(fileURLWithPath: directory))) }
+        return rules
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every rule: id, severity, confidence, name.")
@@ -18,13 +26,35 @@ struct RulesCommand: ParsableCommand {
         var ruleDirectories: [String] = []
 
         func run() throws {
-            var rules = try BuiltinRules.load()
-            for directory in ruleDirectories { rules = try rules.merged(with: RuleLoader.ruleSet(fromDirectory: URL(fileURLWithPath: directory))) }
+            let rules = try RulesCommand.load(ruleDirectories)
             var out = ""
             for rule in rules.rules {
                 out += "\(rule.id.rawValue.padding(toLength: 28, withPad: " ", startingAt: 0)) \(rule.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(rule.confidence.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(rule.name)\n"
             }
             FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compile every rule and run its examples and negative examples through the regex and the scan pipeline.",
+            discussion: "Exits 0 when every rule holds, 1 when any fails (each failure is listed), 2 when the rules cannot be loaded.")
+
+        @Option(name: .customLong("rules"), help: ArgumentHelp("A folder of extra rule files to check with the built-in ones. Repeatable.", valueName: "dir"))
+        var ruleDirectories: [String] = []
+
+        func run() throws {
+            let outcome: RuleCheck.Outcome
+            do {
+                outcome = try RuleCheck.run(try RulesCommand.load(ruleDirectories))
+            } catch {
+                throw ValidationError("cannot load the rules: \(error)")
+            }
+            var out = outcome.failures.map { "FAIL \($0)\n" }.joined()
+            out += "\(outcome.rules) rules, \(outcome.examples) examples, \(outcome.negativeExamples) negative examples: "
+            out += outcome.failures.isEmpty ? "all pass\n" : "\(outcome.failures.count) failure(s)\n"
+            FileHandle.standardOutput.write(Data(out.utf8))
+            if !outcome.failures.isEmpty { throw ExitCode(1) }
         }
     }
 }

@@ -32,6 +32,28 @@ import Testing
         #expect(try CLIRunner.run(["--version"]).text.contains(CustomsVersion.current))
     }
 
+    @Test func rulesCheckPassesBuiltinsAndFailsABrokenUserRule() throws {
+        let good = try CLIRunner.run(["rules", "check"])
+        #expect(good.status == 0, "\(good.text)")
+        #expect(good.text.contains("all pass"))
+        let folder = try TemporaryDirectory()
+        try """
+        rules:
+          - id: team.internal-token
+            name: Internal token
+            pattern: '\\b(itk_[0-9a-f]{32})\\b'
+            keywords: [itk_]
+            severity: high
+            confidence: high
+            examples: ['itk_not-hex']
+        """.write(to: folder.path("team.yaml"), atomically: true, encoding: .utf8)
+        let bad = try CLIRunner.run(["rules", "check", "--rules", folder.url.path])
+        #expect(bad.status == 1)
+        #expect(bad.text.contains("FAIL team.internal-token: example 1 does not match the pattern"), "\(bad.text)")
+        let listed = try CLIRunner.run(["rules", "list", "--rules", folder.url.path])
+        #expect(listed.text.contains("team.internal-token"))
+    }
+
     @Test func textReportShowsProvenanceAndNeverAFullSecret() throws {
         let directory = try TemporaryDirectory()
         let (image, spec) = try Self.sample(in: directory)

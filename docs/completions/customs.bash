@@ -306,18 +306,33 @@ _customs_rules() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list)
+    list|check)
         # Offer subcommand argument completions
         "_customs_rules_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list check' -- "${cur}"))
         ;;
     esac
 }
 
 _customs_rules_list() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--rules)
+    non_repeating_options=()
+    __customs_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--rules')
+        return
+        ;;
+    esac
+}
+
+_customs_rules_check() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--rules)

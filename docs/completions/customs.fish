@@ -35,6 +35,8 @@ function __customs_parse_tokens -S
             switch $unparsed_tokens[1]
             case 'list'
                 __customs_parse_subcommand 0 'rules=+' 'version' 'h/help'
+            case 'check'
+                __customs_parse_subcommand 0 'rules=+' 'version' 'h/help'
             end
         case 'help'
             __customs_parse_subcommand -r 1 'version'
@@ -136,7 +138,11 @@ complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_option
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules" version' -l 'version' -d 'Show the version.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_positional "customs rules" -eq 1' -fa 'list' -d 'List every rule: id, severity, confidence, name.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_positional "customs rules" -eq 1' -fa 'check' -d 'Compile every rule and run its examples and negative examples through the regex and the scan pipeline.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules list"' -l 'rules' -d 'A folder of extra rule files to include. Repeatable.' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules list" version' -l 'version' -d 'Show the version.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules check"' -l 'rules' -d 'A folder of extra rule files to check with the built-in ones. Repeatable.' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules check" version' -l 'version' -d 'Show the version.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules check" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs help" version' -l 'version' -d 'Show the version.'

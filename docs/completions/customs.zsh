@@ -166,12 +166,13 @@ _customs_rules() {
     command)
         local -ar subcommands=(
             'list:List every rule: id, severity, confidence, name.'
+            'check:Compile every rule and run its examples and negative examples through the regex and the scan pipeline.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        list)
+        list|check)
             "_customs_rules_${words[1]}" && ret=0
             ;;
         esac
@@ -185,6 +186,18 @@ _customs_rules_list() {
     local -i ret=1
     local -ar arg_specs=(
         '*--rules[A folder of extra rule files to include. Repeatable.]:dir:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_customs_rules_check() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*--rules[A folder of extra rule files to check with the built-in ones. Repeatable.]:dir:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

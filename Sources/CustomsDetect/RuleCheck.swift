@@ -1,0 +1,69 @@
+import CustomsCore
+import CustomsRegex
+import CustomsRules
+
+/// Proves a rule set does what its rules say: every rule compiles, every example is found by the
+/// regex alone (with its secret group) and by the full prefilter → regex → filter pipeline a scan
+/// uses (a rule the prefilter cannot see would be a silent miss), and no negative example is
+/// reported. Backs `customs rules check` and the rule tests.
+public enum RuleCheck {
+    /// One broken promise of one rule. Describes the example by index, never by its text.
+    public struct Failure: Sendable, CustomStringConvertible {
+        public var rule: RuleID
+        public var problem: String
+        public var description: String { "\(rule): \(problem)" }
+    }
+
+    /// What was checked, and what failed.
+    public struct Outcome: Sendable {
+        public var rules = 0
+        public var examples = 0
+        public var negativeExamples = 0
+        public var failures: [Failure] = []
+    }
+
+    /// Checks every rule of `ruleSet`.
+    /// - Throws: `DetectError` when the set cannot be compiled into an engine at all.
+    public static func run(_ ruleSet: RuleSet) throws -> Outcome {
+        let scanner = try DetectionEngine(ruleSet: ruleSet).makeScanner()
+        var outcome = Outcome()
+        let scratch = MatchScratch()
+        for rule in ruleSet.rules {
+            outcome.rules += 1
+            func fail(_ problem: String) { outcome.failures.append(Failure(rule: rule.id, problem: problem)) }
+            let regex: PCRE2Regex
+            do {
+                regex = try PCRE2Regex(rule.pattern)
+            } catch {
+                fail("pattern does not compile: \(error)")
+                continue
+            }
+            if rule.examples.isEmpty { fail("has no examples") }
+            for (index, example) in rule.examples.enumerated() {
+                outcome.examples += 1
+                let bytes = Array(example.utf8)
+                let outcomeOfRegex = bytes.withUnsafeBytes { regex.firstMatch(in: $0, from: 0, scratch: scratch) }
+                guard case .match(let groups) = outcomeOfRegex else {
+                    fail("example \(index + 1) does not match the pattern")
+                    continue
+                }
+                if groups.count <= rule.secretGroup || groups[rule.secretGroup] == nil {
+                    fail("example \(index + 1) matches but secret_group \(rule.secretGroup) captures nothing")
+                }
+                if !rule.keywords.contains(where: { example.lowercased().contains($0.lowercased()) }) {
+                    fail("no keyword occurs in example \(index + 1), so the prefilter never runs the rule on it")
+                }
+                if !scanner.scan(bytes).matches.contains(where: { $0.rule.id == rule.id }) {
+                    fail("example \(index + 1) matches the pattern but the scan pipeline does not report it (filtered as a placeholder, low entropy or program text?)")
+                }
+            }
+            for (index, negative) in rule.negativeExamples.enumerated() {
+                outcome.negativeExamples += 1
+                if scanner.scan(Array(negative.utf8)).matches.contains(where: { $0.rule.id == rule.id }) {
+                    fail("negative example \(index + 1) is reported")
+                }
+            }
+        }
+        return outcome
+    }
+}
