@@ -113,6 +113,18 @@ import Testing
         #expect(output.status == 1)
     }
 
+    @Test func sharedLayersOfAnIndexAreFetchedOnce() throws {
+        let world = try Self.world()
+        let folder = try TemporaryDirectory()
+        let log = folder.path("log")
+        let proxy = try TestServer.proxy(upstream: "http://\(world.anonymous.host)", log: log, in: folder)
+        let (_, report) = try scan(["--insecure-registry", proxy.host, "\(proxy.host)/corpus/multi-platform:latest"])
+        let layers = report.images.flatMap(\.layers).compactMap(\.digest)
+        #expect(layers.count > Set(layers).count, "the case's platforms share a base layer")
+        let gets = try Self.requests(log).map(\.path).filter { path in layers.contains { path.hasSuffix($0) } }
+        #expect(gets.count == Set(layers).count, "\(gets)")
+    }
+
     @Test func platformFlagPicksOneImageOfAnIndex() throws {
         let world = try Self.world()
         let (_, report) = try scan(["--insecure-registry", world.anonymous.host, "--platform", "linux/amd64",
