@@ -15,13 +15,15 @@ public struct ScanConfiguration: Sendable {
     public var maxLayerBytes: Int64?
     public var maxEntries: Int?
     public var allow: [AllowRule] = []
+    /// Whether `DefaultAllowlist` applies (`default_allowlist: false` turns it off).
+    public var useDefaultAllowlist = true
 
     public init() {}
 
     /// The file name looked for in the working directory.
     public static let defaultFileName = ".customs.yaml"
 
-    static let topKeys: Set<String> = ["rules", "disable_rules", "fail_on", "min_confidence", "baseline", "limits", "allow"]
+    static let topKeys: Set<String> = ["rules", "disable_rules", "fail_on", "min_confidence", "baseline", "limits", "allow", "default_allowlist"]
     static let limitKeys: Set<String> = ["max_file_bytes", "max_layer_bytes", "max_entries"]
     static let allowKeys: Set<String> = ["name", "rule", "path", "regex", "fingerprint"]
 
@@ -71,6 +73,9 @@ public struct ScanConfiguration: Sendable {
                 configuration.baseline = base.appendingPathComponent(path)
             case "limits":
                 try parseLimits(value, name: name, into: &configuration)
+            case "default_allowlist":
+                guard let flag = value.bool else { throw ScanConfigurationError("\(at): default_allowlist must be true or false") }
+                configuration.useDefaultAllowlist = flag
             case "allow":
                 guard let entries = value.sequence else { throw ScanConfigurationError("\(at): allow must be a list of allow rules") }
                 for entry in entries { configuration.allow.append(try parseAllow(entry, name: name)) }

@@ -20,6 +20,9 @@ struct ScanFlags: ParsableArguments {
     @Flag(name: [.short, .long], help: "No progress line on standard error.")
     var quiet = false
 
+    @Flag(name: .long, help: "Report known noise too (test suites and SDK examples inside installed packages, TLS self-test keys); see the README.")
+    var noDefaultAllowlist = false
+
     @Flag(name: .long, help: "Neither read nor write the layer cache.")
     var noCache = false
 
@@ -58,7 +61,7 @@ struct ScanFlags: ParsableArguments {
         options.platform = platform.flatMap(Platform.init(parsing:))
         options.ruleDirectories = configuration.ruleDirectories + ruleDirectories.map { URL(fileURLWithPath: $0) }
         options.disabledRules = configuration.disabledRules
-        options.policy.allow = configuration.allow
+        options.policy.allow = configuration.allow + (noDefaultAllowlist || !configuration.useDefaultAllowlist ? [] : DefaultAllowlist.rules)
         if let value = configuration.maxFileBytes { options.limits.maxFileBytes = value }
         if let value = configuration.maxLayerBytes { options.limits.maxLayerBytes = value }
         if let value = configuration.maxEntries { options.limits.maxEntries = value }

@@ -61,6 +61,38 @@ import Testing
         #expect(output.status == 1)
     }
 
+    @Test func defaultAllowlistSuppressesKnownNoiseAndCountsIt() throws {
+        let directory = try TemporaryDirectory()
+        let spec = try ImageSpec.parse("""
+            name: noise
+            secrets: {key: rsa-private-key, gh: github-classic}
+            image:
+              layers:
+                - created_by: "RUN pip install requests"
+                  entries:
+                    - {path: usr/local/lib/python3.11/site-packages/pkg/tests/test_auth.py, content: "TOKEN = '{{gh}}'\\n"}
+                    - {path: usr/lib/x86_64-linux-gnu/libgnutls.so.30, content: "\\u0000\\u0001{{key}}\\u0000"}
+                - created_by: "COPY . /app"
+                  entries:
+                    - {path: app/.env, content: "GITHUB_TOKEN={{gh}}\\n"}
+            expect: []
+            """)
+        let image = directory.path("noise.tar")
+        try ImageFixture.write(spec, layout: .dockerSaveLegacy, compression: .none, to: image)
+        let quiet = try Self.json(CLIRunner.run(["scan", "--format", "json", image.path]).stdout)
+        let findings = quiet["findings"] as? [[String: Any]] ?? []
+        #expect(findings.count == 1, "only the token in /app is reported")
+        #expect((findings.first?["locations"] as? [[String: Any]])?.compactMap { $0["path"] as? String } == ["/app/.env"])
+        #expect(((quiet["coverage"] as? [String: Any])?["suppressed"] as? [String: Int]) == [
+            "default: test suites of installed Python packages": 1, "default: self-test keys compiled into TLS libraries": 1])
+
+        let everything = try Self.json(CLIRunner.run(["scan", "--format", "json", "--no-default-allowlist", image.path]).stdout)
+        #expect((everything["findings"] as? [[String: Any]])?.count == 2)
+        try Data("default_allowlist: false\n".utf8).write(to: directory.path(".customs.yaml"))
+        let configured = try Self.json(CLIRunner.run(["scan", "--format", "json", image.path], directory: directory.url).stdout)
+        #expect((configured["findings"] as? [[String: Any]])?.count == 2)
+    }
+
     @Test func baselineHidesAcceptedFindingsAcrossARebuild() throws {
         let directory = try TemporaryDirectory()
         let original = try ImageSpec.parse("""

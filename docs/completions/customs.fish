@@ -23,12 +23,12 @@ function __customs_parse_tokens -S
         __customs_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'scan'
-            __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'no-cache' 'cache-dir=' 'all-tags' 'username=' 'password-stdin' 'ca-file=' 'insecure-registry=+' 'format=' 'o/output=' 'fail-on=' 'min-confidence=' 'baseline=' 'show-secrets' 'version' 'h/help'
+            __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'no-default-allowlist' 'no-cache' 'cache-dir=' 'all-tags' 'username=' 'password-stdin' 'ca-file=' 'insecure-registry=+' 'format=' 'o/output=' 'fail-on=' 'min-confidence=' 'baseline=' 'show-secrets' 'version' 'h/help'
         case 'baseline'
             __customs_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'no-cache' 'cache-dir=' 'all-tags' 'username=' 'password-stdin' 'ca-file=' 'insecure-registry=+' 'o/output=' 'version' 'h/help'
+                __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'no-default-allowlist' 'no-cache' 'cache-dir=' 'all-tags' 'username=' 'password-stdin' 'ca-file=' 'insecure-registry=+' 'o/output=' 'version' 'h/help'
             end
         case 'rules'
             __customs_parse_subcommand 0 'version' 'h/help'
@@ -103,6 +103,7 @@ complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_option
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan"' -l 'rules' -d 'A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" config' -l 'config' -d 'Settings file (default: ./.customs.yaml when present).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" q quiet' -s 'q' -l 'quiet' -d 'No progress line on standard error.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" no-default-allowlist' -l 'no-default-allowlist' -d 'Report known noise too (test suites and SDK examples inside installed packages, TLS self-test keys); see the README.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" no-cache' -l 'no-cache' -d 'Neither read nor write the layer cache.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" cache-dir' -l 'cache-dir' -d 'Layer cache folder (default: $XDG_CACHE_HOME/customs or ~/.cache/customs).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" all-tags' -l 'all-tags' -d 'Treat each repository target (no tag or digest) as all of its tags.'
@@ -125,6 +126,7 @@ complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_option
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create"' -l 'rules' -d 'A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" config' -l 'config' -d 'Settings file (default: ./.customs.yaml when present).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" q quiet' -s 'q' -l 'quiet' -d 'No progress line on standard error.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" no-default-allowlist' -l 'no-default-allowlist' -d 'Report known noise too (test suites and SDK examples inside installed packages, TLS self-test keys); see the README.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" no-cache' -l 'no-cache' -d 'Neither read nor write the layer cache.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" cache-dir' -l 'cache-dir' -d 'Layer cache folder (default: $XDG_CACHE_HOME/customs or ~/.cache/customs).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" all-tags' -l 'all-tags' -d 'Treat each repository target (no tag or digest) as all of its tags.'
