@@ -66,7 +66,10 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     public var manifestReference: String { digest?.description ?? tag ?? "latest" }
 
     /// The host the API is reached at (Docker Hub's API host differs from its name).
-    public var apiHost: String { registry == Self.dockerHub ? "registry-1.docker.io" : registry }
+    public var apiHost: String { Self.apiHost(of: registry) }
+
+    /// The API host of a registry name.
+    public static func apiHost(of registry: String) -> String { registry == dockerHub ? "registry-1.docker.io" : registry }
 
     /// `registry/repository[:tag][@digest]`, fully qualified.
     public var description: String {

@@ -82,7 +82,7 @@ public final class RegistryClient: @unchecked Sendable {
                     Thread.sleep(forTimeInterval: backoff(attempt, retryAfter: nil))
                     continue
                 }
-                throw transportError(error, reference: reference, session: session)
+                throw transportError(error, reference: reference, session: session, attempts: attempt + 1)
             }
             let status = head.status.code
             switch status {
@@ -155,10 +155,10 @@ public final class RegistryClient: @unchecked Sendable {
         if let error = error as? HTTPClientError {
             return error == .remoteConnectionClosed || error == .connectTimeout || error == .readTimeout
         }
-        return error is IOError || error is ChannelError || "\(type(of: error))".contains("Connect")
+        return error is IOError || error is ChannelError
     }
 
-    private func transportError(_ error: Error, reference: ImageReference, session: RegistrySession) -> Error {
+    private func transportError(_ error: Error, reference: ImageReference, session: RegistrySession, attempts: Int) -> Error {
         if error is RegistryError { return error }
         var hint = ""
         if error is NIOSSLError || "\(error)".contains("SSL") || "\(error)".contains("handshake") {
@@ -166,7 +166,8 @@ public final class RegistryClient: @unchecked Sendable {
         } else {
             hint = "; check the address and that it is up"
         }
-        return RegistryError(.transport, "cannot reach \(reference.registry) (\(session.baseURL)): \(ResponseStream.describe(error))\(hint)")
+        let tries = attempts > 1 ? " (\(attempts) attempts)" : ""
+        return RegistryError(.transport, "cannot reach \(reference.registry) (\(session.baseURL)): \(ResponseStream.describe(error))\(tries)\(hint)")
     }
 
     // MARK: Authentication
@@ -245,7 +246,7 @@ final class RegistrySession: @unchecked Sendable {
         self.registry = registry
         self.plainHTTP = plainHTTP
         self.credential = credential
-        baseURL = "\(plainHTTP ? "http" : "https")://\(registry == ImageReference.dockerHub ? "registry-1.docker.io" : registry)"
+        baseURL = "\(plainHTTP ? "http" : "https")://\(ImageReference.apiHost(of: registry))"
     }
 
     func useBasic() { lock.withLock { basic = true } }
