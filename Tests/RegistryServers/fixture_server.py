@@ -4,7 +4,7 @@
 token: a Docker token service. Checks Basic credentials, then issues an RS256 JWT with an x5c
        header, signed by `openssl` with the test key, for exactly the scope asked.
 proxy: forwards every request to a registry, and can answer the first requests with 429/503,
-       answer blob GETs with a 307 to another server, offer the OCI referrers API for one subject, cut a blob short, corrupt a blob's bytes, add Basic credentials upstream, and log
+       answer 403 to everything, answer blob GETs with a 307 to another server (or itself), offer the OCI referrers API for one subject, cut a blob short, corrupt a blob's bytes, add Basic credentials upstream, and log
        which requests carried Authorization or Cookie headers.
 Both bind 127.0.0.1 on a free port and write it to --port-file once listening.
 """
@@ -69,6 +69,9 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             FAILED[0] += 1
             failing = FAILED[0] <= ARGS.fail_first
+        if ARGS.forbid:
+            self.send(403, b'{"errors":[{"code":"DENIED"}]}')
+            return
         if failing:
             self.send(429 if FAILED[0] % 2 else 503, b'{"errors":[{"code":"TOOMANYREQUESTS"}]}', [("Retry-After", "0")])
             return
@@ -81,7 +84,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(200, json.dumps(index).encode(), [("Content-Type", "application/vnd.oci.image.index.v1+json")])
                 return
         if ARGS.redirect_blobs and is_blob:
-            self.send(307, headers=[("Location", ARGS.redirect_blobs + self.path), ("Set-Cookie", "session=front-secret")])
+            target = f"http://127.0.0.1:{self.server.server_address[1]}" if ARGS.redirect_blobs == "self" else ARGS.redirect_blobs
+            self.send(307, headers=[("Location", target + self.path), ("Set-Cookie", "session=front-secret")])
             return
         upstream = urllib.parse.urlparse(ARGS.upstream)
         connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=30)
@@ -116,6 +120,7 @@ parser.add_argument("--upstream"); parser.add_argument("--redirect-blobs"); pars
 parser.add_argument("--truncate-blob", action="append", default=[]); parser.add_argument("--corrupt-blob", action="append", default=[])
 parser.add_argument("--log", default="/dev/null")
 parser.add_argument("--referrers", action="append", default=[], help="SUBJECT=MANIFEST: the referrers API lists MANIFEST for SUBJECT")
+parser.add_argument("--forbid", action="store_true", help="answer every request with 403")
 parser.add_argument("--fail-first", type=int, default=0, help="answer the first N requests with 429/503")
 ARGS = parser.parse_args()
 LOCK = threading.Lock()

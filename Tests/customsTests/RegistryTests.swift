@@ -288,6 +288,23 @@ import Testing
         #expect(try Corpus.observed(report, spec: spec) == Set(spec.expect))
     }
 
+    @Test func forbiddenAndRedirectLoopsAreClearErrors() throws {
+        let world = try Self.world()
+        let folder = try TemporaryDirectory()
+        let forbidden = try TestServer.proxy(upstream: "http://\(world.anonymous.host)", arguments: ["--forbid"], log: folder.path("a"), in: folder)
+        let (denied, deniedReport) = try scan(["--insecure-registry", forbidden.host, "\(forbidden.host)/corpus/sample-app:latest"])
+        #expect(denied.status == 2)
+        let message = try #require(deniedReport.coverage.failedTargets.first?.message)
+        #expect(message.contains("corpus/sample-app: access denied (403)") && message.contains("pull access"), "\(message)")
+
+        let loop = try TestServer.proxy(upstream: "http://\(world.anonymous.host)", arguments: ["--redirect-blobs", "self"], log: folder.path("b"), in: folder)
+        let (looped, loopedReport) = try scan(["--insecure-registry", loop.host, "\(loop.host)/corpus/sample-app:latest"])
+        #expect(looped.status != 0)
+        #expect(!loopedReport.coverage.complete)
+        let diagnostics = (loopedReport.coverage.diagnostics.map(\.message) + loopedReport.coverage.failedTargets.map(\.message)).joined(separator: "\n")
+        #expect(diagnostics.contains("more than 5 redirects"), "\(diagnostics)")
+    }
+
     @Test func busyRegistryIsRetriedWithBackoff() throws {
         let world = try Self.world()
         let folder = try TemporaryDirectory()
