@@ -28,7 +28,10 @@ public final class ArchiveWriter {
         try check(archive_write_set_format_pax_restricted(handle), "write tar")
         switch compression {
         case .none: break
-        case .gzip: try check(archive_write_add_filter_gzip(handle), "gzip")
+        case .gzip:
+            try check(archive_write_add_filter_gzip(handle), "gzip")
+            // No mtime in the gzip header: the same entries always give the same bytes and digest.
+            try check(archive_write_set_filter_option(handle, "gzip", "timestamp", nil), "omit the gzip timestamp")
         case .zstd: try check(archive_write_add_filter_zstd(handle), "zstd")
         }
         try check(archive_write_set_bytes_in_last_block(handle, 1), "set block size")
