@@ -10,7 +10,8 @@ struct AuthChallenge: Equatable {
     /// Parses the first challenge of a header value; nil when the value is not a challenge.
     init?(header: String) {
         var scanner = Substring(header.trimmingCharacters(in: .whitespaces))
-        guard let space = scanner.firstIndex(where: { $0 == " " }) ?? (scanner.isEmpty ? nil : scanner.endIndex) else { return nil }
+        let space = scanner.firstIndex(of: " ") ?? scanner.endIndex
+        guard space != scanner.startIndex else { return nil }
         scheme = scanner[..<space].lowercased()
         scanner = scanner[space...]
         parameters = [:]
@@ -38,6 +39,5 @@ struct AuthChallenge: Equatable {
             guard !key.isEmpty, !key.contains(" ") else { break }
             parameters[key] = value
         }
-        guard !scheme.isEmpty else { return nil }
     }
 }

@@ -107,7 +107,7 @@ public final class RegistryClient: @unchecked Sendable {
                 guard let challenge = AuthChallenge(header: header) else {
                     throw RegistryError(.unauthorized, "\(what) refused access (401) without saying how to log in")
                 }
-                try authorize(session, challenge: challenge, scope: scope, reference: reference)
+                try authorize(session, challenge: challenge, scope: scope, reference: reference, registryOrigin: registryOrigin)
             case 401:
                 stream.cancel()
                 throw RegistryError(.unauthorized, session.credential == nil
@@ -173,7 +173,8 @@ public final class RegistryClient: @unchecked Sendable {
     // MARK: Authentication
 
     /// Answers a 401 challenge: remembers Basic, or fetches a Bearer token for the scope.
-    private func authorize(_ session: RegistrySession, challenge: AuthChallenge, scope: String, reference: ImageReference) throws {
+    private func authorize(_ session: RegistrySession, challenge: AuthChallenge, scope: String, reference: ImageReference,
+                           registryOrigin: EndpointPolicy.Origin?) throws {
         let what = "\(reference.registry)/\(reference.repository)"
         switch challenge.scheme {
         case "basic":
@@ -182,8 +183,7 @@ public final class RegistryClient: @unchecked Sendable {
             }
             session.useBasic()
         case "bearer":
-            guard let realmText = challenge.parameters["realm"], let realm = URL(string: realmText),
-                  let registryOrigin = EndpointPolicy.Origin(URL(string: session.baseURL)!) else {
+            guard let realmText = challenge.parameters["realm"], let realm = URL(string: realmText), let registryOrigin else {
                 throw RegistryError(.unauthorized, "\(what) asked for a token without a usable realm")
             }
             try EndpointPolicy.check(realm, from: registryOrigin, registryIsPlainHTTP: session.plainHTTP, what: "the token realm of \(what),")

@@ -82,7 +82,7 @@ import Testing
 
     func scan(_ arguments: [String], stdin: URL? = nil, environment: [String: String] = [:]) throws -> (CLIRunner.Output, ReportFile) {
         var merged = ProcessInfo.processInfo.environment
-        merged["DOCKER_CONFIG"] = merged["DOCKER_CONFIG"].map { _ in "/nonexistent" } ?? "/nonexistent"
+        merged["DOCKER_CONFIG"] = "/nonexistent"   // no credentials unless a test gives some
         for (key, value) in environment { merged[key] = value }
         let output = try CLIRunner.run(["scan", "--no-cache", "--format", "json"] + arguments, stdin: stdin, environment: merged)
         #expect(!output.text.contains(Self.password) && !output.stderr.contains(Self.password), "the password leaked into the output")
