@@ -22,6 +22,8 @@ public final class ContentScanner {
     private let buffer: UnsafeMutableRawBufferPointer
     /// Per rule: the search windows of the current chunk (reused to avoid allocation).
     private var windows: [[Range<Int>]]
+    /// Per keyword-anchored rule: where its keyword hits of the current chunk begin.
+    private var anchors: [[Int]]
 
     init(engine: DetectionEngine) {
         self.engine = engine
@@ -30,6 +32,7 @@ public final class ContentScanner {
         buffer = UnsafeMutableRawBufferPointer.allocate(
             byteCount: Self.chunkSize + Self.overlap + Self.context, alignment: 64)
         windows = Array(repeating: [], count: engine.rules.count)
+        anchors = Array(repeating: [], count: engine.rules.count)
     }
 
     deinit { buffer.deallocate() }
@@ -123,15 +126,26 @@ public final class ContentScanner {
                             lastEnd: inout [Int64], limitHits: inout [(rule: RuleID, message: String)]) -> [Candidate] {
         guard cutoff > searchFrom else { return [] }
         let complete = engine.prefilter.scan(chunk, scratch: prefilterScratch)
-        for index in windows.indices { windows[index].removeAll(keepingCapacity: true) }
+        for index in windows.indices {
+            windows[index].removeAll(keepingCapacity: true)
+            anchors[index].removeAll(keepingCapacity: true)
+        }
         var touched: [Int] = []
         if complete {
             for hit in prefilterScratch.hits {
                 let ruleIndex = engine.literalOwner[Int(hit.id)]
+                if engine.anchoredRegexes[ruleIndex] != nil {
+                    // A match begins exactly where the keyword does.
+                    let start = hit.end - engine.literalLength[Int(hit.id)]
+                    guard start >= searchFrom, start < cutoff else { continue }
+                    if anchors[ruleIndex].isEmpty, windows[ruleIndex].isEmpty { touched.append(ruleIndex) }
+                    anchors[ruleIndex].append(start)
+                    continue
+                }
                 let lower = max(searchFrom, hit.end - Rule.maxMatchLength)
                 let upper = min(chunk.count, hit.end + Rule.maxMatchLength + Self.lookaheadMargin)
                 guard lower < cutoff else { continue }
-                if windows[ruleIndex].isEmpty { touched.append(ruleIndex) }
+                if windows[ruleIndex].isEmpty, anchors[ruleIndex].isEmpty { touched.append(ruleIndex) }
                 if let last = windows[ruleIndex].last, lower <= last.upperBound {
                     windows[ruleIndex][windows[ruleIndex].count - 1] = last.lowerBound..<max(last.upperBound, upper)
                 } else {
@@ -151,6 +165,36 @@ public final class ContentScanner {
             let rule = engine.rules[ruleIndex]
             let regex = engine.regexes[ruleIndex]
             let summary = rule.summary
+            func take(_ groups: [Range<Int>?], _ whole: Range<Int>) {
+                lastEnd[ruleIndex] = base + Int64(whole.upperBound)
+                guard rule.secretGroup < groups.count, let secretRange = groups[rule.secretGroup] else { return }
+                let bytes = UnsafeRawBufferPointer(rebasing: chunk[secretRange])
+                guard let confidence = SecretFilter.accept(bytes, rule: rule) else { return }
+                var adjusted = summary
+                adjusted.confidence = confidence
+                candidates.append(Candidate(rule: adjusted, secret: Secret(bytes: bytes),
+                                            start: secretRange.lowerBound, whole: whole,
+                                            secretRange: secretRange, isGeneric: rule.isGeneric))
+            }
+            if let anchored = engine.anchoredRegexes[ruleIndex], !anchors[ruleIndex].isEmpty {
+                anchors[ruleIndex].sort()
+                var previous = -1
+                for start in anchors[ruleIndex] where start != previous {
+                    previous = start
+                    // Inside the previous match: that match already covers this keyword.
+                    guard Int64(start) + base >= lastEnd[ruleIndex] else { continue }
+                    let end = min(chunk.count, start + Rule.maxMatchLength + Self.lookaheadMargin)
+                    let subject = UnsafeRawBufferPointer(rebasing: chunk[0..<end])
+                    switch anchored.firstMatch(in: subject, from: start, scratch: matchScratch) {
+                    case .match(let groups):
+                        if let whole = groups[0] { take(groups, whole) }
+                    case .limitExceeded(let message):
+                        limitHits.append((rule.id, message))
+                    case .noMatch:
+                        break
+                    }
+                }
+            }
             for window in windows[ruleIndex] {
                 var position = max(window.lowerBound, Int(lastEnd[ruleIndex] - base))
                 let subject = UnsafeRawBufferPointer(rebasing: chunk[0..<window.upperBound])
@@ -162,15 +206,7 @@ public final class ContentScanner {
                     }
                     if whole.lowerBound >= cutoff { break }
                     position = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
-                    lastEnd[ruleIndex] = base + Int64(whole.upperBound)
-                    guard rule.secretGroup < groups.count, let secretRange = groups[rule.secretGroup] else { continue }
-                    let bytes = UnsafeRawBufferPointer(rebasing: chunk[secretRange])
-                    guard let confidence = SecretFilter.accept(bytes, rule: rule) else { continue }
-                    var adjusted = summary
-                    adjusted.confidence = confidence
-                    candidates.append(Candidate(rule: adjusted, secret: Secret(bytes: bytes),
-                                                start: secretRange.lowerBound, whole: whole,
-                                                secretRange: secretRange, isGeneric: rule.isGeneric))
+                    take(groups, whole)
                 }
             }
         }

@@ -9,9 +9,13 @@ public final class DetectionEngine: @unchecked Sendable {
     public let ruleSet: RuleSet
     let rules: [Rule]
     let regexes: [PCRE2Regex]
+    /// The same patterns compiled anchored, for keyword-anchored rules (nil for the others).
+    let anchoredRegexes: [PCRE2Regex?]
     let prefilter: Prefilter
     /// Prefilter literal id → index into `rules`.
     let literalOwner: [Int]
+    /// Prefilter literal id → its length in bytes (a hit's start is its end minus this).
+    let literalLength: [Int]
     let limits: MatchScratch.Limits
 
     /// Compiles `ruleSet`. - Throws: `DetectError` naming the rule whose pattern does not compile.
@@ -20,8 +24,10 @@ public final class DetectionEngine: @unchecked Sendable {
         self.limits = limits
         rules = ruleSet.rules
         var regexes: [PCRE2Regex] = []
+        var anchoredRegexes: [PCRE2Regex?] = []
         var literals: [Prefilter.Literal] = []
         var owner: [Int] = []
+        var length: [Int] = []
         for (index, rule) in rules.enumerated() {
             do {
                 let regex = try PCRE2Regex(rule.pattern)
@@ -29,16 +35,20 @@ public final class DetectionEngine: @unchecked Sendable {
                     throw DetectError("rule \(rule.id) (\(rule.origin)): secret_group \(rule.secretGroup) but the pattern has \(regex.captureCount) groups")
                 }
                 regexes.append(regex)
+                anchoredRegexes.append(rule.keywordAnchored ? try PCRE2Regex(rule.pattern, anchored: true) : nil)
             } catch let error as RegexError {
                 throw DetectError("rule \(rule.id) (\(rule.origin)): \(error.message)")
             }
             for keyword in rule.keywords {
                 literals.append(Prefilter.Literal(id: UInt32(owner.count), text: keyword))
                 owner.append(index)
+                length.append(keyword.utf8.count)
             }
         }
         self.regexes = regexes
+        self.anchoredRegexes = anchoredRegexes
         literalOwner = owner
+        literalLength = length
         do {
             prefilter = try Prefilter(literals: literals)
         } catch let error as RegexError {

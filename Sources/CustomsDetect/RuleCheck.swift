@@ -4,8 +4,8 @@ import CustomsRules
 
 /// Proves a rule set does what its rules say: every rule compiles, every example is found by the
 /// regex alone (with its secret group) and by the full prefilter → regex → filter pipeline a scan
-/// uses (a rule the prefilter cannot see would be a silent miss), and no negative example is
-/// reported. Backs `customs rules check` and the rule tests.
+/// uses (a rule the prefilter cannot see would be a silent miss), a keyword-anchored rule's matches
+/// begin with a keyword, and no negative example is reported. Backs `customs rules check` and the rule tests.
 public enum RuleCheck {
     /// One broken promise of one rule. Describes the example by index, never by its text.
     public struct Failure: Sendable, CustomStringConvertible {
@@ -50,6 +50,10 @@ public enum RuleCheck {
                 if groups.count <= rule.secretGroup || groups[rule.secretGroup] == nil {
                     fail("example \(index + 1) matches but secret_group \(rule.secretGroup) captures nothing")
                 }
+                if rule.keywordAnchored, let whole = groups[0],
+                   !rule.keywords.contains(where: { bytes[whole.lowerBound...].starts(with: $0.lowercased().utf8, by: { Self.lower($0) == $1 }) }) {
+                    fail("keyword_anchored, but the match in example \(index + 1) does not begin with a keyword")
+                }
                 if !rule.keywords.contains(where: { example.lowercased().contains($0.lowercased()) }) {
                     fail("no keyword occurs in example \(index + 1), so the prefilter never runs the rule on it")
                 }
@@ -66,4 +70,6 @@ public enum RuleCheck {
         }
         return outcome
     }
+
+    private static func lower(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
 }

@@ -16,9 +16,19 @@ enum SecretFilter {
         "required", "optional", "default",
     ]
 
+    /// Credentials published in specifications and vendor documentation, found verbatim in the
+    /// libraries and docs that quote them.
+    static let documentedExamples: Set<String> = [
+        "czZCaGRSa3F0MzpnWDFmQmF0M2JW", // RFC 6749 §2.3.1 client s6BhdRkqt3:gX1fBat3bV
+        "s6BhdRkqt3:gX1fBat3bV",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", // AWS documentation
+    ]
+
     /// The confidence to report with, or nil to drop the match.
     static func accept(_ bytes: UnsafeRawBufferPointer, rule: Rule) -> Confidence? {
-        let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+        let text = String(decoding: bytes, as: UTF8.self)
+        if documentedExamples.contains(text) { return nil }
+        let lowered = text.lowercased()
         if placeholderValues.contains(lowered) || placeholderMarkers.contains(where: lowered.contains) { return nil }
         if let first = bytes.first, bytes.allSatisfy({ $0 == first }) { return nil }
         if rule.isGeneric {

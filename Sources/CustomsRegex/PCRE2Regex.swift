@@ -9,11 +9,13 @@ public final class PCRE2Regex: @unchecked Sendable {
     public let captureCount: Int
 
     /// Compiles `pattern`. Inline flags (`(?i)`, `(?m)`, `(?s)`) set matching options.
+    /// - Parameter anchored: matches must begin exactly at the start offset given to `firstMatch`
+    ///   (compiled in, so the JIT still runs).
     /// - Throws: `RegexError` naming the offset and PCRE2's message.
-    public init(_ pattern: String, caseless: Bool = false) throws {
+    public init(_ pattern: String, caseless: Bool = false, anchored: Bool = false) throws {
         var errorCode: Int32 = 0
         var errorOffset = 0
-        let options: UInt32 = caseless ? PCRE2_CASELESS : 0
+        let options: UInt32 = (caseless ? PCRE2_CASELESS : 0) | (anchored ? PCRE2_ANCHORED : 0)
         let compiled = pattern.withCString { text in
             pcre2_compile_8(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), pattern.utf8.count,
                             options, &errorCode, &errorOffset, nil)

@@ -15,6 +15,9 @@ public struct Rule: Sendable, Hashable {
     public var confidence: Confidence
     public var validator: Validator?
     public var isGeneric: Bool
+    /// Every match begins with one of `keywords` (case-insensitively), so the regex runs anchored
+    /// at keyword hits. `RuleCheck` verifies the claim on the examples.
+    public var keywordAnchored: Bool
     public var minEntropy: Double?
     public var examples: [String]
     public var negativeExamples: [String]

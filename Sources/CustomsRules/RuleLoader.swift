@@ -57,7 +57,8 @@ public enum RuleLoader {
         }
         return Rule(id: RuleID(syntax.id), name: syntax.name, pattern: syntax.pattern, keywords: syntax.keywords,
                     secretGroup: syntax.secret_group ?? 1, severity: severity, confidence: confidence,
-                    validator: validator, isGeneric: syntax.generic ?? false, minEntropy: syntax.min_entropy,
+                    validator: validator, isGeneric: syntax.generic ?? false,
+                    keywordAnchored: syntax.keyword_anchored ?? false, minEntropy: syntax.min_entropy,
                     examples: syntax.examples, negativeExamples: syntax.negative_examples ?? [],
                     references: syntax.references ?? [], origin: origin)
     }

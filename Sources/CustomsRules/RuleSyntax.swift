@@ -19,6 +19,9 @@ public struct RuleSyntax: Decodable, Sendable {
     public var validator: String?
     /// Generic rules (key-name assignments) give way to a specific rule matching the same bytes.
     public var generic: Bool?
+    /// Every match begins with one of the keywords: the regex then runs anchored at each keyword
+    /// hit instead of searching the bytes around it (much faster for common keywords).
+    public var keyword_anchored: Bool?
     /// Minimum Shannon entropy (bits per byte) of the secret; lower matches are not reported.
     public var min_entropy: Double?
     public var examples: [String]

@@ -1,6 +1,7 @@
 import CustomsBuiltinRules
 import CustomsCore
 import CustomsDetect
+import CustomsRules
 import CustomsTestSupport
 import Foundation
 import Testing
@@ -38,6 +39,32 @@ import Testing
         #expect(pem.offset == Int64(start))
         #expect(pem.line == start / line.count + 1)
         #expect(pem.column == start % line.count + 1)
+    }
+
+    /// Running keyword-anchored rules at their keyword hits finds exactly what searching the
+    /// bytes around the hits finds: every built-in example, in noise, across chunk boundaries.
+    @Test func anchoredMatchingFindsWhatASearchFinds() throws {
+        var generator = SeededGenerator(seed: "anchored")
+        var data: [UInt8] = []
+        let examples = Self.engine.ruleSet.rules.flatMap(\.examples)
+        while data.count < 3 * ContentScanner.chunkSize {
+            let noise = (0..<Int.random(in: 0..<3000, using: &generator)).map { _ in UInt8.random(in: 32...126, using: &generator) }
+            data += noise + Array("\n\(examples.randomElement(using: &generator)!)\n".utf8)
+        }
+        var unanchored = Self.engine.ruleSet.rules
+        for index in unanchored.indices { unanchored[index].keywordAnchored = false }
+        let searching = try DetectionEngine(ruleSet: try RuleSet(unanchored))
+        func key(_ match: ContentMatch) -> String { "\(match.rule.id) \(match.offset) \(match.secret.fingerprint(rule: match.rule.id))" }
+        let anchored = Set(scan(data).matches.map(key))
+        let searched = Set(searching.makeScanner().scan(data).matches.map(key))
+        #expect(anchored.count > 100)
+        #expect(anchored == searched)
+    }
+
+    /// A keyword inside an earlier match of the same rule starts no second match.
+    @Test func keywordInsideAMatchIsNotASecondMatch() {
+        let result = scan(Array("DB_PASSWORD_SECRET_TOKEN=loiADN5RpVI2XQWh\n".utf8))
+        #expect(result.matches.map(\.rule.id.rawValue) == ["generic.secret-assignment"])
     }
 
     @Test func lineAndColumnAreOneBased() {

@@ -37,18 +37,28 @@ import Testing
         confidence: high
         examples: ['zqneg_Q8v2Lr5Tn1Xc7Bm4Hs9K']
         negative_examples: ['zqneg_Z8v2Lr5Tn1Xc7Bm4Hs9K']
+      - id: test.false-anchor
+        name: Claims its matches begin with the keyword, but the keyword is in the middle
+        pattern: 'zqpre_([A-Za-z0-9]{20})_zqmid'
+        keywords: [_zqmid]
+        keyword_anchored: true
+        severity: high
+        confidence: high
+        examples: ['zqpre_Q8v2Lr5Tn1Xc7Bm4Hs9K_zqmid']
     """
 
     @Test func eachBrokenPromiseIsReported() throws {
         let outcome = try RuleCheck.run(RuleSet(RuleLoader.rules(fromYAML: Self.yaml, origin: "test")))
-        #expect(outcome.rules == 4)
-        #expect(outcome.examples == 4)
+        #expect(outcome.rules == 5)
+        #expect(outcome.examples == 5)
         #expect(outcome.negativeExamples == 2)
         let failed = Dictionary(grouping: outcome.failures, by: \.rule.rawValue).mapValues { $0.map(\.problem) }
         #expect(failed["test.sound"] == nil)
         #expect(failed["test.example-misses"]?.contains { $0.contains("does not match the pattern") } == true)
         #expect(failed["test.keyword-absent"]?.contains { $0.contains("no keyword") } == true)
         #expect(failed["test.negative-fires"]?.contains { $0.contains("negative example 1") } == true)
+        #expect(failed["test.false-anchor"]?.contains { $0.contains("does not begin with a keyword") } == true)
+        #expect(failed["test.false-anchor"]?.contains { $0.contains("scan pipeline does not report it") } == true)
         #expect(!outcome.failures.contains { $0.description.contains("Q8v2Lr5") }, "failures must not print example secrets")
     }
 }

@@ -12,9 +12,36 @@ import Testing
 @Suite struct BuiltinRulesTests {
     static let ruleSet = try! BuiltinRules.load()
 
-    @Test func atLeastTwentyFiveRulesWithUniqueIDs() {
-        #expect(Self.ruleSet.rules.count >= 25)
+    @Test func atLeastOneHundredFiftyRulesWithUniqueIDs() {
+        #expect(Self.ruleSet.rules.count >= 150)
         #expect(Set(Self.ruleSet.rules.map(\.id)).count == Self.ruleSet.rules.count)
+    }
+
+    /// Each rule cites where its format is documented and shows what it must not report.
+    @Test func everyRuleCitesItsFormatAndHasNegativeExamples() {
+        for rule in Self.ruleSet.rules {
+            #expect(rule.references.contains { $0.hasPrefix("https://") }, "\(rule.id) cites no https reference")
+            #expect(!rule.negativeExamples.isEmpty, "\(rule.id) has no negative examples")
+        }
+    }
+
+    /// `Rules/rule-ids.txt` lists every id ever shipped: a current rule must be listed and live,
+    /// and a listed id that is gone must be marked retired, so an id is never reused.
+    @Test func ruleIDsAreRegisteredAndNeverReused() throws {
+        let registry = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Rules/rule-ids.txt").standardizedFileURL
+        let lines = try String(contentsOf: registry, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") && !$0.isEmpty }
+        var live = Set<String>(), retired = Set<String>()
+        for line in lines {
+            let parts = line.split(separator: " ")
+            let id = String(parts[0])
+            #expect(!live.contains(id) && !retired.contains(id), "\(id) is listed twice")
+            if parts.count > 1, parts[1] == "retired" { retired.insert(id) } else { live.insert(id) }
+        }
+        let current = Set(Self.ruleSet.rules.map(\.id.rawValue))
+        #expect(current.subtracting(live).sorted() == [], "rules missing from rule-ids.txt (or reusing a retired id)")
+        #expect(live.subtracting(current).sorted() == [], "ids in rule-ids.txt with no rule: mark them retired")
     }
 
     /// The same check as `customs rules check`, on the built-in rules.
