@@ -30,12 +30,17 @@ public struct RuleSummary: Hashable, Sendable {
     public var name: String
     public var severity: Severity
     public var confidence: Confidence
+    /// What an offline validator learned about this secret (`HS256, expired 2024-03-01`,
+    /// `encrypted ssh-ed25519 key`, `account 123456789012`); severity and confidence already
+    /// reflect it.
+    public var note: String?
 
-    public init(id: RuleID, name: String, severity: Severity, confidence: Confidence) {
+    public init(id: RuleID, name: String, severity: Severity, confidence: Confidence, note: String? = nil) {
         self.id = id
         self.name = name
         self.severity = severity
         self.confidence = confidence
+        self.note = note
     }
 }
 

@@ -164,14 +164,11 @@ public final class ContentScanner {
         for ruleIndex in touched.sorted() {
             let rule = engine.rules[ruleIndex]
             let regex = engine.regexes[ruleIndex]
-            let summary = rule.summary
             func take(_ groups: [Range<Int>?], _ whole: Range<Int>) {
                 lastEnd[ruleIndex] = base + Int64(whole.upperBound)
                 guard rule.secretGroup < groups.count, let secretRange = groups[rule.secretGroup] else { return }
                 let bytes = UnsafeRawBufferPointer(rebasing: chunk[secretRange])
-                guard let confidence = SecretFilter.accept(bytes, rule: rule) else { return }
-                var adjusted = summary
-                adjusted.confidence = confidence
+                guard let adjusted = SecretFilter.accept(bytes, rule: rule) else { return }
                 candidates.append(Candidate(rule: adjusted, secret: Secret(bytes: bytes),
                                             start: secretRange.lowerBound, whole: whole,
                                             secretRange: secretRange, isGeneric: rule.isGeneric))

@@ -24,8 +24,9 @@ enum SecretFilter {
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", // AWS documentation
     ]
 
-    /// The confidence to report with, or nil to drop the match.
-    static func accept(_ bytes: UnsafeRawBufferPointer, rule: Rule) -> Confidence? {
+    /// The rule summary to report with (confidence, severity and note adjusted by the rule's
+    /// validator), or nil to drop the match.
+    static func accept(_ bytes: UnsafeRawBufferPointer, rule: Rule) -> RuleSummary? {
         let text = String(decoding: bytes, as: UTF8.self)
         if documentedExamples.contains(text) { return nil }
         let lowered = text.lowercased()
@@ -37,8 +38,13 @@ enum SecretFilter {
             guard hasDigit, hasLetter, !CodeShape.looksLikeCode(bytes) else { return nil }
         }
         if let minimum = rule.minEntropy, Entropy.shannon(bytes) < minimum { return nil }
-        guard let validator = rule.validator else { return rule.confidence }
-        return Validators.check(validator, bytes) ? rule.confidence : .low
+        var summary = rule.summary
+        guard let validator = rule.validator else { return summary }
+        let validation = Validators.check(validator, bytes)
+        if !validation.isValid { summary.confidence = .low }
+        if let lower = validation.severity, lower < summary.severity { summary.severity = lower }
+        summary.note = validation.note
+        return summary
     }
 }
 

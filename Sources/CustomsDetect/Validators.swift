@@ -1,14 +1,39 @@
+import CustomsCore
 import CustomsRules
 import Foundation
 
-/// Offline structure checks for token formats that carry one (checksums, JSON headers).
+/// What an offline check learned about one candidate secret. Never drops a match: a failed
+/// check lowers confidence, and what was learned (an expiry, an encrypted key, an account)
+/// travels with the finding as its note.
+public struct Validation: Sendable, Equatable {
+    /// True when the candidate has the structure its format promises.
+    public var isValid: Bool
+    /// A short fact for people: `expired 2024-03-01`, `encrypted key (aes256-ctr)`.
+    public var note: String?
+    /// A lower severity the fact calls for (an encrypted or expired credential), if any.
+    public var severity: Severity?
+
+    public init(isValid: Bool, note: String? = nil, severity: Severity? = nil) {
+        self.isValid = isValid
+        self.note = note
+        self.severity = severity
+    }
+}
+
+/// Offline structure checks for token formats that carry one: checksums, JSON headers, key
+/// encodings, account ids. No network, no clock other than `now` (for expiry).
 public enum Validators {
-    /// True when `bytes` passes `validator`'s structural check.
-    public static func check(_ validator: Validator, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// Checks `bytes` with `validator`.
+    public static func check(_ validator: Validator, _ bytes: UnsafeRawBufferPointer, now: Date = Date()) -> Validation {
         let text = String(decoding: bytes, as: UTF8.self)
         switch validator {
-        case .githubChecksum, .npmChecksum: return checksumValid(text)
-        case .jwt: return jwtValid(text)
+        case .githubChecksum, .npmChecksum:
+            return checksumValid(text) ? Validation(isValid: true) : Validation(isValid: false, note: "checksum mismatch")
+        case .jwt: return JWTCheck.check(text, now: now)
+        case .privateKey: return KeyStructure.checkPEM(text)
+        case .opensshKey: return KeyStructure.checkOpenSSH(text)
+        case .awsKeyID: return awsKeyID(text)
+        case .slackToken: return slackToken(text)
         }
     }
 
@@ -35,18 +60,84 @@ public enum Validators {
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 
-    /// Three base64url parts whose header decodes to a JSON object naming `alg`.
-    static func jwtValid(_ token: String) -> Bool {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let header = base64URLDecode(String(parts[0])),
-              let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else { return false }
-        return object["alg"] is String
+    /// An AWS access key id: a known prefix and 16 base32 characters, which encode the owning
+    /// account (bits 7…46 of the first six decoded bytes).
+    static func awsKeyID(_ key: String) -> Validation {
+        let prefixes = ["AKIA", "ASIA", "ABIA", "ACCA"]
+        guard key.count == 20, let prefix = prefixes.first(where: key.hasPrefix),
+              let decoded = base32Decode(String(key.dropFirst(4))), decoded.count >= 6 else {
+            return Validation(isValid: false, note: "not an AWS key id structure")
+        }
+        let head = decoded.prefix(6).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let account = (head & 0x7FFF_FFFF_FF80) >> 7
+        let kind = prefix == "ASIA" ? "temporary key, " : ""
+        return Validation(isValid: true, note: kind + "account " + String(format: "%012llu", account))
     }
 
-    static func base64URLDecode(_ text: String) -> Data? {
+    /// RFC 4648 base32 without padding (A–Z, 2–7).
+    static func base32Decode(_ text: String) -> [UInt8]? {
+        var bits = 0, value = 0
+        var out: [UInt8] = []
+        for byte in text.utf8 {
+            let digit: Int
+            switch byte {
+            case 65...90: digit = Int(byte) - 65
+            case 50...55: digit = Int(byte) - 50 + 26
+            default: return nil
+            }
+            value = (value << 5) | digit
+            bits += 5
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((value >> bits) & 0xFF))
+            }
+        }
+        return out
+    }
+
+    /// Slack tokens: `xoxb-TEAM-BOT-SECRET`, `xoxp-TEAM-USER-ID-SECRET`: numeric ids that do not
+    /// start with 0, and a secret of the documented length and alphabet.
+    static func slackToken(_ token: String) -> Validation {
+        let parts = token.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        let idsValid: ([String]) -> Bool = { ids in ids.allSatisfy { !$0.isEmpty && !$0.hasPrefix("0") && $0.allSatisfy(\.isNumber) } }
+        let valid: Bool
+        switch parts.first {
+        case "xoxb": valid = parts.count == 4 && idsValid(Array(parts[1...2])) && parts[3].count == 24
+        case "xoxp", "xoxe": valid = parts.count == 5 && idsValid(Array(parts[1...3])) && parts[4].count == 32
+        default: valid = false
+        }
+        return valid ? Validation(isValid: true) : Validation(isValid: false, note: "not a Slack token structure")
+    }
+
+    static func base64URLDecode(_ text: some StringProtocol) -> Data? {
         var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
         return Data(base64Encoded: standard)
+    }
+}
+
+/// JSON Web Tokens: three base64url parts, a header naming `alg`, and the payload's expiry.
+enum JWTCheck {
+    static func check(_ token: String, now: Date) -> Validation {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerData = Validators.base64URLDecode(parts[0]),
+              let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
+              let algorithm = header["alg"] as? String else {
+            return Validation(isValid: false, note: "not a JWT structure")
+        }
+        if algorithm.lowercased() == "none" { return Validation(isValid: false, note: "unsigned JWT (alg none)") }
+        guard let payloadData = Validators.base64URLDecode(parts[1]),
+              let payload = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any] else {
+            return Validation(isValid: true, note: "\(algorithm), payload not JSON")
+        }
+        guard let expiry = (payload["exp"] as? NSNumber)?.doubleValue else {
+            return Validation(isValid: true, note: "\(algorithm), no expiry")
+        }
+        let date = Date(timeIntervalSince1970: expiry)
+        let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        return date < now
+            ? Validation(isValid: true, note: "\(algorithm), expired \(day)", severity: .low)
+            : Validation(isValid: true, note: "\(algorithm), expires \(day)")
     }
 }
 

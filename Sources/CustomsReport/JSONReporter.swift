@@ -63,6 +63,7 @@ struct ReportDocument: Encodable {
         var name: String
         var severity: String
         var confidence: String
+        var note: String?
     }
     struct LayerRef: Encodable {
         var index: Int
@@ -147,7 +148,8 @@ struct ReportDocument: Encodable {
 
     static func entry(_ finding: Finding, options: ReportOptions) -> FindingEntry {
         FindingEntry(rule: Rule(id: finding.rule.id.rawValue, name: finding.rule.name,
-                                severity: finding.rule.severity.rawValue, confidence: finding.rule.confidence.rawValue),
+                                severity: finding.rule.severity.rawValue, confidence: finding.rule.confidence.rawValue,
+                                note: finding.rule.note),
                      secret: options.showSecrets ? finding.secret.value : finding.secret.redacted,
                      redacted: !options.showSecrets, fingerprint: finding.fingerprint,
                      locations: finding.locations.map(Self.location))

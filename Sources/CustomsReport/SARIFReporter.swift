@@ -102,6 +102,10 @@ public struct SARIFReporter: Reporter {
                            "stillVisible": finding.isVisibleSomewhere],
         ]
         if let index = ruleIndex[finding.rule.id] { result["ruleIndex"] = index }
+        if let note = finding.rule.note, var properties = result["properties"] as? [String: Any] {
+            properties["validation"] = note
+            result["properties"] = properties
+        }
         if locations.count > 1 {
             result["relatedLocations"] = locations.dropFirst().enumerated().map { offset, location -> [String: Any] in
                 var related = location

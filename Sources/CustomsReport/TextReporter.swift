@@ -90,7 +90,8 @@ public struct TextReporter: Reporter {
 
     static func badge(_ finding: Finding) -> String {
         let severity = finding.rule.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
-        return "\(severity) \(finding.rule.id.rawValue) (\(finding.rule.confidence.rawValue) confidence)"
+        let note = finding.rule.note.map { ", " + $0.escapedForTerminal } ?? ""
+        return "\(severity) \(finding.rule.id.rawValue) (\(finding.rule.confidence.rawValue) confidence\(note))"
     }
 
     static func instruction(_ createdBy: String?) -> String {

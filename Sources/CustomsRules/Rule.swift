@@ -34,6 +34,15 @@ public enum Validator: String, Sendable, Hashable, CaseIterable {
     case githubChecksum = "github-checksum"
     /// npm token: same checksum scheme as GitHub.
     case npmChecksum = "npm-checksum"
-    /// JSON Web Token: three base64url parts, header decodes to JSON with `alg`.
+    /// JSON Web Token: three base64url parts, header decodes to JSON with `alg`; expiry noted.
     case jwt
+    /// PEM private key whose body is the DER structure of a key; encrypted keys noted.
+    case privateKey = "private-key"
+    /// OpenSSH `openssh-key-v1` container; cipher and key type noted.
+    case opensshKey = "openssh-key"
+    /// AWS access key id: prefix and base32 body; the owning account noted.
+    case awsKeyID = "aws-key-id"
+    /// Slack token: numeric ids and secret of the documented shape.
+    case slackToken = "slack-token"
+
 }
