@@ -17,11 +17,15 @@ public final class DetectionEngine: @unchecked Sendable {
     /// Prefilter literal id → its length in bytes (a hit's start is its end minus this).
     let literalLength: [Int]
     let limits: MatchScratch.Limits
+    /// Credential files read by structure as well as by the rules.
+    let credentialFiles: Set<CredentialFiles.Kind>
 
     /// Compiles `ruleSet`. - Throws: `DetectError` naming the rule whose pattern does not compile.
-    public init(ruleSet: RuleSet, limits: MatchScratch.Limits = MatchScratch.Limits()) throws {
+    public init(ruleSet: RuleSet, limits: MatchScratch.Limits = MatchScratch.Limits(),
+                credentialFiles: Set<CredentialFiles.Kind> = Set(CredentialFiles.Kind.allCases)) throws {
         self.ruleSet = ruleSet
         self.limits = limits
+        self.credentialFiles = credentialFiles
         rules = ruleSet.rules
         var regexes: [PCRE2Regex] = []
         var anchoredRegexes: [PCRE2Regex?] = []

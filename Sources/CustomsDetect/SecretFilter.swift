@@ -24,13 +24,17 @@ enum SecretFilter {
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", // AWS documentation
     ]
 
+    /// True for documented examples, template variables, redactions and words standing in for a secret.
+    static func isPlaceholder(_ text: String) -> Bool {
+        if documentedExamples.contains(text) { return true }
+        let lowered = text.lowercased()
+        return placeholderValues.contains(lowered) || placeholderMarkers.contains(where: lowered.contains)
+    }
+
     /// The rule summary to report with (confidence, severity and note adjusted by the rule's
     /// validator), or nil to drop the match.
     static func accept(_ bytes: UnsafeRawBufferPointer, rule: Rule) -> RuleSummary? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        if documentedExamples.contains(text) { return nil }
-        let lowered = text.lowercased()
-        if placeholderValues.contains(lowered) || placeholderMarkers.contains(where: lowered.contains) { return nil }
+        if isPlaceholder(String(decoding: bytes, as: UTF8.self)) { return nil }
         if let first = bytes.first, bytes.allSatisfy({ $0 == first }) { return nil }
         if rule.isGeneric {
             let hasDigit = bytes.contains { (48...57).contains($0) }

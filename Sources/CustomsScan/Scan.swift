@@ -22,13 +22,15 @@ public final class Scan {
         self.options = options
         var rules = try BuiltinRules.load()
         for directory in options.ruleDirectories { rules = try rules.merged(with: RuleLoader.ruleSet(fromDirectory: directory)) }
-        let unknown = options.disabledRules.filter { rules.rule($0) == nil }
+        let structural = CredentialFiles.rules.filter { !options.disabledRules.contains($0.value.id) }
+        let unknown = options.disabledRules.filter { id in rules.rule(id) == nil && !CredentialFiles.rules.values.contains { $0.id == id } }
         guard unknown.isEmpty else {
             throw RuleError("cannot disable unknown rule(s) \(unknown.map(\.rawValue).sorted().joined(separator: ", ")); see `customs rules list`")
         }
         rules = try RuleSet(rules.rules.filter { !options.disabledRules.contains($0.id) })
-        engine = try DetectionEngine(ruleSet: rules)
-        cache = options.cacheDirectory.map { LayerCache(directory: $0, rulesHash: rules.contentHash, limits: options.limits) }
+        engine = try DetectionEngine(ruleSet: rules, credentialFiles: Set(structural.keys))
+        let rulesHash = rules.contentHash + "|" + structural.keys.map(\.rawValue).sorted().joined(separator: ",")
+        cache = options.cacheDirectory.map { LayerCache(directory: $0, rulesHash: rulesHash, limits: options.limits) }
     }
 
     /// Regex allow rules look at secrets, which cached records do not hold: such scans read every layer.

@@ -16,6 +16,7 @@ public enum FakeSecrets {
         "github-classic", "github-oauth", "npm", "aws-key-id", "aws-secret", "slack-bot", "stripe-live", "gitlab-pat",
         "pypi", "google-api-key", "password", "rsa-private-key", "openssh-private-key", "jwt", "docker-auth",
         "sendgrid", "huggingface", "digitalocean", "gcp-service-account-key", "url-password", "openssh-encrypted-key",
+        "weak-password",
     ]
 
     /// A fake secret of `kind`, the same for the same seed.
@@ -51,6 +52,7 @@ public enum FakeSecrets {
             let rsaOID: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01, 0x05, 0x00]
             let der = derElement(0x30, [0x02, 0x01, 0x00] + derElement(0x30, rsaOID) + derElement(0x04, rsaKeyDER(&random)))
             return pem("PRIVATE KEY", der: der).replacingOccurrences(of: "\n", with: "\\n") + "\\n"
+        case "weak-password": return random.string(6, from: lower) + random.string(2, from: digits)
         case "url-password": return random.string(12, from: alnum) + random.string(4, from: digits)
         default:
             throw FixtureError("unknown secret kind \(kind); known: \(kinds.joined(separator: ", "))")

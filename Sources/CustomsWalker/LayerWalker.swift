@@ -102,7 +102,16 @@ public final class LayerWalker {
     }
 
     private func scanContent(of path: ImagePath, from source: ByteSource, into record: inout LayerRecord) throws {
-        let result = scanner.scan(limit: limits.maxFileBytes) { try source.read(into: $0) }
+        let credentialFile = CredentialFiles.kind(of: path)
+        var structure: [UInt8] = []
+        var result = scanner.scan(limit: limits.maxFileBytes) { buffer in
+            let count = try source.read(into: buffer)
+            if credentialFile != nil, structure.count < CredentialFiles.maxBytes {
+                structure += buffer.prefix(min(count, CredentialFiles.maxBytes - structure.count))
+            }
+            return count
+        }
+        if let credentialFile { scanner.addCredentialFileMatches(credentialFile, structure, to: &result) }
         record.fileCount += 1
         let entryIndex = record.changes.changes.count - 1
         record.matches += result.matches.map { FileMatch(path: path, entryIndex: entryIndex, match: $0) }

@@ -28,8 +28,9 @@ struct RulesCommand: ParsableCommand {
         func run() throws {
             let rules = try RulesCommand.load(ruleDirectories)
             var out = ""
-            for rule in rules.rules {
-                out += "\(rule.id.rawValue.padding(toLength: 28, withPad: " ", startingAt: 0)) \(rule.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(rule.confidence.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(rule.name)\n"
+            let structural = CredentialFiles.rules.values.sorted { $0.id < $1.id }
+            for rule in rules.rules.map(\.summary) + structural {
+                out += "\(rule.id.rawValue.padding(toLength: 34, withPad: " ", startingAt: 0)) \(rule.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(rule.confidence.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(rule.name)\n"
             }
             FileHandle.standardOutput.write(Data(out.utf8))
         }
