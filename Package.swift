@@ -67,8 +67,8 @@ let package = Package(
         .testTarget(name: "CustomsRegistryTests", dependencies: ["CustomsRegistry"]),
         .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),
-        .testTarget(name: "CustomsScanTests", dependencies: ["CustomsScan", "CustomsArchive", "CustomsTestSupport"]),
-        .testTarget(name: "customsTests", dependencies: ["customs", "CustomsTestSupport", "Yams"]),
+        .testTarget(name: "CustomsScanTests", dependencies: ["CustomsScan", "CustomsArchive", "CustomsWalker", "CustomsTestSupport"]),
+        .testTarget(name: "customsTests", dependencies: ["customs", "CustomsBuiltinRules", "CustomsTestSupport", "Yams"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -15,6 +15,8 @@ public final class ArchiveReader: ByteSource {
         case tar
         /// One pseudo-entry holding the decompressed bytes (to hash a layer's diffID).
         case raw
+        /// An archive inside a layer: zip (jar, war, whl, nupkg, apk …) or tar, read as a stream.
+        case nested
     }
 
     private let archive: OpaquePointer
@@ -42,6 +44,9 @@ public final class ArchiveReader: ByteSource {
         switch format {
         case .tar: try check(archive_read_support_format_tar(handle), "enable tar")
         case .raw: try check(archive_read_support_format_raw(handle), "enable raw")
+        case .nested:
+            try check(archive_read_support_format_zip(handle), "enable zip")
+            try check(archive_read_support_format_tar(handle), "enable tar")
         }
         archive_read_set_callback_data(handle, Unmanaged.passUnretained(self).toOpaque())
         archive_read_set_read_callback(handle) { _, context, out in

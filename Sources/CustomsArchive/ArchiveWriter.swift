@@ -2,8 +2,8 @@ private import CArchive
 import CustomsCore
 import Foundation
 
-/// Writes a tar archive (POSIX pax where needed) into memory, optionally gzip- or
-/// zstd-compressed in-process. Exists so fixture images and sample images are built in code
+/// Writes a tar archive (POSIX pax where needed) or a zip archive into memory, a tar optionally
+/// gzip- or zstd-compressed in-process. Exists so fixture images and sample images are built in code
 /// by the same library that reads them. Not thread-safe.
 public final class ArchiveWriter {
     /// What one entry is.
@@ -18,14 +18,24 @@ public final class ArchiveWriter {
     private var output = Data()
     private var closed = false
 
-    public init(compression: Compression = .none) throws {
+    /// The container format to write.
+    public enum Format: Sendable {
+        case tar
+        /// Deflated zip entries (jar, war, whl …), for archives nested in layers.
+        case zip
+    }
+
+    public init(format: Format = .tar, compression: Compression = .none) throws {
         guard let handle = archive_write_new() else { throw ArchiveError(.setup, "libarchive: out of memory") }
         archive = handle
         func check(_ status: Int32, _ what: String) throws {
             if status != ARCHIVE_OK { throw ArchiveError(.setup, "libarchive cannot \(what) in-process") }
         }
         // On a throw below, deinit frees what init allocated.
-        try check(archive_write_set_format_pax_restricted(handle), "write tar")
+        switch format {
+        case .tar: try check(archive_write_set_format_pax_restricted(handle), "write tar")
+        case .zip: try check(archive_write_set_format_zip(handle), "write zip")
+        }
         switch compression {
         case .none: break
         case .gzip:

@@ -87,6 +87,12 @@ public struct LayerFileLocation: Hashable, Sendable {
     /// The instruction of the layer that deleted, hid or overwrote the file.
     public var changedBy: String?
 
+    /// `/app/app.jar!/BOOT-INF/classes/application.properties`: the layer path, then the path
+    /// inside the archive(s), safe for a terminal.
+    public var displayPath: String {
+        path.display + (nestedPath.map { "!/" + $0.escapedForTerminal } ?? "")
+    }
+
     public init(layerIndex: Int, layerCount: Int, layerDigest: Digest?, diffID: Digest?, createdBy: String?,
                 path: ImagePath, nestedPath: String? = nil, line: Int, column: Int,
                 visibility: Visibility, changedBy: String?) {

@@ -84,6 +84,7 @@ struct ReportDocument: Encodable {
         var kind: String
         var layer: LayerRef?
         var path: String?
+        var nestedPath: String?
         var line: Int?
         var column: Int?
         var status: Status?
@@ -173,6 +174,7 @@ struct ReportDocument: Encodable {
             entry.layer = LayerRef(index: file.layerIndex, count: file.layerCount, digest: file.layerDigest?.description,
                                    diffID: file.diffID?.description, createdBy: file.createdBy)
             entry.path = "/" + file.path.value
+            entry.nestedPath = file.nestedPath
             entry.line = file.line
             entry.column = file.column
             entry.status = Status(kind: file.visibility.kind, layer: file.visibility.changingLayer, createdBy: file.changedBy)

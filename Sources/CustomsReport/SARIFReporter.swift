@@ -124,7 +124,7 @@ public struct SARIFReporter: Reporter {
         case .file(let file):
             text += ", layer \(file.layerIndex + 1)/\(file.layerCount)"
             if let createdBy = file.createdBy { text += " (\(createdBy.prefix(120)))" }
-            text += ", \(file.path.display):\(file.line)"
+            text += ", \(file.displayPath):\(file.line)"
             switch file.visibility {
             case .visible: break
             case .deleted(let layer): text += "; deleted in layer \(layer + 1) but still recoverable from the image"
@@ -155,7 +155,7 @@ public struct SARIFReporter: Reporter {
             if let createdBy = file.createdBy { layer["properties"] = ["createdBy": createdBy] }
             logical.append(layer)
             physical = [
-                "artifactLocation": ["uri": file.path.value.isEmpty ? "/" : file.path.value],
+                "artifactLocation": ["uri": (file.path.value.isEmpty ? "/" : file.path.value) + (file.nestedPath.map { "!/" + $0 } ?? "")],
                 "region": ["startLine": file.line, "startColumn": file.column],
             ]
         case .metadata(let metadata):

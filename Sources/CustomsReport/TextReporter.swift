@@ -45,7 +45,7 @@ public struct TextReporter: Reporter {
                 out += "  \(style.dim)\(Self.instruction(layer.createdBy))\(style.reset)\n"
                 for (finding, location) in here {
                     guard case .file(let file) = location.place else { continue }
-                    out += "    \(style.severity(finding.rule.severity))\(Self.badge(finding))\(style.reset)  \(secret(finding, options))  \(file.path.display):\(file.line):\(file.column)\n"
+                    out += "    \(style.severity(finding.rule.severity))\(Self.badge(finding))\(style.reset)  \(secret(finding, options))  \(file.displayPath):\(file.line):\(file.column)\n"
                     switch file.visibility {
                     case .visible: break
                     case .deleted(let layer):

@@ -55,7 +55,7 @@ enum ImageAssembler {
                 let file = LayerFileLocation(
                     layerIndex: index, layerCount: plan.layers.count, layerDigest: layers[index].digest,
                     diffID: layers[index].diffID, createdBy: instructions[index], path: fileMatch.path,
-                    line: fileMatch.match.line, column: fileMatch.match.column, visibility: visibility,
+                    nestedPath: fileMatch.nestedPath, line: fileMatch.match.line, column: fileMatch.match.column, visibility: visibility,
                     changedBy: visibility.changingLayer.flatMap { instructions[$0] })
                 occurrences.append(Occurrence(rule: fileMatch.match.rule, secret: fileMatch.match.secret,
                                               location: location(plan, .file(file))))
@@ -141,7 +141,7 @@ enum ImageAssembler {
                     break
                 }
             }
-            result += sources.map { FileMatch(path: name, entryIndex: position, match: $0.match) }
+            result += sources.map { FileMatch(path: name, entryIndex: position, nestedPath: $0.nestedPath, match: $0.match) }
         }
         return result
     }

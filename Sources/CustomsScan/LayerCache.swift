@@ -19,7 +19,7 @@ public struct LayerCache: Sendable {
     ///   - rulesHash: `RuleSet.contentHash` of the rules in use.
     public init(directory: URL, rulesHash: String, limits: WalkLimits) {
         self.directory = directory
-        salt = "customs-layer-cache-v3|\(CustomsVersion.current)|\(rulesHash)|\(limits.maxFileBytes)|\(limits.maxLayerBytes)|\(limits.maxEntries)"
+        salt = "customs-layer-cache-v3|\(CustomsVersion.current)|\(rulesHash)|\(limits.maxFileBytes)|\(limits.maxLayerBytes)|\(limits.maxEntries)|\(limits.maxNestedDepth)|\(limits.maxNestedBytes)"
     }
 
     /// `$XDG_CACHE_HOME/customs`, else `~/.cache/customs`.
@@ -68,6 +68,7 @@ struct CachedLayer: Codable {
     struct Match: Codable {
         var path: String
         var entryIndex: Int
+        var nestedPath: String?
         var rule: String
         var name: String
         var severity: Severity
@@ -115,7 +116,7 @@ struct CachedLayer: Codable {
         }
         changes = encoded
         matches = record.matches.map { item in
-            Match(path: item.path.value, entryIndex: item.entryIndex, rule: item.match.rule.id.rawValue, name: item.match.rule.name,
+            Match(path: item.path.value, entryIndex: item.entryIndex, nestedPath: item.nestedPath, rule: item.match.rule.id.rawValue, name: item.match.rule.name,
                   severity: item.match.rule.severity, confidence: item.match.rule.confidence, note: item.match.rule.note,
                   fingerprint: item.match.secret.fingerprint(rule: item.match.rule.id), redacted: item.match.secret.redacted,
                   offset: item.match.offset, line: item.match.line, column: item.match.column)
@@ -151,7 +152,7 @@ struct CachedLayer: Codable {
         }
         record.changes = LayerChanges(restored)
         record.matches = matches.map { item in
-            FileMatch(path: ImagePath(normalized: item.path), entryIndex: item.entryIndex, match: ContentMatch(
+            FileMatch(path: ImagePath(normalized: item.path), entryIndex: item.entryIndex, nestedPath: item.nestedPath, match: ContentMatch(
                 rule: RuleSummary(id: RuleID(item.rule), name: item.name, severity: item.severity, confidence: item.confidence,
                                   note: item.note),
                 secret: Secret(restoredFingerprint: item.fingerprint, redacted: item.redacted),

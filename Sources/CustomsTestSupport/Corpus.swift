@@ -30,7 +30,7 @@ public enum Corpus {
                 observed.insert(ImageSpec.ExpectedFinding(
                     rule: finding.rule.id, secret: name, platform: usesPlatform ? location.platform : nil,
                     layer: location.layer?.index, path: location.path, status: location.status?.kind,
-                    status_layer: location.status?.layer, field: location.field))
+                    status_layer: location.status?.layer, field: location.field, nested_path: location.nestedPath))
             }
         }
         return observed
@@ -40,7 +40,7 @@ public enum Corpus {
     public static func describe(_ findings: Set<ImageSpec.ExpectedFinding>) -> String {
         findings.map { item in
             [item.rule, "secret=\(item.secret)", item.platform, item.layer.map { "layer=\($0)" }, item.path, item.status,
-             item.status_layer.map { "by=\($0)" }, item.field].compactMap { $0 }.joined(separator: " ")
+             item.status_layer.map { "by=\($0)" }, item.field, item.nested_path.map { "nested=\($0)" }].compactMap { $0 }.joined(separator: " ")
         }.sorted().joined(separator: "\n")
     }
 }

@@ -112,8 +112,13 @@ public enum ImageFixture {
     }
 
     static func layerTar(_ layer: ImageSpec.LayerSpec, secrets: [String: String], compression: Compression) throws -> Data {
-        let writer = try ArchiveWriter(compression: compression)
-        for entry in layer.entries {
+        try archive(layer.entries, format: .tar, secrets: secrets, compression: compression)
+    }
+
+    static func archive(_ entries: [ImageSpec.EntrySpec], format: ArchiveWriter.Format, secrets: [String: String],
+                        compression: Compression) throws -> Data {
+        let writer = try ArchiveWriter(format: format, compression: compression)
+        for entry in entries {
             let path = entry.path
             if entry.dir == true {
                 try writer.add(path, .directory)
@@ -127,6 +132,10 @@ public enum ImageFixture {
                 try writer.add(path, .hardlink(target: target))
             } else if let target = entry.symlink {
                 try writer.add(path, .symlink(target: target))
+            } else if let inner = entry.zip {
+                try writer.add(path, .file(try archive(inner, format: .zip, secrets: secrets, compression: .none)))
+            } else if let inner = entry.tgz {
+                try writer.add(path, .file(try archive(inner, format: .tar, secrets: secrets, compression: .gzip)))
             } else {
                 var content = Data(ImageSpec.substitute(entry.content ?? "", secrets).utf8)
                 if let size = entry.pad_to, !content.isEmpty {

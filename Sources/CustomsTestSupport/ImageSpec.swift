@@ -49,6 +49,10 @@ public struct ImageSpec: Decodable, Sendable {
         public var opaque: Bool?
         public var hardlink: String?
         public var symlink: String?
+        /// The file is a zip archive (jar, war, whl …) of these entries.
+        public var zip: [EntrySpec]?
+        /// The file is a gzip-compressed tar of these entries.
+        public var tgz: [EntrySpec]?
     }
 
     /// A finding the scan must report: a file location or a metadata field.
@@ -61,6 +65,8 @@ public struct ImageSpec: Decodable, Sendable {
         public var status: String?
         public var status_layer: Int?
         public var field: String?
+        /// The file inside an archive at `path`, `!/` per level.
+        public var nested_path: String?
     }
 
     /// The images of the case, one per platform.

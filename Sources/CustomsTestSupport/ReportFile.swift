@@ -11,6 +11,7 @@ public struct ReportFile: Decodable {
         public var kind: String
         public var layer: LayerRef?
         public var path: String?
+        public var nestedPath: String?
         public var line: Int?
         public var column: Int?
         public var status: Status?

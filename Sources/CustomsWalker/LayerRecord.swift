@@ -39,11 +39,14 @@ public struct FileMatch: Sendable, Hashable {
     public var path: ImagePath
     /// Index of the file's entry in `LayerChanges.changes` (tells duplicate paths apart).
     public var entryIndex: Int
+    /// The file inside an archive at `path` (`BOOT-INF/lib/db.jar!/db.properties`), if any.
+    public var nestedPath: String?
     public var match: ContentMatch
 
-    public init(path: ImagePath, entryIndex: Int, match: ContentMatch) {
+    public init(path: ImagePath, entryIndex: Int, nestedPath: String? = nil, match: ContentMatch) {
         self.path = path
         self.entryIndex = entryIndex
+        self.nestedPath = nestedPath
         self.match = match
     }
 }

@@ -8,8 +8,8 @@ import Foundation
 /// opaque markers, links), and scans every regular file's content in bounded chunks.
 /// Nothing is written to disk. One walker per task.
 public final class LayerWalker {
-    private let scanner: ContentScanner
-    private let limits: WalkLimits
+    let scanner: ContentScanner
+    let limits: WalkLimits
 
     public init(engine: DetectionEngine, limits: WalkLimits = WalkLimits()) {
         scanner = engine.makeScanner()
@@ -64,12 +64,7 @@ public final class LayerWalker {
 
     /// True when `error` (possibly wrapped by libarchive's read callback) is the layer byte budget.
     private static func isLayerBudget(_ error: Error) -> Bool {
-        var current: Error? = error
-        while let error = current {
-            if error is HashingByteSource.LimitExceeded { return true }
-            current = (error as? ArchiveError)?.underlying
-        }
-        return false
+        LayerSource.chain(error).contains { $0 is HashingByteSource.LimitExceeded }
     }
 
     private func take(_ entry: ArchiveEntry, from tar: ArchiveReader, into record: inout LayerRecord) throws {
@@ -102,7 +97,26 @@ public final class LayerWalker {
     }
 
     private func scanContent(of path: ImagePath, from source: ByteSource, into record: inout LayerRecord) throws {
-        let credentialFile = CredentialFiles.kind(of: path)
+        record.fileCount += 1
+        let file = ScannedFile(path: path, entryIndex: record.changes.changes.count - 1, nestedPath: nil)
+        try scanFile(file, from: source, depth: 0, budget: NestedBudget(limits.maxNestedBytes), into: &record)
+    }
+
+    /// Scans one file's bytes: as an archive when it is one (and the depth allows), else with
+    /// the rules, plus its structure when it is a credential file.
+    func scanFile(_ file: ScannedFile, from source: ByteSource, depth: Int, budget: NestedBudget,
+                  into record: inout LayerRecord) throws {
+        var source = source
+        if depth < limits.maxNestedDepth, NestedArchive.mayBeArchive(named: file.innermostName) {
+            let peek = PeekSource(depth == 0 ? LayerSource(source) : source)
+            if try peek.startsLikeArchive() {
+                try scanArchive(file, from: peek, depth: depth + 1, budget: budget, into: &record)
+                return
+            }
+            source = peek
+        }
+        let path = file.path
+        let credentialFile = CredentialFiles.kind(of: ImagePath(file.innermostPath))
         var structure: [UInt8] = []
         var result = scanner.scan(limit: limits.maxFileBytes) { buffer in
             let count = try source.read(into: buffer)
@@ -112,17 +126,15 @@ public final class LayerWalker {
             return count
         }
         if let credentialFile { scanner.addCredentialFileMatches(credentialFile, structure, to: &result) }
-        record.fileCount += 1
-        let entryIndex = record.changes.changes.count - 1
-        record.matches += result.matches.map { FileMatch(path: path, entryIndex: entryIndex, match: $0) }
+        record.matches += result.matches.map { FileMatch(path: path, entryIndex: file.entryIndex, nestedPath: file.nestedPath, match: $0) }
         for (rule, message) in result.limitHits {
             record.diagnostics.append(ScanDiagnostic(code: .regexLimit,
-                message: "rule \(rule) hit a regex limit in \(path.display) (\(message)); that rule's result for the file is unknown",
+                message: "rule \(rule) hit a regex limit in \(file.display) (\(message)); that rule's result for the file is unknown",
                 path: path.value, incomplete: true))
         }
         if result.truncated {
             record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
-                message: "\(path.display) is larger than \(limits.maxFileBytes) bytes; only the first \(limits.maxFileBytes) were scanned",
+                message: "\(file.display) is larger than \(limits.maxFileBytes) bytes; only the first \(limits.maxFileBytes) were scanned",
                 path: path.value, incomplete: true))
         }
         if let error = result.readError { throw error }

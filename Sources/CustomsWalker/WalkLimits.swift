@@ -7,6 +7,11 @@ public struct WalkLimits: Sendable {
     public var maxLayerBytes: Int64 = 64 << 30
     /// Entries per layer.
     public var maxEntries = 5_000_000
+    /// Archives opened inside archives: 1 reads `app.jar`, 2 also the jars inside it. Deeper
+    /// archives are scanned as plain bytes.
+    public var maxNestedDepth = 2
+    /// Uncompressed bytes read from the archives inside one layer file (zip bombs).
+    public var maxNestedBytes: Int64 = 4 << 30
 
     public init() {}
 }

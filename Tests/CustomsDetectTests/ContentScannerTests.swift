@@ -67,6 +67,18 @@ import Testing
         #expect(result.matches.map(\.rule.id.rawValue) == ["generic.secret-assignment"])
     }
 
+    /// Binary files are scanned as raw bytes: a token compiled into an ELF's string table or a
+    /// class file's constant pool (length-prefixed, NUL- and control-byte-delimited) is found.
+    @Test func tokenInsideBinaryBytesIsFound() throws {
+        let token = try FakeSecrets.make("github-classic", seed: "binary")
+        var generator = SeededGenerator(seed: "elf")
+        var bytes: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00]
+        bytes += (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes += [0x00, 0x01, 0x00, UInt8(token.utf8.count)] + Array(token.utf8) + [0x00, 0x07, 0xFF]
+        bytes += (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        #expect(scan(bytes).matches.map(\.rule.id.rawValue).contains("github.pat.classic"))
+    }
+
     @Test func lineAndColumnAreOneBased() {
         let token = try! FakeSecrets.make("github-classic", seed: "line")
         let result = scan(Array("a\nbb\n  key: \(token)\n".utf8))

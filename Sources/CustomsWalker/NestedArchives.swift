@@ -1,0 +1,165 @@
+import CustomsArchive
+import CustomsCore
+import Foundation
+
+/// A file being scanned: a layer entry, or a file inside an archive that is one.
+struct ScannedFile {
+    /// The layer entry's path.
+    var path: ImagePath
+    /// The layer entry's index in `LayerChanges.changes`.
+    var entryIndex: Int
+    /// The path inside the archive(s) at `path`, `!/`-separated per level; nil for the entry itself.
+    var nestedPath: String?
+
+    /// The innermost file's own path (the layer path, or the last level of `nestedPath`).
+    var innermostPath: String {
+        guard let nestedPath else { return path.value }
+        return "/" + (nestedPath.components(separatedBy: "!/").last ?? nestedPath)
+    }
+
+    var innermostName: String { innermostPath.split(separator: "/").last.map(String.init) ?? "" }
+
+    /// `/app/app.jar!/BOOT-INF/classes/application.properties`, for messages.
+    var display: String { nestedPath.map { "\(path.display)!/\($0)" } ?? path.display }
+
+    func inner(_ name: String) -> ScannedFile {
+        var name = name
+        while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
+        return ScannedFile(path: path, entryIndex: entryIndex, nestedPath: nestedPath.map { "\($0)!/\(name)" } ?? name)
+    }
+}
+
+/// Which files are opened as archives: by name first (cheap), then by their first bytes.
+enum NestedArchive {
+    static let extensions = [".zip", ".jar", ".war", ".ear", ".aar", ".whl", ".egg", ".apk", ".nupkg", ".tar", ".tgz",
+                             ".tar.gz", ".tar.zst", ".tzst"]
+
+    static func mayBeArchive(named name: String) -> Bool {
+        let lowered = name.lowercased()
+        return extensions.contains(where: lowered.hasSuffix)
+    }
+
+    /// Zip local header or empty zip, gzip, zstd, or a ustar header.
+    static func startsLikeArchive(_ head: [UInt8]) -> Bool {
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return true }
+        if head.starts(with: [0x1F, 0x8B]) || head.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return true }
+        return head.count >= 262 && Array(head[257..<262]) == Array("ustar".utf8)
+    }
+}
+
+/// Uncompressed bytes still allowed from the archives inside one layer file.
+final class NestedBudget {
+    var remaining: Int64
+    init(_ bytes: Int64) { remaining = bytes }
+
+    struct Exceeded: Error {}
+}
+
+/// A source whose first bytes can be looked at and are then read again.
+final class PeekSource: ByteSource {
+    private let source: ByteSource
+    private var head: [UInt8] = []
+    private var offset = 0
+
+    init(_ source: ByteSource) { self.source = source }
+
+    /// Reads up to 512 bytes ahead and tells whether they start an archive.
+    func startsLikeArchive() throws -> Bool {
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 16)
+        defer { chunk.deallocate() }
+        while head.count < 512 {
+            let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(512 - head.count)]))
+            if count == 0 { break }
+            head += chunk[0..<count]
+        }
+        return NestedArchive.startsLikeArchive(head)
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if offset < head.count {
+            let count = min(buffer.count, head.count - offset)
+            head.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+            offset += count
+            return count
+        }
+        return try source.read(into: buffer)
+    }
+}
+
+/// The layer's own bytes beneath a nested archive: a failure here is the layer's (rethrown),
+/// not the archive's (a diagnostic).
+final class LayerSource: ByteSource {
+    struct Failure: Error, CustomStringConvertible {
+        let underlying: any Error
+        var description: String { "\(underlying)" }
+    }
+
+    private let source: ByteSource
+    init(_ source: ByteSource) { self.source = source }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        do {
+            return try source.read(into: buffer)
+        } catch {
+            throw Failure(underlying: error)
+        }
+    }
+
+    /// The errors `error` wraps, outermost first (through libarchive's read callback and this source).
+    static func chain(_ error: any Error) -> [any Error] {
+        var result: [any Error] = []
+        var current: (any Error)? = error
+        while let error = current {
+            result.append(error)
+            current = (error as? ArchiveError)?.underlying ?? (error as? Failure)?.underlying
+        }
+        return result
+    }
+}
+
+/// The data of one entry of a nested archive, counted against the layer file's budget.
+final class BudgetedSource: ByteSource {
+    private let source: ByteSource
+    private let budget: NestedBudget
+
+    init(_ source: ByteSource, budget: NestedBudget) {
+        self.source = source
+        self.budget = budget
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard budget.remaining > 0 else { throw NestedBudget.Exceeded() }
+        let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(Int64(buffer.count), budget.remaining))]))
+        budget.remaining -= Int64(count)
+        return count
+    }
+}
+
+extension LayerWalker {
+    /// Scans every regular file inside the archive in `source` (zip or tar, compressed or not),
+    /// one level deeper. A broken or over-budget archive becomes an incomplete diagnostic and the
+    /// layer walk goes on; a failure of the layer itself is rethrown.
+    func scanArchive(_ file: ScannedFile, from source: ByteSource, depth: Int, budget: NestedBudget,
+                     into record: inout LayerRecord) throws {
+        var entries = 0
+        do {
+            let reader = try ArchiveReader(source: source, format: .nested, decompress: true, bufferSize: 256 * 1024)
+            while let entry = try reader.nextEntry() {
+                guard entry.kind == .regular else { continue }
+                entries += 1
+                try scanFile(file.inner(entry.name), from: BudgetedSource(reader, budget: budget), depth: depth,
+                             budget: budget, into: &record)
+            }
+        } catch let error where LayerSource.chain(error).contains(where: { $0 is LayerSource.Failure }) {
+            throw error
+        } catch let error where LayerSource.chain(error).contains(where: { $0 is NestedBudget.Exceeded }) {
+            record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
+                message: "archives inside \(file.path.display) hold more than \(limits.maxNestedBytes) bytes (a zip bomb?); stopped in \(file.display) after \(entries) entries",
+                path: file.path.value, incomplete: true))
+        } catch {
+            record.diagnostics.append(ScanDiagnostic(code: .readError,
+                message: "\(file.display) cannot be read as an archive after \(entries) entries: \(error); the rest of it was not scanned",
+                path: file.path.value, incomplete: true))
+        }
+    }
+}
