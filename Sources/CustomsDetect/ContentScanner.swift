@@ -115,19 +115,27 @@ public final class ContentScanner {
     /// rule's match of the same bytes wins; a generic one gives way.
     public func addCredentialFileMatches(_ kind: CredentialFiles.Kind, _ bytes: [UInt8], to result: inout ContentScanResult) {
         guard engine.credentialFiles.contains(kind), let summary = CredentialFiles.rules[kind] else { return }
-        let generic = Set(engine.rules.filter(\.isGeneric).map(\.id))
         func range(_ match: ContentMatch) -> Range<Int64> { match.offset..<(match.offset + Int64(match.secret.value.utf8.count)) }
         var lines = LineTracker()
         for hit in CredentialFiles.parse(kind, bytes) {
             let span = Int64(hit.range.lowerBound)..<Int64(hit.range.upperBound)
             let overlapping = result.matches.filter { range($0).overlaps(span) }
-            if overlapping.contains(where: { !generic.contains($0.rule.id) }) { continue }
+            if overlapping.contains(where: { !engine.genericRules.contains($0.rule.id) }) { continue }
             result.matches.removeAll { range($0).overlaps(span) }
             let (line, column) = bytes.withUnsafeBytes { lines.position(of: hit.range.lowerBound, in: $0) }
             result.matches.append(ContentMatch(rule: summary, secret: Secret(bytes: bytes[hit.range]),
                                                offset: Int64(hit.range.lowerBound), line: line, column: column))
         }
         result.matches.sort { $0.offset < $1.offset }
+    }
+
+    /// Raises generic (key-name) matches from low to medium confidence: for settings files and
+    /// image metadata, where such an assignment is most likely a real credential.
+    public func raiseGenericConfidence(in result: inout ContentScanResult) {
+        for index in result.matches.indices where result.matches[index].rule.confidence == .low
+            && engine.genericRules.contains(result.matches[index].rule.id) {
+            result.matches[index].rule.confidence = .medium
+        }
     }
 
     /// A match before filtering and line numbering; offsets are relative to the chunk.

@@ -17,6 +17,8 @@ public final class DetectionEngine: @unchecked Sendable {
     /// Prefilter literal id → its length in bytes (a hit's start is its end minus this).
     let literalLength: [Int]
     let limits: MatchScratch.Limits
+    /// Ids of the generic (key-name) rules.
+    let genericRules: Set<RuleID>
     /// Credential files read by structure as well as by the rules.
     let credentialFiles: Set<CredentialFiles.Kind>
 
@@ -26,6 +28,7 @@ public final class DetectionEngine: @unchecked Sendable {
         self.ruleSet = ruleSet
         self.limits = limits
         self.credentialFiles = credentialFiles
+        genericRules = Set(ruleSet.rules.filter(\.isGeneric).map(\.id))
         rules = ruleSet.rules
         var regexes: [PCRE2Regex] = []
         var anchoredRegexes: [PCRE2Regex?] = []

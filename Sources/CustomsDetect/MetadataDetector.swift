@@ -5,6 +5,11 @@ import CustomsCore
 public enum MetadataDetector {
     /// Every match in every field, in field order.
     public static func scan(_ fields: [MetadataField], with scanner: ContentScanner) -> [(field: MetadataField, match: ContentMatch)] {
-        fields.flatMap { field in scanner.scan(Array(field.text.utf8)).matches.map { (field, $0) } }
+        fields.flatMap { field in
+            // Metadata fields are settings (ENV, ARG, LABEL): generic matches there are medium confidence.
+            var result = scanner.scan(Array(field.text.utf8))
+            scanner.raiseGenericConfidence(in: &result)
+            return result.matches.map { (field, $0) }
+        }
     }
 }

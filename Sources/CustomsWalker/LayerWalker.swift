@@ -126,6 +126,7 @@ public final class LayerWalker {
             return count
         }
         if let credentialFile { scanner.addCredentialFileMatches(credentialFile, structure, to: &result) }
+        if SettingsFiles.contains(file.innermostPath) { scanner.raiseGenericConfidence(in: &result) }
         record.matches += result.matches.map { FileMatch(path: path, entryIndex: file.entryIndex, nestedPath: file.nestedPath, match: $0) }
         for (rule, message) in result.limitHits {
             record.diagnostics.append(ScanDiagnostic(code: .regexLimit,

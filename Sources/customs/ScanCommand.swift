@@ -40,7 +40,7 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Lowest severity that makes the exit code 1: low, medium, high, critical (default: low).")
     var failOn: Severity?
 
-    @Option(name: .long, help: "Hide findings below this confidence: low, medium, high (hidden ones are counted).")
+    @Option(name: .long, help: "Hide findings below this confidence: low, medium, high (default: medium; hidden ones are counted).")
     var minConfidence: Confidence?
 
     @Option(name: .long, help: ArgumentHelp("Report only findings not in this baseline (see `customs baseline create`).", valueName: "file"))
@@ -54,7 +54,7 @@ struct ScanCommand: ParsableCommand {
         var options = flags.options(configuration)
         // Cached layers keep fingerprints, not secrets: showing secrets means reading every layer.
         options.cacheReadable = !showSecrets
-        options.policy.minConfidence = minConfidence ?? configuration.minConfidence ?? .low
+        options.policy.minConfidence = minConfidence ?? configuration.minConfidence ?? .medium
         if let path = baseline.map({ URL(fileURLWithPath: $0) }) ?? configuration.baseline {
             do {
                 options.policy.baseline = try Baseline.load(path).fingerprints

@@ -91,7 +91,7 @@ _customs_scan() {
         '--format[Output format\: text, json, jsonl, sarif.]:format:{__customs_complete "${___format[@]}"}'
         '(-o --output)'{-o,--output}'[Write the report to FILE (created with mode 0600) instead of standard output.]:file:'
         '--fail-on[Lowest severity that makes the exit code 1\: low, medium, high, critical (default\: low).]:fail-on:{__customs_complete "${___fail_on[@]}"}'
-        '--min-confidence[Hide findings below this confidence\: low, medium, high (hidden ones are counted).]:min-confidence:{__customs_complete "${___min_confidence[@]}"}'
+        '--min-confidence[Hide findings below this confidence\: low, medium, high (default\: medium; hidden ones are counted).]:min-confidence:{__customs_complete "${___min_confidence[@]}"}'
         '--baseline[Report only findings not in this baseline (see `customs baseline create`).]:file:'
         '--show-secrets[Print secrets in full instead of redacted. Never use in shared CI logs.]'
         '--version[Show the version.]'
