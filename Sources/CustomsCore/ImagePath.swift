@@ -8,6 +8,10 @@ public struct ImagePath: Hashable, Sendable, Codable, Comparable, CustomStringCo
     public let value: String
 
     public init(_ raw: String) {
+        if Self.isNormalized(raw) {
+            value = raw
+            return
+        }
         var parts: [Substring] = []
         for part in raw.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
             parts.append(part)
@@ -25,8 +29,26 @@ public struct ImagePath: Hashable, Sendable, Codable, Comparable, CustomStringCo
         self.value = value
     }
 
+    /// True when `raw` is already what normalising gives: no leading, trailing or repeated
+    /// slash, no `.` component, not too long. Most tar entry names are, and skip the rebuild.
+    static func isNormalized(_ raw: String) -> Bool {
+        let bytes = raw.utf8
+        guard bytes.count <= maxLength, bytes.first != 0x2F, bytes.last != 0x2F else { return false }
+        var previous: UInt8 = 0x2F   // as if preceded by a slash: catches a leading "./"
+        var beforePrevious: UInt8 = 0
+        for byte in bytes {
+            if byte == 0x2F, previous == 0x2F || (previous == 0x2E && beforePrevious == 0x2F) { return false }
+            beforePrevious = previous
+            previous = byte
+        }
+        return !(previous == 0x2E && beforePrevious == 0x2F)   // a trailing "/." or a lone "."
+    }
+
     /// The last component (`.env`).
-    public var name: Substring { value.split(separator: "/").last ?? "" }
+    public var name: Substring {
+        guard let slash = value.utf8.lastIndex(of: 0x2F) else { return value[...] }
+        return value[value.index(after: slash)...]
+    }
 
     /// The parent directory, or nil for a top-level entry.
     public var parent: ImagePath? {

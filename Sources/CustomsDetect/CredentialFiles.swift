@@ -27,7 +27,7 @@ public enum CredentialFiles {
     /// The kind of credential file at `path`, if it is one.
     public static func kind(of path: ImagePath) -> Kind? {
         let value = path.value
-        let name = value.split(separator: "/").last.map(String.init) ?? value
+        let name = path.name
         switch name {
         case ".netrc", "_netrc": return .netrc
         case ".pgpass", "pgpass.conf": return .pgpass

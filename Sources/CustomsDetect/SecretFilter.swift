@@ -24,11 +24,26 @@ enum SecretFilter {
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", // AWS documentation
     ]
 
+    private static let markerBytes = placeholderMarkers.map { Array($0.utf8) }
+
     /// True for documented examples, template variables, redactions and words standing in for a secret.
     static func isPlaceholder(_ text: String) -> Bool {
         if documentedExamples.contains(text) { return true }
-        let lowered = text.lowercased()
-        return placeholderValues.contains(lowered) || placeholderMarkers.contains(where: lowered.contains)
+        let lowered = Array(text.utf8).map { (65...90).contains($0) ? $0 | 0x20 : $0 }
+        if lowered.count <= 9, placeholderValues.contains(String(decoding: lowered, as: UTF8.self)) { return true }
+        return markerBytes.contains { marker in Self.contains(lowered, marker) }
+    }
+
+    /// Byte-wise substring search (Foundation's `contains` is far slower on this hot path).
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
     }
 
     /// The rule summary to report with (confidence, severity and note adjusted by the rule's
@@ -57,10 +72,14 @@ enum SecretFilter {
 enum CodeShape {
     static func looksLikeCode(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let text = String(decoding: bytes, as: UTF8.self)
-        // URLs, URNs, language paths (Rust/C++ `::`), file paths, timestamps.
-        if text.contains("://") || text.hasPrefix("urn:") || text.contains("::") { return true }
-        if text.hasPrefix("/") && text.dropFirst().contains("/") { return true }
-        if text.range(of: #"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?"#, options: .regularExpression) != nil { return true }
+        let utf8 = Array(bytes)
+        // URLs, URNs, language paths (Rust/C++ `::`), file paths, dates and timestamps.
+        if utf8.starts(with: Array("urn:".utf8)) { return true }
+        for index in utf8.indices.dropLast() where utf8[index] == 0x3A && utf8[index + 1] == 0x3A { return true }
+        for index in utf8.indices.dropLast(2) where utf8[index] == 0x3A && utf8[index + 1] == 0x2F && utf8[index + 2] == 0x2F { return true }
+        if utf8.first == 0x2F, utf8.dropFirst().contains(0x2F) { return true }
+        if utf8.count >= 10, utf8[0..<4].allSatisfy(isDigit), utf8[4] == 0x2D, utf8[5..<7].allSatisfy(isDigit), utf8[7] == 0x2D,
+           utf8[8..<10].allSatisfy(isDigit) { return true }
         let identifierCharacters = bytes.allSatisfy { isLetter($0) || isDigit($0) || $0 == 0x5f }
         let dotted = text.split(separator: ".", omittingEmptySubsequences: false)
         if dotted.count >= 2, dotted.allSatisfy({ part in
@@ -76,7 +95,6 @@ enum CodeShape {
         if parts.count >= 3, wordLike.count >= 2 { return true }
         // CamelCase words (a capital, then 2+ lower-case letters with a vowel) covering most of the
         // value: V1SecretKeySelector, PKCS7PrivateKeyTypes. Random strings pass (about 0.3% do not).
-        let utf8 = Array(text.utf8)
         var words = 0, covered = 0, position = 0
         while position < utf8.count {
             guard isUpper(utf8[position]) else {

@@ -107,7 +107,8 @@ public final class LayerWalker {
     func scanFile(_ file: ScannedFile, from source: ByteSource, depth: Int, budget: NestedBudget,
                   into record: inout LayerRecord) throws {
         var source = source
-        if depth < limits.maxNestedDepth, NestedArchive.mayBeArchive(named: file.innermostName) {
+        let innermost = file.innermost
+        if depth < limits.maxNestedDepth, NestedArchive.mayBeArchive(named: innermost.name) {
             let peek = PeekSource(depth == 0 ? LayerSource(source) : source)
             if try peek.startsLikeArchive() {
                 try scanArchive(file, from: peek, depth: depth + 1, budget: budget, into: &record)
@@ -116,7 +117,7 @@ public final class LayerWalker {
             source = peek
         }
         let path = file.path
-        let credentialFile = CredentialFiles.kind(of: ImagePath(file.innermostPath))
+        let credentialFile = CredentialFiles.kind(of: innermost)
         var structure: [UInt8] = []
         var result = scanner.scan(limit: limits.maxFileBytes) { buffer in
             let count = try source.read(into: buffer)
@@ -126,7 +127,7 @@ public final class LayerWalker {
             return count
         }
         if let credentialFile { scanner.addCredentialFileMatches(credentialFile, structure, to: &result) }
-        if SettingsFiles.contains(file.innermostPath) { scanner.raiseGenericConfidence(in: &result) }
+        if SettingsFiles.contains(innermost) { scanner.raiseGenericConfidence(in: &result) }
         record.matches += result.matches.map { FileMatch(path: path, entryIndex: file.entryIndex, nestedPath: file.nestedPath, match: $0) }
         for (rule, message) in result.limitHits {
             record.diagnostics.append(ScanDiagnostic(code: .regexLimit,

@@ -12,12 +12,10 @@ struct ScannedFile {
     var nestedPath: String?
 
     /// The innermost file's own path (the layer path, or the last level of `nestedPath`).
-    var innermostPath: String {
-        guard let nestedPath else { return path.value }
-        return "/" + (nestedPath.components(separatedBy: "!/").last ?? nestedPath)
+    var innermost: ImagePath {
+        guard let nestedPath else { return path }
+        return ImagePath(nestedPath.components(separatedBy: "!/").last ?? nestedPath)
     }
-
-    var innermostName: String { innermostPath.split(separator: "/").last.map(String.init) ?? "" }
 
     /// `/app/app.jar!/BOOT-INF/classes/application.properties`, for messages.
     var display: String { nestedPath.map { "\(path.display)!/\($0)" } ?? path.display }
@@ -34,7 +32,8 @@ enum NestedArchive {
     static let extensions = [".zip", ".jar", ".war", ".ear", ".aar", ".whl", ".egg", ".apk", ".nupkg", ".tar", ".tgz",
                              ".tar.gz", ".tar.zst", ".tzst"]
 
-    static func mayBeArchive(named name: String) -> Bool {
+    static func mayBeArchive(named name: Substring) -> Bool {
+        guard name.utf8.contains(0x2E) else { return false }
         let lowered = name.lowercased()
         return extensions.contains(where: lowered.hasSuffix)
     }
