@@ -53,7 +53,7 @@ let package = Package(
         ]),
 
         // Build-time: Rules/*.yaml → Swift string literals, so the binary carries its rules.
-        .executableTarget(name: "customs-embed-rules", path: "Plugins/EmbedRulesTool"),
+        .executableTarget(name: "customs-embed-rules", dependencies: ["Yams"], path: "Plugins/EmbedRulesTool"),
         .plugin(name: "EmbedRulesPlugin", capability: .buildTool(), dependencies: ["customs-embed-rules"]),
 
         // Fixture images built in code, shared by the tests and the sample-image generator.

@@ -65,9 +65,15 @@ public final class ArchiveReader: ByteSource {
         buffer.deallocate()
     }
 
-    /// Called by libarchive for more bytes; the buffer stays owned by this reader.
+    /// Called by libarchive for more bytes: the source's own block when it lends one, else this
+    /// reader's buffer, filled by the source.
     private func fill(_ out: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
         do {
+            if let blocks = source as? BlockByteSource {
+                let block = try blocks.nextBlock()
+                out.pointee = block.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(buffer.baseAddress)
+                return block.count
+            }
             let count = try source.read(into: buffer)
             out.pointee = UnsafeRawPointer(buffer.baseAddress)
             return count

@@ -10,6 +10,14 @@ public protocol ByteSource: AnyObject {
     func skip(_ count: Int64) throws -> Int64
 }
 
+/// A source that can lend its own buffers instead of copying into the caller's: a reader on top
+/// (libarchive) then reads them in place, saving one copy of every byte.
+public protocol BlockByteSource: ByteSource {
+    /// The next bytes, in a buffer the source owns; empty at the end of the stream. Valid until
+    /// the next call to `nextBlock()` or `read(into:)`.
+    func nextBlock() throws -> UnsafeRawBufferPointer
+}
+
 extension ByteSource {
     public func skip(_ count: Int64) throws -> Int64 { 0 }
 

@@ -1,13 +1,15 @@
 import CustomsRules
+import Foundation
 
 /// The rules in the repository's top-level `Rules/` folder, compiled into the binary by the
 /// EmbedRules build plugin so `customs` runs with no files beside it.
 public enum BuiltinRules {
-    /// Every built-in rule file as (file name, YAML text), sorted by name.
-    public static var files: [(name: String, text: String)] { embeddedRuleFiles }
+    /// Every built-in rule file as (file name, its rules as JSON converted from the YAML at build
+    /// time), sorted by name.
+    public static var files: [(name: String, json: String)] { embeddedRuleFiles.map { ($0.name, $0.text) } }
 
     /// The built-in rule set, parsed and validated.
     public static func load() throws -> RuleSet {
-        try RuleSet(files.flatMap { try RuleLoader.rules(fromYAML: $0.text, origin: "Rules/\($0.name)") })
+        try RuleSet(files.flatMap { try RuleLoader.rules(fromJSON: Data($0.json.utf8), origin: "Rules/\($0.name)") })
     }
 }

@@ -154,11 +154,14 @@ public final class ContentScanner {
                             lastEnd: inout [Int64], limitHits: inout [(rule: RuleID, message: String)]) -> [Candidate] {
         guard cutoff > searchFrom else { return [] }
         let complete = engine.prefilter.scan(chunk, scratch: prefilterScratch)
-        for index in windows.indices {
-            windows[index].removeAll(keepingCapacity: true)
-            anchors[index].removeAll(keepingCapacity: true)
-        }
         var touched: [Int] = []
+        // Only the rules this chunk touched have windows or anchors to clear afterwards.
+        defer {
+            for index in touched {
+                windows[index].removeAll(keepingCapacity: true)
+                anchors[index].removeAll(keepingCapacity: true)
+            }
+        }
         if complete {
             for hit in prefilterScratch.hits {
                 let ruleIndex = engine.literalOwner[Int(hit.id)]

@@ -15,6 +15,17 @@ public enum RuleLoader {
         return try syntax.rules.map { try validate($0, origin: origin) }
     }
 
+    /// The rules of a rule file already converted to JSON (the built-in rules, at build time).
+    public static func rules(fromJSON data: Data, origin: String) throws -> [Rule] {
+        let syntax: RuleFileSyntax
+        do {
+            syntax = try JSONDecoder().decode(RuleFileSyntax.self, from: data)
+        } catch {
+            throw RuleError("\(origin): not a valid rule file: \(error)")
+        }
+        return try syntax.rules.map { try validate($0, origin: origin) }
+    }
+
     /// Loads every `*.yaml` in `directory` (sorted by name).
     public static func ruleSet(fromDirectory directory: URL) throws -> RuleSet {
         let files: [URL]
@@ -35,7 +46,9 @@ public enum RuleLoader {
 
     static func validate(_ syntax: RuleSyntax, origin: String) throws -> Rule {
         let place = "\(origin): rule \(syntax.id)"
-        guard syntax.id.range(of: #"^[a-z0-9][a-z0-9._-]*$"#, options: .regularExpression) != nil else {
+        let idBytes = Array(syntax.id.utf8)
+        func allowed(_ byte: UInt8) -> Bool { (97...122).contains(byte) || (48...57).contains(byte) || byte == 0x2E || byte == 0x5F || byte == 0x2D }
+        guard let first = idBytes.first, (97...122).contains(first) || (48...57).contains(first), idBytes.allSatisfy(allowed) else {
             throw RuleError("\(place): id must be lowercase letters, digits, '.', '_' or '-'")
         }
         guard let severity = Severity(rawValue: syntax.severity) else {

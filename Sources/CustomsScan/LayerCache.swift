@@ -134,19 +134,20 @@ struct CachedLayer: Codable {
         record.fileCount = fileCount
         record.diagnostics = warnings
         var restored: [LayerChanges.Change] = []
-        var fields = changes.split(separator: "\0", omittingEmptySubsequences: false).makeIterator()
+        // Split on bytes: splitting a String on a Character walks grapheme clusters, far slower.
+        var fields = changes.utf8.split(separator: 0, omittingEmptySubsequences: false).makeIterator()
         while let field = fields.next(), let kind = field.first {
-            let path = ImagePath(normalized: String(field.dropFirst()))
+            let path = ImagePath(normalized: String(Substring(field.dropFirst())))
             switch kind {
-            case "f": restored.append(.file(path))
-            case "d": restored.append(.directory(path))
-            case "l": restored.append(.symlink(path))
-            case "h":
+            case UInt8(ascii: "f"): restored.append(.file(path))
+            case UInt8(ascii: "d"): restored.append(.directory(path))
+            case UInt8(ascii: "l"): restored.append(.symlink(path))
+            case UInt8(ascii: "h"):
                 guard let target = fields.next() else { return nil }
-                restored.append(.hardlink(name: path, target: ImagePath(normalized: String(target))))
-            case "o": restored.append(.other(path))
-            case "w": restored.append(.whiteout(path))
-            case "q": restored.append(.opaque(directory: path))
+                restored.append(.hardlink(name: path, target: ImagePath(normalized: String(Substring(target)))))
+            case UInt8(ascii: "o"): restored.append(.other(path))
+            case UInt8(ascii: "w"): restored.append(.whiteout(path))
+            case UInt8(ascii: "q"): restored.append(.opaque(directory: path))
             default: return nil
             }
         }

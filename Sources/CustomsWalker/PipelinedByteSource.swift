@@ -6,7 +6,7 @@ import Foundation
 /// decompression and matching overlap on two cores. Memory stays bounded by `slots × slotSize`.
 ///
 /// The producer's source chain is used only by the producer thread until `finish()` returns.
-final class PipelinedByteSource: ByteSource {
+final class PipelinedByteSource: BlockByteSource {
     private struct Slot {
         var buffer: UnsafeMutableRawBufferPointer
         var count = 0
@@ -72,32 +72,54 @@ final class PipelinedByteSource: ByteSource {
         }
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if current == nil {
-            condition.lock()
-            while ready.isEmpty && !producerDone { condition.wait() }
-            if ready.isEmpty {
-                let error = producerError
-                condition.unlock()
-                if let error { throw error }
-                return 0
-            }
-            current = ready.removeFirst()
-            offset = 0
+    /// Waits for the next filled slot; false at the end of the stream.
+    private func takeReadySlot() throws -> Bool {
+        condition.lock()
+        while ready.isEmpty && !producerDone { condition.wait() }
+        if ready.isEmpty {
+            let error = producerError
             condition.unlock()
+            if let error { throw error }
+            return false
         }
+        current = ready.removeFirst()
+        offset = 0
+        condition.unlock()
+        return true
+    }
+
+    /// Gives the current slot back to the producer.
+    private func releaseCurrent() {
+        guard let slot = current else { return }
+        condition.lock()
+        free.append(slot)
+        current = nil
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if let slot = current, offset == slot.count { releaseCurrent() }   // lent whole by nextBlock()
+        if current == nil, try !takeReadySlot() { return 0 }
         let slot = current!
         let count = min(buffer.count, slot.count - offset)
         buffer.baseAddress!.copyMemory(from: slot.buffer.baseAddress! + offset, byteCount: count)
         offset += count
-        if offset == slot.count {
-            condition.lock()
-            free.append(slot)
-            current = nil
-            condition.broadcast()
-            condition.unlock()
-        }
+        if offset == slot.count { releaseCurrent() }
         return count
+    }
+
+    /// Lends the rest of the current slot, or the next one, without copying. The slot lent
+    /// before is given back to the producer first.
+    func nextBlock() throws -> UnsafeRawBufferPointer {
+        if let slot = current, offset < slot.count {
+            defer { offset = slot.count }
+            return UnsafeRawBufferPointer(rebasing: slot.buffer[offset..<slot.count])
+        }
+        releaseCurrent()
+        guard try takeReadySlot(), let slot = current else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        offset = slot.count
+        return UnsafeRawBufferPointer(rebasing: slot.buffer[0..<slot.count])
     }
 
     /// Stops the producer (if still running) and waits for its thread to end. After this the
