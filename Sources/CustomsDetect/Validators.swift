@@ -34,6 +34,7 @@ public enum Validators {
         case .opensshKey: return KeyStructure.checkOpenSSH(text)
         case .awsKeyID: return awsKeyID(text)
         case .slackToken: return slackToken(text)
+        case .basicCredentials: return basicCredentials(text)
         }
     }
 
@@ -107,6 +108,17 @@ public enum Validators {
         default: valid = false
         }
         return valid ? Validation(isValid: true) : Validation(isValid: false, note: "not a Slack token structure")
+    }
+
+    /// Base64 of `user:password`, both printable: what Docker's `auths` and HTTP Basic carry.
+    /// The note names the user, never the password.
+    static func basicCredentials(_ text: String) -> Validation {
+        guard let data = Data(base64Encoded: text), let colon = data.firstIndex(of: UInt8(ascii: ":")),
+              data.allSatisfy({ (0x20...0x7E).contains($0) }), colon > data.startIndex, colon < data.endIndex - 1 else {
+            return Validation(isValid: false, note: "does not decode to user:password")
+        }
+        let user = String(decoding: data[..<colon].prefix(64), as: UTF8.self)
+        return Validation(isValid: true, note: "user \(user.escapedForTerminal)")
     }
 
     static func base64URLDecode(_ text: some StringProtocol) -> Data? {

@@ -44,5 +44,7 @@ public enum Validator: String, Sendable, Hashable, CaseIterable {
     case awsKeyID = "aws-key-id"
     /// Slack token: numeric ids and secret of the documented shape.
     case slackToken = "slack-token"
+    /// HTTP Basic credentials (Docker `auths`, `Authorization: Basic`): base64 of `user:password`.
+    case basicCredentials = "basic-credentials"
 
 }

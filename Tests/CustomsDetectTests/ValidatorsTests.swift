@@ -85,6 +85,14 @@ import Testing
         #expect(check(.slackToken, "xoxp-1234567890-2345678901-3456789012-0123456789abcdef0123456789abcdef").isValid)
     }
 
+    @Test func basicCredentialsNameTheUserOnly() throws {
+        let auth = try FakeSecrets.make("docker-auth", seed: "v")
+        let validation = check(.basicCredentials, auth)
+        #expect(validation == Validation(isValid: true, note: "user deploy"))
+        #expect(check(.basicCredentials, Data("no-colon-here".utf8).base64EncodedString()).isValid == false)
+        #expect(check(.basicCredentials, Data([0x00, 0x3A, 0xFF, 0x10]).base64EncodedString()).isValid == false)
+    }
+
     /// Through the scan pipeline: an encrypted key is still reported, at a lower severity, with its note.
     @Test func encryptedKeyIsReportedLowerWithItsNote() throws {
         let key = try FakeSecrets.make("openssh-encrypted-key", seed: "pipeline")
