@@ -156,7 +156,7 @@ public final class Scan {
             cache?.store(record)
             return record
         }
-        return try assembleArchive(layout, target: target) { _ in () } lookup: { _, path in layout.layer(at: path) }
+        return try assembleArchive(layout, target: target) { _, _ in () } lookup: { _, path in layout.layer(at: path) }
     }
 
     /// An uncompressed archive file: one pass reads the documents and notes where each layer blob
@@ -166,9 +166,9 @@ public final class Scan {
         let layout = try StreamedLayout.read(counted(FileByteSource(path: url.path)), name: target) { entry, _ in
             entry.headerPosition
         }
-        return try assembleArchive(layout, target: target) { candidates in
+        return try assembleArchive(layout, target: target) { candidates, sizes in
             let positions = candidates.keys.sorted().compactMap { path in layout.layer(at: path).map { (path, $0) } }
-            let records = ParallelMap.map(positions, width: options.concurrency) { path, position -> LayerRecord in
+            let records = ParallelMap.map(positions, width: options.concurrency, cost: { sizes[$0.0] ?? 0 }) { path, position -> LayerRecord in
                 defer { options.progress?.layerDone() }
                 let open = { () throws -> ArchiveReader in
                     let reader = try ArchiveReader(source: self.counted(FileByteSource(path: url.path, offset: position)),
@@ -192,7 +192,7 @@ public final class Scan {
     /// needed blob paths into records (already walked, or walked now). When the manifests cannot
     /// be resolved, layers already found are still reported, one by one, rather than lost.
     private func assembleArchive<Layer, Records>(_ layout: StreamedLayout<Layer>, target: String,
-                                                 walk: ([String: Digest?]) -> Records,
+                                                 walk: ([String: Digest?], [String: Int64]) -> Records,
                                                  lookup: (Records, String) -> LayerRecord?) throws -> [ImageAssembler.Output] {
         var plans: [ImagePlan], diagnostics: [ScanDiagnostic]
         do {
@@ -206,13 +206,15 @@ public final class Scan {
         }
         // Each needed blob, with the digest its bytes should have (a legacy layer.tar is its diffID).
         var needed: [String: Digest?] = [:]
+        var sizes: [String: Int64] = [:]
         for plan in plans {
             for layer in plan.layers where layer.unsupportedReason == nil {
                 let candidate: Digest? = layer.digest ?? layer.expectedDiffID
                 needed[layout.resolved(layer.blobPath)] = .some(candidate)
+                sizes[layout.resolved(layer.blobPath)] = layer.size
             }
         }
-        let records = walk(needed)
+        let records = walk(needed, sizes)
         lazy var walker = LayerWalker(engine: engine, limits: options.limits)
         let outputs = plans.map { plan in
             assemble(target: target, plan: plan, records: plan.layers.map { layer -> LayerRecord? in
@@ -249,7 +251,7 @@ public final class Scan {
         options.progress?.expect(bytes: blobs.values.reduce(0) { $0 + ($1 ?? 0) }, layers: paths.count)
         var declared: [String: Digest] = [:]
         for plan in plans { for layer in plan.layers { declared[layer.blobPath] = layer.digest } }
-        let records = ParallelMap.map(paths, width: options.concurrency) { path -> LayerRecord in
+        let records = ParallelMap.map(paths, width: options.concurrency, cost: { blobs[$0].flatMap { $0 } ?? 0 }) { path -> LayerRecord in
             defer { options.progress?.layerDone() }
             let open = { try self.counted(layout.openBlob(path, size: blobs[path] ?? nil)) }
             return record(candidate: declared[path], trusted: layout.digestsAreTrusted, bytes: open) {
