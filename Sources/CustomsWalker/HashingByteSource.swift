@@ -2,11 +2,13 @@ import CustomsArchive
 import CustomsCore
 
 /// Passes bytes through while hashing them: a blob's digest (compressed bytes) or diffID
-/// (uncompressed tar) is computed in the same pass that scans it.
-final class HashingByteSource: ByteSource {
+/// (uncompressed tar) is computed in the same pass that scans it. Lends the inner source's
+/// blocks when it lends them (no copy), else reads into a buffer of its own.
+final class HashingByteSource: BlockByteSource {
     private let inner: ByteSource
     private let limit: Int64?
     private(set) var hasher = StreamHasher()
+    private var buffer: UnsafeMutableRawBufferPointer?
 
     /// - Parameter limit: bytes allowed through; more throws `LimitExceeded`.
     init(_ inner: ByteSource, limit: Int64? = nil) {
@@ -14,13 +16,31 @@ final class HashingByteSource: ByteSource {
         self.limit = limit
     }
 
+    deinit { buffer?.deallocate() }
+
     /// Thrown when more than the limit passes.
     struct LimitExceeded: Error {}
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let count = try inner.read(into: buffer)
-        if let limit, hasher.byteCount + Int64(count) > limit { throw LimitExceeded() }
-        hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        try pass(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         return count
+    }
+
+    func nextBlock() throws -> UnsafeRawBufferPointer {
+        let block: UnsafeRawBufferPointer
+        if let blocks = inner as? BlockByteSource {
+            block = try blocks.nextBlock()
+        } else {
+            if buffer == nil { buffer = .allocate(byteCount: 1 << 20, alignment: 64) }
+            block = UnsafeRawBufferPointer(rebasing: buffer![0..<(try inner.read(into: buffer!))])
+        }
+        try pass(block)
+        return block
+    }
+
+    private func pass(_ bytes: UnsafeRawBufferPointer) throws {
+        if let limit, hasher.byteCount + Int64(bytes.count) > limit { throw LimitExceeded() }
+        hasher.update(bytes)
     }
 }

@@ -28,12 +28,13 @@ public final class LayerWalker {
                 throw ArchiveError(.malformed, "the blob is empty")
             }
             record.compression = raw.detectedCompression
-            let uncompressed = HashingByteSource(raw, limit: limits.maxLayerBytes)
-            tarBytes = uncompressed
-            // Decompression and hashing run one thread ahead of the tar walk and the scan.
-            let pipeline = PipelinedByteSource(uncompressed)
+            // Reading and decompressing run one thread ahead of the diffID hash, the tar walk and
+            // the scan (a single stream, like standard input, then uses two cores).
+            let pipeline = PipelinedByteSource(raw)
             defer { pipeline.finish() }
-            let tar = try ArchiveReader(source: pipeline, format: .tar, decompress: false)
+            let uncompressed = HashingByteSource(pipeline, limit: limits.maxLayerBytes)
+            tarBytes = uncompressed
+            let tar = try ArchiveReader(source: uncompressed, format: .tar, decompress: false)
             while let entry = try tar.nextEntry() {
                 guard record.changes.changes.count < limits.maxEntries else {
                     record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
@@ -43,7 +44,7 @@ public final class LayerWalker {
                 try take(entry, from: tar, into: &record)
             }
             // What the tar reader left (end-of-archive padding, trailing bytes) is hashed too.
-            try pipeline.drain()
+            try uncompressed.drain()
             pipeline.finish()
             record.diffID = uncompressed.hasher.finalize()
             record.uncompressedSize = uncompressed.hasher.byteCount
