@@ -19,7 +19,7 @@ public struct LayerCache: Sendable {
     ///   - rulesHash: `RuleSet.contentHash` of the rules in use.
     public init(directory: URL, rulesHash: String, limits: WalkLimits) {
         self.directory = directory
-        salt = "customs-layer-cache-v3|\(CustomsVersion.current)|\(rulesHash)|\(limits.maxFileBytes)|\(limits.maxLayerBytes)|\(limits.maxEntries)|\(limits.maxNestedDepth)|\(limits.maxNestedBytes)"
+        salt = "customs-layer-cache-v4|\(CustomsVersion.current)|\(rulesHash)|\(limits.maxFileBytes)|\(limits.maxLayerBytes)|\(limits.maxEntries)|\(limits.maxNestedDepth)|\(limits.maxNestedBytes)"
     }
 
     /// `$XDG_CACHE_HOME/customs`, else `~/.cache/customs`.
@@ -88,9 +88,9 @@ struct CachedLayer: Codable {
     var compression: Compression
     var fileCount: Int
     /// Every change as a kind letter and its path, ended by NUL (which no entry name can hold);
-    /// a hardlink's target follows as one more NUL-ended field. One string decodes far faster
-    /// than an array per entry.
-    var changes: String
+    /// a hardlink's target follows as one more NUL-ended field. One blob (base64 in the JSON,
+    /// which decodes without unescaping every NUL) is far faster than an array per entry.
+    var changes: Data
     var matches: [Match]
     var warnings: [ScanDiagnostic]
 
@@ -114,7 +114,7 @@ struct CachedLayer: Codable {
             case .opaque(let directory): encoded += "q\(directory.value)\0"
             }
         }
-        changes = encoded
+        changes = Data(encoded.utf8)
         matches = record.matches.map { item in
             Match(path: item.path.value, entryIndex: item.entryIndex, nestedPath: item.nestedPath, rule: item.match.rule.id.rawValue, name: item.match.rule.name,
                   severity: item.match.rule.severity, confidence: item.match.rule.confidence, note: item.match.rule.note,
@@ -135,16 +135,17 @@ struct CachedLayer: Codable {
         record.diagnostics = warnings
         var restored: [LayerChanges.Change] = []
         // Split on bytes: splitting a String on a Character walks grapheme clusters, far slower.
-        var fields = changes.utf8.split(separator: 0, omittingEmptySubsequences: false).makeIterator()
+        let bytes = [UInt8](changes)
+        var fields = bytes.split(separator: 0, omittingEmptySubsequences: false).makeIterator()
         while let field = fields.next(), let kind = field.first {
-            let path = ImagePath(normalized: String(Substring(field.dropFirst())))
+            let path = ImagePath(normalized: String(decoding: field.dropFirst(), as: UTF8.self))
             switch kind {
             case UInt8(ascii: "f"): restored.append(.file(path))
             case UInt8(ascii: "d"): restored.append(.directory(path))
             case UInt8(ascii: "l"): restored.append(.symlink(path))
             case UInt8(ascii: "h"):
                 guard let target = fields.next() else { return nil }
-                restored.append(.hardlink(name: path, target: ImagePath(normalized: String(Substring(target)))))
+                restored.append(.hardlink(name: path, target: ImagePath(normalized: String(decoding: target, as: UTF8.self))))
             case UInt8(ascii: "o"): restored.append(.other(path))
             case UInt8(ascii: "w"): restored.append(.whiteout(path))
             case UInt8(ascii: "q"): restored.append(.opaque(directory: path))
