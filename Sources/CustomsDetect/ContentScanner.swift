@@ -118,13 +118,13 @@ public final class ContentScanner {
         func range(_ match: ContentMatch) -> Range<Int64> { match.offset..<(match.offset + Int64(match.secret.value.utf8.count)) }
         var lines = LineTracker()
         for hit in CredentialFiles.parse(kind, bytes) {
-            let span = Int64(hit.range.lowerBound)..<Int64(hit.range.upperBound)
+            let span = Int64(hit.lowerBound)..<Int64(hit.upperBound)
             let overlapping = result.matches.filter { range($0).overlaps(span) }
             if overlapping.contains(where: { !engine.genericRules.contains($0.rule.id) }) { continue }
             result.matches.removeAll { range($0).overlaps(span) }
-            let (line, column) = bytes.withUnsafeBytes { lines.position(of: hit.range.lowerBound, in: $0) }
-            result.matches.append(ContentMatch(rule: summary, secret: Secret(bytes: bytes[hit.range]),
-                                               offset: Int64(hit.range.lowerBound), line: line, column: column))
+            let (line, column) = bytes.withUnsafeBytes { lines.position(of: hit.lowerBound, in: $0) }
+            result.matches.append(ContentMatch(rule: summary, secret: Secret(bytes: bytes[hit]),
+                                               offset: Int64(hit.lowerBound), line: line, column: column))
         }
         result.matches.sort { $0.offset < $1.offset }
     }

@@ -40,17 +40,10 @@ public enum CredentialFiles {
         return nil
     }
 
-    /// One value the structure marks as a secret.
-    public struct Hit: Sendable, Equatable {
-        /// Byte range of the secret in the file.
-        public var range: Range<Int>
-        /// The field it came from (`password`, `users[].user.token`), for messages.
-        public var field: String
-    }
-
-    /// Every secret value `bytes` holds as a file of `kind`. Placeholders are left out.
-    public static func parse(_ kind: Kind, _ bytes: [UInt8]) -> [Hit] {
-        let hits: [Hit]
+    /// The byte range of every secret value `bytes` holds as a file of `kind`, in file order.
+    /// Placeholders are left out.
+    public static func parse(_ kind: Kind, _ bytes: [UInt8]) -> [Range<Int>] {
+        let hits: [Range<Int>]
         switch kind {
         case .netrc: hits = netrc(bytes)
         case .pgpass: hits = pgpass(bytes)
@@ -61,24 +54,24 @@ public enum CredentialFiles {
         case .terraformState: hits = terraformState(bytes)
         }
         return hits.filter { hit in
-            let value = String(decoding: bytes[hit.range], as: UTF8.self)
+            let value = String(decoding: bytes[hit], as: UTF8.self)
             return value.count >= 4 && !SecretFilter.isPlaceholder(value)
         }
     }
 
     /// `machine HOST login USER password SECRET` tokens, on one line or many.
-    static func netrc(_ bytes: [UInt8]) -> [Hit] {
+    static func netrc(_ bytes: [UInt8]) -> [Range<Int>] {
         let tokens = Self.tokens(bytes)
-        var hits: [Hit] = []
+        var hits: [Range<Int>] = []
         for (index, token) in tokens.enumerated() where index + 1 < tokens.count {
             let word = String(decoding: bytes[token], as: UTF8.self)
-            if word == "password" || word == "passwd" { hits.append(Hit(range: tokens[index + 1], field: word)) }
+            if word == "password" || word == "passwd" { hits.append(tokens[index + 1]) }
         }
         return hits
     }
 
     /// `hostname:port:database:username:password` lines; `\:` escapes a colon.
-    static func pgpass(_ bytes: [UInt8]) -> [Hit] {
+    static func pgpass(_ bytes: [UInt8]) -> [Range<Int>] {
         lines(bytes).compactMap { line in
             guard let first = line.first, bytes[first] != UInt8(ascii: "#") else { return nil }
             var colons = 0
@@ -90,7 +83,7 @@ public enum CredentialFiles {
                 }
                 if bytes[index] == UInt8(ascii: ":") {
                     colons += 1
-                    if colons == 4 { return Hit(range: (index + 1)..<trimmedEnd(bytes, line), field: "password") }
+                    if colons == 4 { return (index + 1)..<trimmedEnd(bytes, line) }
                 }
                 index += 1
             }
@@ -100,7 +93,7 @@ public enum CredentialFiles {
 
     /// `key = value` / `key: value` lines (INI, flat YAML) whose key is one of `keys`, the value
     /// optionally quoted.
-    static func assignments(_ bytes: [UInt8], keys: Set<String>, separators: Set<UInt8>) -> [Hit] {
+    static func assignments(_ bytes: [UInt8], keys: Set<String>, separators: Set<UInt8>) -> [Range<Int>] {
         lines(bytes).compactMap { line in
             var index = line.lowerBound
             while index < line.upperBound, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -120,13 +113,13 @@ public enum CredentialFiles {
                 end = close
             }
             guard index < end else { return nil }
-            return Hit(range: index..<end, field: key)
+            return index..<end
         }
     }
 
     /// `"name": "value"` pairs of the state's JSON (Terraform writes one per line) whose name
     /// says secret: passwords, secrets, private keys, tokens, access keys.
-    static func terraformState(_ bytes: [UInt8]) -> [Hit] {
+    static func terraformState(_ bytes: [UInt8]) -> [Range<Int>] {
         let secretNames = ["password", "secret", "private_key", "token", "access_key", "api_key", "connection_string", "sas"]
         let harmless = ["_arn", "_id", "_name", "_version", "_length", "_expiration", "_type", "_enabled", "_ttl", "_count", "_wo"]
         return lines(bytes).compactMap { line in
@@ -145,7 +138,7 @@ public enum CredentialFiles {
             }
             end = min(end, line.upperBound)
             guard end > cursor + 1 else { return nil }
-            return Hit(range: (cursor + 1)..<end, field: key)
+            return (cursor + 1)..<end
         }
     }
 

@@ -6,7 +6,7 @@ import Testing
 @Suite struct CredentialFilesTests {
     func values(_ kind: CredentialFiles.Kind, _ text: String) -> [String] {
         let bytes = Array(text.utf8)
-        return CredentialFiles.parse(kind, bytes).map { String(decoding: bytes[$0.range], as: UTF8.self) }
+        return CredentialFiles.parse(kind, bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
     }
 
     @Test func pathsAreRecognised() {
