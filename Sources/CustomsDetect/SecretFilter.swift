@@ -31,19 +31,7 @@ enum SecretFilter {
         if documentedExamples.contains(text) { return true }
         let lowered = Array(text.utf8).map { (65...90).contains($0) ? $0 | 0x20 : $0 }
         if lowered.count <= 9, placeholderValues.contains(String(decoding: lowered, as: UTF8.self)) { return true }
-        return markerBytes.contains { marker in Self.contains(lowered, marker) }
-    }
-
-    /// Byte-wise substring search (Foundation's `contains` is far slower on this hot path).
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return false }
-        var index = 0
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
-        }
-        return false
+        return markerBytes.contains { marker in occurs(marker, in: lowered) }
     }
 
     /// The rule summary to report with (confidence, severity and note adjusted by the rule's
@@ -74,9 +62,7 @@ enum CodeShape {
         let text = String(decoding: bytes, as: UTF8.self)
         let utf8 = Array(bytes)
         // URLs, URNs, language paths (Rust/C++ `::`), file paths, dates and timestamps.
-        if utf8.starts(with: Array("urn:".utf8)) { return true }
-        for index in utf8.indices.dropLast() where utf8[index] == 0x3A && utf8[index + 1] == 0x3A { return true }
-        for index in utf8.indices.dropLast(2) where utf8[index] == 0x3A && utf8[index + 1] == 0x2F && utf8[index + 2] == 0x2F { return true }
+        if utf8.starts(with: Array("urn:".utf8)) || occurs(Array("::".utf8), in: utf8) || occurs(Array("://".utf8), in: utf8) { return true }
         if utf8.first == 0x2F, utf8.dropFirst().contains(0x2F) { return true }
         if utf8.count >= 10, utf8[0..<4].allSatisfy(isDigit), utf8[4] == 0x2D, utf8[5..<7].allSatisfy(isDigit), utf8[7] == 0x2D,
            utf8[8..<10].allSatisfy(isDigit) { return true }
@@ -116,6 +102,17 @@ enum CodeShape {
     static func isUpper(_ byte: UInt8) -> Bool { (65...90).contains(byte) }
     static func isLower(_ byte: UInt8) -> Bool { (97...122).contains(byte) }
     static func isDigit(_ byte: UInt8) -> Bool { (48...57).contains(byte) }
+}
+
+/// True when `needle` occurs in `haystack`: a byte-wise search (Foundation's string search is
+/// far slower on this hot path).
+private func occurs(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+    guard let first = needle.first, haystack.count >= needle.count else { return false }
+    for index in 0...(haystack.count - needle.count)
+    where haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) {
+        return true
+    }
+    return false
 }
 
 /// Shannon entropy of byte strings, the signal that separates keys from words.
