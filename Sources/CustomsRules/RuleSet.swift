@@ -18,11 +18,15 @@ public struct RuleSet: Sendable {
         self.rules = rules
     }
 
-    /// sha256 over every rule's id and pattern: changes whenever matching behaviour may change.
+    /// sha256 over every field of every rule that changes what a scan reports (pattern, keywords,
+    /// secret group, severity, confidence, validator, filters): the layer cache's key.
     public var contentHash: String {
         var hasher = SHA256()
         for rule in rules {
-            hasher.update(data: Data("\(rule.id)\u{0}\(rule.pattern)\u{0}\(rule.keywords.joined(separator: "\u{1}"))\u{0}".utf8))
+            let fields = [rule.id.rawValue, rule.pattern, rule.keywords.joined(separator: "\u{1}"), "\(rule.secretGroup)",
+                          rule.severity.rawValue, rule.confidence.rawValue, rule.validator?.rawValue ?? "", "\(rule.isGeneric)",
+                          "\(rule.keywordAnchored)", rule.minEntropy.map { "\($0)" } ?? "", rule.name]
+            hasher.update(data: Data((fields.joined(separator: "\u{0}") + "\u{2}").utf8))
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
