@@ -135,3 +135,25 @@ public final class FileByteSource: ByteSource {
         }
     }
 }
+
+/// Replays bytes already sniffed, then continues with the rest of the stream.
+public final class PrefixedByteSource: ByteSource {
+    private var prefix: [UInt8]
+    private var offset = 0
+    private let rest: ByteSource
+
+    public init(prefix: [UInt8], rest: ByteSource) {
+        self.prefix = prefix
+        self.rest = rest
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if offset < prefix.count {
+            let count = min(buffer.count, prefix.count - offset)
+            prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+            offset += count
+            return count
+        }
+        return try rest.read(into: buffer)
+    }
+}

@@ -155,25 +155,3 @@ public struct BlobEntry: Sendable {
     /// Offset of the entry's first header in the uncompressed archive (see `ArchiveReader.headerPosition`).
     public var headerPosition: Int64
 }
-
-/// Replays bytes already sniffed, then continues with the rest of the stream.
-final class PrefixedByteSource: ByteSource {
-    private var prefix: [UInt8]
-    private var offset = 0
-    private let rest: ByteSource
-
-    init(prefix: [UInt8], rest: ByteSource) {
-        self.prefix = prefix
-        self.rest = rest
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if offset < prefix.count {
-            let count = min(buffer.count, prefix.count - offset)
-            prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
-            offset += count
-            return count
-        }
-        return try rest.read(into: buffer)
-    }
-}

@@ -110,12 +110,12 @@ public final class LayerWalker {
         var source = source
         let innermost = file.innermost
         if depth < limits.maxNestedDepth, NestedArchive.mayBeArchive(named: innermost.name) {
-            let peek = PeekSource(depth == 0 ? LayerSource(source) : source)
-            if try peek.startsLikeArchive() {
-                try scanArchive(file, from: peek, depth: depth + 1, budget: budget, into: &record)
+            let peeked = try peekArchive(depth == 0 ? LayerSource(source) : source)
+            if peeked.isArchive {
+                try scanArchive(file, from: peeked.source, depth: depth + 1, budget: budget, into: &record)
                 return
             }
-            source = peek
+            source = peeked.source
         }
         let path = file.path
         let credentialFile = CredentialFiles.kind(of: innermost)

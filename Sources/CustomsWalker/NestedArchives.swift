@@ -54,35 +54,18 @@ final class NestedBudget {
     struct Exceeded: Error {}
 }
 
-/// A source whose first bytes can be looked at and are then read again.
-final class PeekSource: ByteSource {
-    private let source: ByteSource
-    private var head: [UInt8] = []
-    private var offset = 0
-
-    init(_ source: ByteSource) { self.source = source }
-
-    /// Reads up to 512 bytes ahead and tells whether they start an archive.
-    func startsLikeArchive() throws -> Bool {
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 16)
-        defer { chunk.deallocate() }
-        while head.count < 512 {
-            let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(512 - head.count)]))
-            if count == 0 { break }
-            head += chunk[0..<count]
-        }
-        return NestedArchive.startsLikeArchive(head)
+/// Reads up to 512 bytes of `source`: whether they start an archive, and a source that reads
+/// them again followed by the rest.
+func peekArchive(_ source: ByteSource) throws -> (isArchive: Bool, source: ByteSource) {
+    var head: [UInt8] = []
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 16)
+    defer { chunk.deallocate() }
+    while head.count < 512 {
+        let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(512 - head.count)]))
+        if count == 0 { break }
+        head += chunk[0..<count]
     }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if offset < head.count {
-            let count = min(buffer.count, head.count - offset)
-            head.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
-            offset += count
-            return count
-        }
-        return try source.read(into: buffer)
-    }
+    return (NestedArchive.startsLikeArchive(head), PrefixedByteSource(prefix: head, rest: source))
 }
 
 /// The layer's own bytes beneath a nested archive: a failure here is the layer's (rethrown),
