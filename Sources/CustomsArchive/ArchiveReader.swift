@@ -21,7 +21,8 @@ public final class ArchiveReader: ByteSource {
 
     private let archive: OpaquePointer
     private let source: ByteSource
-    private let buffer: UnsafeMutableRawBufferPointer
+    /// Where the source's bytes are read into; nil when the source lends its own blocks.
+    private let buffer: UnsafeMutableRawBufferPointer?
     /// The error the byte source threw, kept so it can be rethrown with context.
     private var sourceError: (any Error)?
     private var finished = false
@@ -35,7 +36,7 @@ public final class ArchiveReader: ByteSource {
         guard let handle = archive_read_new() else { throw ArchiveError(.setup, "libarchive: out of memory") }
         archive = handle
         self.source = source
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        buffer = source is BlockByteSource ? nil : UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         // On a throw below, deinit frees what init allocated.
         if decompress {
             try check(archive_read_support_filter_gzip(handle), "enable gzip")
@@ -62,16 +63,16 @@ public final class ArchiveReader: ByteSource {
 
     deinit {
         archive_read_free(archive)
-        buffer.deallocate()
+        buffer?.deallocate()
     }
 
     /// Called by libarchive for more bytes: the source's own block when it lends one, else this
     /// reader's buffer, filled by the source.
     private func fill(_ out: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
         do {
-            if let blocks = source as? BlockByteSource {
-                let block = try blocks.nextBlock()
-                out.pointee = block.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(buffer.baseAddress)
+            guard let buffer else {
+                let block = try (source as! BlockByteSource).nextBlock()
+                out.pointee = block.baseAddress.map(UnsafeRawPointer.init)
                 return block.count
             }
             let count = try source.read(into: buffer)

@@ -136,9 +136,26 @@ public final class FileByteSource: ByteSource {
     }
 }
 
+extension ByteSource {
+    /// Reads up to `count` bytes to look at (to sniff a format); the returned source reads them
+    /// again, then the rest of this one.
+    public func peek(upTo count: Int) throws -> PrefixedByteSource {
+        var prefix = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let read = try prefix.withUnsafeMutableBytes { try self.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+            if read == 0 { break }
+            filled += read
+        }
+        prefix.removeLast(count - filled)
+        return PrefixedByteSource(prefix: prefix, rest: self)
+    }
+}
+
 /// Replays bytes already sniffed, then continues with the rest of the stream.
 public final class PrefixedByteSource: ByteSource {
-    private var prefix: [UInt8]
+    /// The sniffed bytes.
+    public let prefix: [UInt8]
     private var offset = 0
     private let rest: ByteSource
 

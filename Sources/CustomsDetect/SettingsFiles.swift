@@ -1,5 +1,3 @@
-import CustomsCore
-
 /// Files whose assignments are settings (`.env`, YAML, JSON, TOML, properties, INI, XML, shell),
 /// where a secret-named key with a random value is most likely a real credential. Generic
 /// (key-name) matches there, and in image metadata, are medium confidence; in program source,
@@ -15,9 +13,8 @@ public enum SettingsFiles {
         ".psql_history", "environment",
     ]
 
-    /// True when the file at `path` is a settings file by its name.
-    public static func contains(_ path: ImagePath) -> Bool {
-        let name = path.name.lowercased()
+    /// True when a file named `name` (lower-cased) is a settings file.
+    public static func contains(name: String) -> Bool {
         if names.contains(name) || name.hasPrefix(".env.") || name.hasPrefix("dockerfile.") || name.hasSuffix(".dockerfile") { return true }
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
         return extensions.contains(String(name[name.index(after: dot)...]))

@@ -87,15 +87,8 @@ public struct StreamedLayout<Layer>: LayoutFiles {
             layers[path] = nil
             otherBlobs[path] = nil
         }
-        var prefix = [UInt8](repeating: 0, count: Self.sniffLength)
-        var filled = 0
-        while filled < prefix.count {
-            let count = try prefix.withUnsafeMutableBytes { try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
-            if count == 0 { break }
-            filled += count
-        }
-        prefix.removeLast(prefix.count - filled)
-        let stream = PrefixedByteSource(prefix: prefix, rest: reader)
+        let stream = try reader.peek(upTo: Self.sniffLength)
+        let prefix = stream.prefix
         if Self.looksLikeLayer(prefix) {
             layers[path] = walkLayer(BlobEntry(path: path, headerPosition: position), stream)
             layerOrder.removeAll { $0 == path }

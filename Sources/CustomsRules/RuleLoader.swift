@@ -6,20 +6,19 @@ import Yams
 public enum RuleLoader {
     /// Parses and validates one rule file's text. `origin` names it in errors.
     public static func rules(fromYAML text: String, origin: String) throws -> [Rule] {
-        let syntax: RuleFileSyntax
-        do {
-            syntax = try YAMLDecoder().decode(RuleFileSyntax.self, from: text)
-        } catch {
-            throw RuleError("\(origin): not a valid rule file: \(error)")
-        }
-        return try syntax.rules.map { try validate($0, origin: origin) }
+        try rules(origin: origin) { try YAMLDecoder().decode(RuleFileSyntax.self, from: text) }
     }
 
     /// The rules of a rule file already converted to JSON (the built-in rules, at build time).
     public static func rules(fromJSON data: Data, origin: String) throws -> [Rule] {
+        try rules(origin: origin) { try JSONDecoder().decode(RuleFileSyntax.self, from: data) }
+    }
+
+    /// Decodes a rule file with `decode`, then validates each rule.
+    private static func rules(origin: String, _ decode: () throws -> RuleFileSyntax) throws -> [Rule] {
         let syntax: RuleFileSyntax
         do {
-            syntax = try JSONDecoder().decode(RuleFileSyntax.self, from: data)
+            syntax = try decode()
         } catch {
             throw RuleError("\(origin): not a valid rule file: \(error)")
         }

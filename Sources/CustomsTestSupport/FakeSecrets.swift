@@ -102,7 +102,8 @@ public enum FakeSecrets {
             + field(randomBytes(144, &random))
     }
 
-    static func base64URL(_ text: String) -> String {
+    /// Unpadded base64url of `text` (JWT parts).
+    public static func base64URL(_ text: String) -> String {
         Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }

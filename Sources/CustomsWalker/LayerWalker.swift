@@ -109,13 +109,14 @@ public final class LayerWalker {
                   into record: inout LayerRecord) throws {
         var source = source
         let innermost = file.innermost
-        if depth < limits.maxNestedDepth, NestedArchive.mayBeArchive(named: innermost.name) {
-            let peeked = try peekArchive(depth == 0 ? LayerSource(source) : source)
-            if peeked.isArchive {
-                try scanArchive(file, from: peeked.source, depth: depth + 1, budget: budget, into: &record)
+        let name = innermost.name.lowercased()
+        if depth < limits.maxNestedDepth, NestedArchive.mayBeArchive(named: name) {
+            let peeked = try (depth == 0 ? LayerSource(source) : source).peek(upTo: NestedArchive.sniffLength)
+            if NestedArchive.startsLikeArchive(peeked.prefix) {
+                try scanArchive(file, from: peeked, depth: depth + 1, budget: budget, into: &record)
                 return
             }
-            source = peeked.source
+            source = peeked
         }
         let path = file.path
         let credentialFile = CredentialFiles.kind(of: innermost)
@@ -128,7 +129,7 @@ public final class LayerWalker {
             return count
         }
         if let credentialFile { scanner.addCredentialFileMatches(credentialFile, structure, to: &result) }
-        if SettingsFiles.contains(innermost) { scanner.raiseGenericConfidence(in: &result) }
+        if SettingsFiles.contains(name: name) { scanner.raiseGenericConfidence(in: &result) }
         record.matches += result.matches.map { FileMatch(path: path, entryIndex: file.entryIndex, nestedPath: file.nestedPath, match: $0) }
         for (rule, message) in result.limitHits {
             record.diagnostics.append(ScanDiagnostic(code: .regexLimit,

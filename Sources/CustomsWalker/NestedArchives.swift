@@ -20,9 +20,9 @@ struct ScannedFile {
     /// `/app/app.jar!/BOOT-INF/classes/application.properties`, for messages.
     var display: String { nestedPath.map { "\(path.display)!/\($0)" } ?? path.display }
 
+    /// The file named `name` (as the archive wrote it) inside this one.
     func inner(_ name: String) -> ScannedFile {
-        var name = name
-        while name.hasPrefix("/") || name.hasPrefix("./") { name.removeFirst(name.hasPrefix("/") ? 1 : 2) }
+        let name = ImagePath(name).value
         return ScannedFile(path: path, entryIndex: entryIndex, nestedPath: nestedPath.map { "\($0)!/\(name)" } ?? name)
     }
 }
@@ -32,17 +32,19 @@ enum NestedArchive {
     static let extensions = [".zip", ".jar", ".war", ".ear", ".aar", ".whl", ".egg", ".apk", ".nupkg", ".tar", ".tgz",
                              ".tar.gz", ".tar.zst", ".tzst"]
 
-    static func mayBeArchive(named name: Substring) -> Bool {
-        guard name.utf8.contains(0x2E) else { return false }
-        let lowered = name.lowercased()
-        return extensions.contains(where: lowered.hasSuffix)
+    /// - Parameter name: the file name, lower-cased.
+    static func mayBeArchive(named name: String) -> Bool {
+        name.utf8.contains(0x2E) && extensions.contains(where: name.hasSuffix)
     }
+
+    /// Bytes read to tell an archive from a file that only has an archive's name.
+    static let sniffLength = 512
 
     /// Zip local header or empty zip, gzip, zstd, or a ustar header.
     static func startsLikeArchive(_ head: [UInt8]) -> Bool {
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return true }
-        if head.starts(with: [0x1F, 0x8B]) || head.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return true }
-        return head.count >= 262 && Array(head[257..<262]) == Array("ustar".utf8)
+        if Compression.sniff(head) != .none { return true }
+        return head.count >= 262 && head[257..<262].elementsEqual("ustar".utf8)
     }
 }
 
@@ -52,20 +54,6 @@ final class NestedBudget {
     init(_ bytes: Int64) { remaining = bytes }
 
     struct Exceeded: Error {}
-}
-
-/// Reads up to 512 bytes of `source`: whether they start an archive, and a source that reads
-/// them again followed by the rest.
-func peekArchive(_ source: ByteSource) throws -> (isArchive: Bool, source: ByteSource) {
-    var head: [UInt8] = []
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 16)
-    defer { chunk.deallocate() }
-    while head.count < 512 {
-        let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<(512 - head.count)]))
-        if count == 0 { break }
-        head += chunk[0..<count]
-    }
-    return (NestedArchive.startsLikeArchive(head), PrefixedByteSource(prefix: head, rest: source))
 }
 
 /// The layer's own bytes beneath a nested archive: a failure here is the layer's (rethrown),

@@ -16,13 +16,8 @@ import Testing
         Array(text.utf8).withUnsafeBytes { Validators.check(validator, $0, now: Self.now) }
     }
 
-    func base64URL(_ json: String) -> String {
-        Data(json.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
     func jwt(header: String, payload: String) -> String {
-        "\(base64URL(header)).\(base64URL(payload)).c2lnbmF0dXJlLW5vdC1jaGVja2VkLW9mZmxpbmU"
+        "\(FakeSecrets.base64URL(header)).\(FakeSecrets.base64URL(payload)).c2lnbmF0dXJlLW5vdC1jaGVja2VkLW9mZmxpbmU"
     }
 
     @Test func jwtNotesAlgorithmAndExpiry() {
