@@ -36,10 +36,12 @@ public struct FindingPolicy: Sendable {
     public func apply(_ findings: [Finding]) -> (kept: [Finding], outcome: Outcome) {
         var outcome = Outcome()
         var kept: [Finding] = []
+        // One match scratch for every allow check: each holds a JIT stack mapped on creation.
+        lazy var scratch = MatchScratch()
         for var finding in findings {
             if !allow.isEmpty {
                 finding.locations = finding.locations.filter { location in
-                    guard let rule = allow.first(where: { $0.matches(finding, at: location) }) else { return true }
+                    guard let rule = allow.first(where: { $0.matches(finding, at: location, scratch: scratch) }) else { return true }
                     outcome.suppressed[rule.name, default: 0] += 1
                     return false
                 }
@@ -89,18 +91,18 @@ public struct AllowRule: Sendable {
         }
     }
 
-    func matches(_ finding: Finding, at location: FindingLocation) -> Bool {
+    func matches(_ finding: Finding, at location: FindingLocation, scratch: MatchScratch) -> Bool {
         if let rule, rule != finding.rule.id { return false }
         if let fingerprint, fingerprint != finding.fingerprint { return false }
-        if let secretRegex, !Self.search(secretRegex, Array(finding.secret.value.utf8)) { return false }
+        if let secretRegex, !Self.search(secretRegex, Array(finding.secret.value.utf8), scratch) { return false }
         if let pathRegex {
-            guard case .file(let file) = location.place, Self.search(pathRegex, Array(file.path.value.utf8)) else { return false }
+            guard case .file(let file) = location.place, Self.search(pathRegex, Array(file.path.value.utf8), scratch) else { return false }
         }
         return true
     }
 
-    private static func search(_ regex: PCRE2Regex, _ bytes: [UInt8]) -> Bool {
-        let outcome = bytes.withUnsafeBytes { regex.firstMatch(in: $0, from: 0, scratch: MatchScratch()) }
+    private static func search(_ regex: PCRE2Regex, _ bytes: [UInt8], _ scratch: MatchScratch) -> Bool {
+        let outcome = bytes.withUnsafeBytes { regex.firstMatch(in: $0, from: 0, scratch: scratch) }
         if case .match = outcome { return true }
         return false
     }
