@@ -22,9 +22,11 @@ public final class DetectionEngine: @unchecked Sendable {
     /// Credential files read by structure as well as by the rules.
     let credentialFiles: Set<CredentialFiles.Kind>
 
-    /// Compiles `ruleSet`. - Throws: `DetectError` naming the rule whose pattern does not compile.
+    /// Compiles `ruleSet`; the keyword prefilter comes from `prefilterStore` when compiled before.
+    /// - Throws: `DetectError` naming the rule whose pattern does not compile.
     public init(ruleSet: RuleSet, limits: MatchScratch.Limits = MatchScratch.Limits(),
-                credentialFiles: Set<CredentialFiles.Kind> = Set(CredentialFiles.Kind.allCases)) throws {
+                credentialFiles: Set<CredentialFiles.Kind> = Set(CredentialFiles.Kind.allCases),
+                prefilterStore: (any PrefilterStore)? = nil) throws {
         self.ruleSet = ruleSet
         self.limits = limits
         self.credentialFiles = credentialFiles
@@ -57,7 +59,7 @@ public final class DetectionEngine: @unchecked Sendable {
         literalOwner = owner
         literalLength = length
         do {
-            prefilter = try Prefilter(literals: literals)
+            prefilter = try Prefilter(literals: literals, store: prefilterStore)
         } catch let error as RegexError {
             throw DetectError(error.message)
         }

@@ -10,6 +10,9 @@ public protocol BlobLayout: LayoutFiles {
     /// True when a blob's digest names its content without reading it (a registry, whose
     /// clients all verify what they pull), so a cached result may be used without a download.
     var digestsAreTrusted: Bool { get }
+    /// The host file holding the blob at `path` when it is one whole local file (its identity
+    /// lets a blob verified before go unread while the file is unchanged); nil elsewhere.
+    func localFile(_ path: String) -> String?
     /// In-toto statements attached to the image manifest `digest` from outside its index (the
     /// OCI referrers API); empty where the source has no such thing.
     /// - Throws: when the source offers referrers but they cannot be read.
@@ -17,6 +20,7 @@ public protocol BlobLayout: LayoutFiles {
 }
 
 extension BlobLayout {
+    public func localFile(_ path: String) -> String? { nil }
     public func referrerStatements(of digest: Digest) throws -> [Data] { [] }
 }
 

@@ -11,8 +11,10 @@ public struct OCIDirectory: BlobLayout {
     public init(root: URL) { self.root = root }
 
     /// Local files can change after they were cached: a cached result is used only after the
-    /// blob is hashed again.
+    /// blob is hashed again, or its file is known unchanged since it was.
     public var digestsAreTrusted: Bool { false }
+
+    public func localFile(_ path: String) -> String? { try? hostPath(path) }
 
     /// True when `url` is a directory holding `oci-layout` or `index.json`.
     public static func isLayout(_ url: URL) -> Bool {

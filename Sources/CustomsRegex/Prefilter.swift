@@ -19,9 +19,21 @@ public final class Prefilter: @unchecked Sendable {
 
     private let database: OpaquePointer
 
+    /// - Parameter store: where databases compiled before are kept (compiling takes tens of
+    ///   milliseconds, much of a rescan served from the layer cache); nil compiles every time.
     /// - Throws: `RegexError` when the set is empty or Vectorscan refuses it.
-    public init(literals: [Literal]) throws {
+    public init(literals: [Literal], store: (any PrefilterStore)? = nil) throws {
         guard !literals.isEmpty else { throw RegexError("prefilter needs at least one keyword") }
+        let key = Self.storeKey(literals)
+        if let stored = store?.load(key), let database = Self.deserialize(stored) {
+            self.database = database
+            return
+        }
+        database = try Self.compile(literals)
+        if let store, let bytes = Self.serialize(database) { store.save(bytes, as: key) }
+    }
+
+    private static func compile(_ literals: [Literal]) throws -> OpaquePointer {
         let texts = literals.map { Array($0.text.utf8CString) }
         var flags = literals.map { $0.caseless ? UInt32(HS_FLAG_CASELESS) : 0 }
         var ids = literals.map(\.id)
@@ -39,7 +51,41 @@ public final class Prefilter: @unchecked Sendable {
             if let compileError { hs_free_compile_error(compileError) }
             throw RegexError("keyword prefilter does not compile: \(message)")
         }
-        self.database = database
+        return database
+    }
+
+    /// Names a database by everything that shapes it: the Vectorscan version, the CPU it was
+    /// tuned for, and every literal with its id and flags.
+    private static func storeKey(_ literals: [Literal]) -> String {
+        var platform = hs_platform_info_t()
+        _ = hs_populate_platform(&platform)
+        var key = "vectorscan \(String(cString: hs_version())) tune \(platform.tune) features \(platform.cpu_features) block\n"
+        for literal in literals { key += "\(literal.id) \(literal.caseless ? "i" : "-") \(literal.text.utf8.count) \(literal.text)\n" }
+        return key
+    }
+
+    private static func serialize(_ database: OpaquePointer) -> Data? {
+        var bytes: UnsafeMutablePointer<CChar>?
+        var length = 0
+        guard hs_serialize_database(database, &bytes, &length) == HS_SUCCESS, let bytes else { return nil }
+        defer { free(bytes) }
+        return Data(bytes: bytes, count: length)
+    }
+
+    /// The database in `data`, or nil when Vectorscan does not accept it (another version or CPU).
+    private static func deserialize(_ data: Data) -> OpaquePointer? {
+        var database: OpaquePointer?
+        let status = data.withUnsafeBytes { raw in
+            hs_deserialize_database(raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, &database)
+        }
+        guard status == HS_SUCCESS, let database else { return nil }
+        var scratch: OpaquePointer?
+        guard hs_alloc_scratch(database, &scratch) == HS_SUCCESS, let scratch else {
+            hs_free_database(database)
+            return nil
+        }
+        hs_free_scratch(scratch)
+        return database
     }
 
     deinit { hs_free_database(database) }
@@ -67,6 +113,13 @@ public final class Prefilter: @unchecked Sendable {
         }, context)
         return status == HS_SUCCESS && !scratch.saturated
     }
+}
+
+/// Keeps compiled prefilters between runs. `load` must return exactly the bytes saved under
+/// `key` (or nil): Vectorscan checks a database's header, not its body.
+public protocol PrefilterStore: Sendable {
+    func load(_ key: String) -> Data?
+    func save(_ data: Data, as key: String)
 }
 
 /// Per-task Vectorscan scratch and the hit list of the last scan. Not thread-safe.

@@ -1,6 +1,7 @@
 import CustomsArchive
 import CustomsCore
 import CustomsDetect
+import CustomsRegex
 import CustomsWalker
 import Foundation
 
@@ -13,12 +14,15 @@ public struct LayerCache: Sendable {
     public let directory: URL
     /// Everything besides the digest that changes what a scan of the layer finds.
     private let salt: String
+    /// Local blobs known to match their digest while their file is unchanged.
+    var verified: VerifiedBlobs
 
     /// - Parameters:
     ///   - directory: created when missing.
     ///   - rulesHash: `RuleSet.contentHash` of the rules in use.
     public init(directory: URL, rulesHash: String, limits: WalkLimits) {
         self.directory = directory
+        verified = VerifiedBlobs(directory: directory.appendingPathComponent("verified"))
         salt = "customs-layer-cache-v4|\(CustomsVersion.current)|\(rulesHash)|\(limits.maxFileBytes)|\(limits.maxLayerBytes)|\(limits.maxEntries)|\(limits.maxNestedDepth)|\(limits.maxNestedBytes)"
     }
 
@@ -52,14 +56,39 @@ public struct LayerCache: Sendable {
     /// Keeps a complete record under its computed digest; incomplete ones are never cached.
     func store(_ record: LayerRecord) {
         guard let digest = record.digest, record.isComplete else { return }
-        let target = file(for: digest)
-        let encoder = JSONEncoder()
-        guard let data = try? encoder.encode(CachedLayer(record)) else { return }
+        guard let data = try? JSONEncoder().encode(CachedLayer(record)) else { return }
+        Self.write(data, to: file(for: digest))
+    }
+
+    /// Writes `data` under a temporary name and renames it to `target` (creating its folder), so
+    /// a concurrent reader sees the whole file or none. Owner-only permissions.
+    static func write(_ data: Data, to target: URL) {
         let folder = target.deletingLastPathComponent()
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = folder.appendingPathComponent(".\(UUID().uuidString).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
         if rename(temporary.path, target.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+    }
+}
+
+/// Compiled keyword prefilters, kept in the cache directory beside the layer results: compiling
+/// one takes longer than the rest of a rescan served from the cache. Each file starts with the
+/// SHA-256 (64 hex characters) of the database after it, checked before Vectorscan sees a byte.
+struct PrefilterFiles: PrefilterStore {
+    let directory: URL
+
+    private func file(_ key: String) -> URL {
+        directory.appendingPathComponent(Digest.of(Data(key.utf8)).hex + ".hsdb")
+    }
+
+    func load(_ key: String) -> Data? {
+        guard let data = try? Data(contentsOf: file(key)), data.count > 64 else { return nil }
+        let body = Data(data.dropFirst(64))
+        return data.prefix(64).elementsEqual(Digest.of(body).hex.utf8) ? body : nil
+    }
+
+    func save(_ data: Data, as key: String) {
+        LayerCache.write(Data(Digest.of(data).hex.utf8) + data, to: file(key))
     }
 }
 

@@ -28,9 +28,10 @@ public final class Scan {
             throw RuleError("cannot disable unknown rule(s) \(unknown.map(\.rawValue).sorted().joined(separator: ", ")); see `customs rules list`")
         }
         rules = try RuleSet(rules.rules.filter { !options.disabledRules.contains($0.id) })
-        engine = try DetectionEngine(ruleSet: rules, credentialFiles: Set(structural.keys))
         let rulesHash = rules.contentHash + "|" + structural.keys.map(\.rawValue).sorted().joined(separator: ",")
         cache = options.cacheDirectory.map { LayerCache(directory: $0, rulesHash: rulesHash, limits: options.limits) }
+        engine = try DetectionEngine(ruleSet: rules, credentialFiles: Set(structural.keys),
+                                     prefilterStore: options.cacheDirectory.map { PrefilterFiles(directory: $0.appendingPathComponent("prefilter")) })
     }
 
     /// Regex allow rules look at secrets, which cached records do not hold: such scans read every layer.
@@ -39,20 +40,29 @@ public final class Scan {
     }
 
     /// A layer's record: from the cache when its bytes hash to `candidate` (or, with
-    /// `trusted`, when the source's digests need no check), else from `walk` (and then cached).
+    /// `trusted`, when the source's digests need no check; or when the local file at `location`
+    /// is unchanged since its bytes last hashed to `candidate`), else from `walk` (and then cached).
     /// Trusted digests are also remembered for the rest of the run, so a layer shared by several
     /// remote images is fetched once even without the cache.
-    private func record(candidate: Digest?, trusted: Bool = false, bytes: @escaping () throws -> ByteSource,
-                        walk: () -> LayerRecord) -> LayerRecord {
+    private func record(candidate: Digest?, trusted: Bool = false, location: VerifiedBlobs.Location? = nil,
+                        bytes: @escaping () throws -> ByteSource, walk: () -> LayerRecord) -> LayerRecord {
         if trusted, let candidate, let seen = runMemo.record(candidate) { return seen }
-        if cacheReadable, let cache, let candidate, var cached = cache.lookup(candidate, bytes: trusted ? nil : bytes) {
-            cached.fromCache = true
-            if trusted { runMemo.keep(cached, as: candidate) }
-            return cached
+        let sighting = trusted ? nil : location.flatMap { cache?.verified.sight($0) }
+        if cacheReadable, let cache, let candidate {
+            let known = trusted || sighting.map { cache.verified.contains($0, candidate) } == true
+            if var cached = cache.lookup(candidate, bytes: known ? nil : bytes) {
+                if !known, let sighting { cache.verified.insert(sighting, candidate) }
+                cached.fromCache = true
+                if trusted { runMemo.keep(cached, as: candidate) }
+                return cached
+            }
         }
         let walked = walk()
         cache?.store(walked)
-        if trusted, let candidate, walked.digest == candidate, walked.isComplete { runMemo.keep(walked, as: candidate) }
+        if let candidate, walked.digest == candidate {
+            if let sighting { cache?.verified.insert(sighting, candidate) }
+            if trusted, walked.isComplete { runMemo.keep(walked, as: candidate) }
+        }
         return walked
     }
 
@@ -176,7 +186,7 @@ public final class Scan {
                     guard try reader.nextEntry() != nil else { throw ArchiveError(.malformed, "no entry at offset \(position)") }
                     return reader
                 }
-                return record(candidate: candidates[path] ?? nil, bytes: open) {
+                return record(candidate: candidates[path] ?? nil, location: .init(path: url.path, offset: position), bytes: open) {
                     do {
                         return LayerWalker(engine: engine, limits: options.limits).walk(try open())
                     } catch {
@@ -254,7 +264,8 @@ public final class Scan {
         let records = ParallelMap.map(paths, width: options.concurrency, cost: { blobs[$0].flatMap { $0 } ?? 0 }) { path -> LayerRecord in
             defer { options.progress?.layerDone() }
             let open = { try self.counted(layout.openBlob(path, size: blobs[path] ?? nil)) }
-            return record(candidate: declared[path], trusted: layout.digestsAreTrusted, bytes: open) {
+            let location = layout.localFile(path).map { VerifiedBlobs.Location(path: $0, offset: 0) }
+            return record(candidate: declared[path], trusted: layout.digestsAreTrusted, location: location, bytes: open) {
                 do {
                     return LayerWalker(engine: engine, limits: options.limits).walk(try open())
                 } catch {

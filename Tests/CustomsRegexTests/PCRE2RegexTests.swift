@@ -47,4 +47,37 @@ import Testing
         #expect(scratch.hits.map(\.id) == [0, 1, 0])
         #expect(scratch.hits.map(\.end) == [8, 15, 25])
     }
+
+    /// An in-memory `PrefilterStore` that counts what passes through it.
+    final class MemoryStore: PrefilterStore, @unchecked Sendable {
+        var files: [String: Data] = [:]
+        var loads = 0
+        func load(_ key: String) -> Data? {
+            loads += 1
+            return files[key]
+        }
+        func save(_ data: Data, as key: String) { files[key] = data }
+    }
+
+    @Test func storedPrefilterFindsWhatACompiledOneFinds() throws {
+        let literals: [Prefilter.Literal] = [.init(id: 0, text: "password"), .init(id: 1, text: "ghp_"), .init(id: 2, text: "AKIA", caseless: false)]
+        let text = Array("PASSWORD=1 ghp_x akia AKIA Password".utf8)
+        func hits(_ prefilter: Prefilter) -> [String] {
+            let scratch = prefilter.makeScratch()
+            _ = text.withUnsafeBytes { prefilter.scan($0, scratch: scratch) }
+            return scratch.hits.map { "\($0.id)@\($0.end)" }
+        }
+        let store = MemoryStore()
+        let compiled = try Prefilter(literals: literals, store: store)
+        #expect(store.files.count == 1)
+        let loaded = try Prefilter(literals: literals, store: store)
+        #expect(store.loads == 2 && store.files.count == 1, "the second one is loaded, not compiled and saved again")
+        #expect(hits(loaded) == hits(compiled) && hits(compiled) == ["0@8", "1@15", "2@26", "0@35"])
+
+        // Other literals are another key; bytes Vectorscan refuses mean compiling again.
+        _ = try Prefilter(literals: Array(literals.prefix(2)), store: store)
+        #expect(store.files.count == 2)
+        for key in store.files.keys { store.files[key] = Data("not a database".utf8) }
+        #expect(hits(try Prefilter(literals: literals, store: store)) == hits(compiled))
+    }
 }
