@@ -5,15 +5,17 @@ import CustomsCore
 /// opaque directory, or overwritten, and by which layer. A pure function of its input, so
 /// tests can feed it by hand.
 public struct ProvenanceResolver: Sendable {
-    /// One layer's changes, indexed for lookups.
+    /// One layer's changes, indexed for lookups (one dictionary insert per entry: a layer can
+    /// hold tens of thousands, and this index is built on every scan, warm or cold).
     struct LayerIndex: Sendable {
-        var lastEntry: [ImagePath: Int] = [:]
-        var added: Set<ImagePath> = []
-        var nonDirectories: Set<ImagePath> = []
+        /// Every path the layer puts something at → its last entry's position, and whether that
+        /// entry is a directory.
+        var entries: [ImagePath: (position: Int, isDirectory: Bool)] = [:]
         var whiteouts: Set<ImagePath> = []
         var opaques: Set<ImagePath> = []
-    }
 
+        func isNonDirectory(_ path: ImagePath) -> Bool { entries[path].map { !$0.isDirectory } ?? false }
+    }
 
     let layers: [LayerIndex]
 
@@ -21,12 +23,11 @@ public struct ProvenanceResolver: Sendable {
     public init(layers: [[ProvenanceChange]]) {
         self.layers = layers.map { changes in
             var index = LayerIndex()
+            index.entries.reserveCapacity(changes.count)
             for (position, change) in changes.enumerated() {
                 switch change {
                 case .added(let path, let isDirectory):
-                    index.lastEntry[path] = position
-                    index.added.insert(path)
-                    if !isDirectory { index.nonDirectories.insert(path) }
+                    index.entries[path] = (position, isDirectory)
                 case .whiteout(let path):
                     index.whiteouts.insert(path)
                 case .opaque(let directory):
@@ -41,12 +42,12 @@ public struct ProvenanceResolver: Sendable {
     /// that put a file at `path`. Whiteouts and opaque markers act on lower layers only, as the
     /// OCI spec says; a later entry with the same path in the same layer replaces this one.
     public func visibility(of path: ImagePath, layer: Int, entryIndex: Int) -> Visibility {
-        if let last = layers[layer].lastEntry[path], last > entryIndex { return .overwritten(layer: layer) }
+        if let last = layers[layer].entries[path], last.position > entryIndex { return .overwritten(layer: layer) }
         let ancestors = path.ancestors
         for later in layers.indices where later > layer {
             let index = layers[later]
-            if index.added.contains(path) { return .overwritten(layer: later) }
-            if ancestors.contains(where: index.nonDirectories.contains) { return .overwritten(layer: later) }
+            if index.entries[path] != nil { return .overwritten(layer: later) }
+            if ancestors.contains(where: index.isNonDirectory) { return .overwritten(layer: later) }
             if index.whiteouts.contains(path) || ancestors.contains(where: index.whiteouts.contains) {
                 return .deleted(layer: later)
             }
