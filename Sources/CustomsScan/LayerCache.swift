@@ -1,13 +1,16 @@
 import CustomsArchive
 import CustomsCore
 import CustomsDetect
+import CustomsImage
 import CustomsRegex
 import CustomsWalker
 import Foundation
 
 /// Results of scanning a layer, kept on disk so a layer seen before (a shared base layer, an
-/// unchanged image) costs only a digest check. Keyed by the layer blob's digest, the rule set,
-/// the budgets and the customs version. Entries hold fingerprints and redactions, never secrets.
+/// unchanged image) costs only a digest check. Keyed by the layer's diffID (its uncompressed
+/// content, so the results serve the layer in any compression: a registry's gzip blob, the plain
+/// tar of a `docker save`), the rule set, the budgets and the customs version. Entries hold
+/// fingerprints and redactions, never secrets.
 /// One file per entry, written to a temporary name and renamed, so concurrent runs are safe: a
 /// reader sees a whole entry or none.
 public struct LayerCache: Sendable {
@@ -23,7 +26,7 @@ public struct LayerCache: Sendable {
     public init(directory: URL, rulesHash: String, limits: WalkLimits) {
         self.directory = directory
         verified = VerifiedBlobs(directory: directory.appendingPathComponent("verified"))
-        salt = "customs-layer-cache-v4|\(CustomsVersion.current)|\(rulesHash)|\(limits.maxFileBytes)|\(limits.maxLayerBytes)|\(limits.maxEntries)|\(limits.maxNestedDepth)|\(limits.maxNestedBytes)"
+        salt = "customs-layer-cache-v5|\(CustomsVersion.current)|\(rulesHash)|\(limits.maxFileBytes)|\(limits.maxLayerBytes)|\(limits.maxEntries)|\(limits.maxNestedDepth)|\(limits.maxNestedBytes)"
     }
 
     /// `$XDG_CACHE_HOME/customs`, else `~/.cache/customs`.
@@ -40,24 +43,40 @@ public struct LayerCache: Sendable {
         return directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key + ".json")
     }
 
-    /// The cached record of the blob with `digest`, if one exists and `bytes` really hash to it
-    /// (the blob is read and hashed, not decompressed or scanned). `bytes` is nil where the
-    /// source's digests are trusted (a registry): then no byte is read.
-    func lookup(_ digest: Digest, bytes: (() throws -> ByteSource)?) -> LayerRecord? {
-        guard let data = try? Data(contentsOf: file(for: digest)),
-              let cached = try? JSONDecoder().decode(CachedLayer.self, from: data) else { return nil }
-        guard let bytes else { return cached.record }
-        guard let source = try? bytes() else { return nil }
-        var hasher = StreamHasher()
-        guard (try? source.drain { hasher.update($0) }) != nil, hasher.finalize() == digest else { return nil }
-        return cached.record
+    /// The cached record of `layer`'s diffID, if one exists and `bytes` really hash to the
+    /// layer's blob digest (the blob is read and hashed, not decompressed or scanned). `bytes` is
+    /// nil where the blob is known good (a registry's digests are trusted; a local file unchanged
+    /// since it was verified): then no byte is read. Results cached from the same content in
+    /// another compression are given this blob's digest, size and compression; the manifest's
+    /// pairing of blob and diffID is trusted, as every runtime refuses an image that breaks it.
+    func lookup(_ layer: DeclaredLayer, bytes: (() throws -> ByteSource)?) -> LayerRecord? {
+        guard let blob = layer.digest, let diffID = layer.diffID,
+              let data = try? Data(contentsOf: file(for: diffID)),
+              var record = (try? JSONDecoder().decode(CachedLayer.self, from: data))?.record else { return nil }
+        var blobSize = layer.size
+        if let bytes {
+            guard let source = try? bytes() else { return nil }
+            var hasher = StreamHasher()
+            guard (try? source.drain { hasher.update($0) }) != nil else { return nil }
+            blobSize = hasher.byteCount
+            guard hasher.finalize() == blob else { return nil }
+        }
+        if record.digest != blob {
+            // Another blob of the same content: a plain tar is its own diffID; a compressed one is
+            // what its media type says (unknown: scan it rather than guess).
+            guard let compression = blob == diffID ? Compression.none : layer.compression else { return nil }
+            record.digest = blob
+            record.compression = compression
+            record.compressedSize = blob == diffID ? record.uncompressedSize : blobSize ?? 0
+        }
+        return record
     }
 
-    /// Keeps a complete record under its computed digest; incomplete ones are never cached.
+    /// Keeps a complete record under its computed diffID; incomplete ones are never cached.
     func store(_ record: LayerRecord) {
-        guard let digest = record.digest, record.isComplete else { return }
+        guard let diffID = record.diffID, record.digest != nil, record.isComplete else { return }
         guard let data = try? JSONEncoder().encode(CachedLayer(record)) else { return }
-        Self.write(data, to: file(for: digest))
+        Self.write(data, to: file(for: diffID))
     }
 
     /// Writes `data` under a temporary name and renames it to `target` (creating its folder), so
@@ -68,6 +87,24 @@ public struct LayerCache: Sendable {
         let temporary = folder.appendingPathComponent(".\(UUID().uuidString).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
         if rename(temporary.path, target.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+    }
+}
+
+/// What the manifests say about a layer blob, all the cache needs to find its results.
+struct DeclaredLayer: Sendable {
+    /// The blob's digest (for a legacy docker-save layer, which has none, its diffID: the blob
+    /// is the plain tar).
+    var digest: Digest?
+    var diffID: Digest?
+    var size: Int64?
+    /// From the media type; nil when it does not say.
+    var compression: Compression?
+
+    init(_ layer: LayerPlan) {
+        digest = layer.digest ?? layer.expectedDiffID
+        diffID = layer.expectedDiffID
+        size = layer.size
+        compression = layer.mediaType?.declaredLayerCompression
     }
 }
 

@@ -39,18 +39,20 @@ public final class Scan {
         options.cacheReadable && !options.policy.allow.contains { $0.secretPattern != nil }
     }
 
-    /// A layer's record: from the cache when its bytes hash to `candidate` (or, with
-    /// `trusted`, when the source's digests need no check; or when the local file at `location`
-    /// is unchanged since its bytes last hashed to `candidate`), else from `walk` (and then cached).
-    /// Trusted digests are also remembered for the rest of the run, so a layer shared by several
-    /// remote images is fetched once even without the cache.
-    private func record(candidate: Digest?, trusted: Bool = false, location: VerifiedBlobs.Location? = nil,
+    /// A layer's record: from the cache when its blob is the one `layer` declares (its bytes hash
+    /// to the digest; or, with `trusted`, the source's digests need no check; or the local file
+    /// at `location` is unchanged since its bytes last did) and results for its diffID are
+    /// cached, else from `walk` (and then cached). Trusted digests are also remembered for the
+    /// rest of the run, so a layer shared by several remote images is fetched once even without
+    /// the cache.
+    private func record(_ layer: DeclaredLayer, trusted: Bool = false, location: VerifiedBlobs.Location? = nil,
                         bytes: @escaping () throws -> ByteSource, walk: () -> LayerRecord) -> LayerRecord {
+        let candidate = layer.digest
         if trusted, let candidate, let seen = runMemo.record(candidate) { return seen }
         let sighting = trusted ? nil : location.flatMap { cache?.verified.sight($0) }
         if cacheReadable, let cache, let candidate {
             let known = trusted || sighting.map { cache.verified.contains($0, candidate) } == true
-            if var cached = cache.lookup(candidate, bytes: known ? nil : bytes) {
+            if var cached = cache.lookup(layer, bytes: known ? nil : bytes) {
                 if !known, let sighting { cache.verified.insert(sighting, candidate) }
                 cached.fromCache = true
                 if trusted { runMemo.keep(cached, as: candidate) }
@@ -166,7 +168,7 @@ public final class Scan {
             cache?.store(record)
             return record
         }
-        return try assembleArchive(layout, target: target) { _, _ in () } lookup: { _, path in layout.layer(at: path) }
+        return try assembleArchive(layout, target: target) { _ in () } lookup: { _, path in layout.layer(at: path) }
     }
 
     /// An uncompressed archive file: one pass reads the documents and notes where each layer blob
@@ -176,9 +178,9 @@ public final class Scan {
         let layout = try StreamedLayout.read(counted(FileByteSource(path: url.path)), name: target) { entry, _ in
             entry.headerPosition
         }
-        return try assembleArchive(layout, target: target) { candidates, sizes in
-            let positions = candidates.keys.sorted().compactMap { path in layout.layer(at: path).map { (path, $0) } }
-            let records = ParallelMap.map(positions, width: options.concurrency, cost: { sizes[$0.0] ?? 0 }) { path, position -> LayerRecord in
+        return try assembleArchive(layout, target: target) { needed in
+            let positions = needed.keys.sorted().compactMap { path in layout.layer(at: path).map { (path, $0) } }
+            let records = ParallelMap.map(positions, width: options.concurrency, cost: { needed[$0.0]?.size ?? 0 }) { path, position -> LayerRecord in
                 defer { options.progress?.layerDone() }
                 let open = { () throws -> ArchiveReader in
                     let reader = try ArchiveReader(source: self.counted(FileByteSource(path: url.path, offset: position)),
@@ -186,7 +188,7 @@ public final class Scan {
                     guard try reader.nextEntry() != nil else { throw ArchiveError(.malformed, "no entry at offset \(position)") }
                     return reader
                 }
-                return record(candidate: candidates[path] ?? nil, location: .init(path: url.path, offset: position), bytes: open) {
+                return record(needed[path]!, location: .init(path: url.path, offset: position), bytes: open) {
                     do {
                         return LayerWalker(engine: engine, limits: options.limits).walk(try open())
                     } catch {
@@ -202,7 +204,7 @@ public final class Scan {
     /// needed blob paths into records (already walked, or walked now). When the manifests cannot
     /// be resolved, layers already found are still reported, one by one, rather than lost.
     private func assembleArchive<Layer, Records>(_ layout: StreamedLayout<Layer>, target: String,
-                                                 walk: ([String: Digest?], [String: Int64]) -> Records,
+                                                 walk: ([String: DeclaredLayer]) -> Records,
                                                  lookup: (Records, String) -> LayerRecord?) throws -> [ImageAssembler.Output] {
         var plans: [ImagePlan], diagnostics: [ScanDiagnostic]
         do {
@@ -214,17 +216,14 @@ public final class Scan {
             plans = layout.layerOrder.map { .orphanLayer(name: "\(target)!\($0)", path: $0, diagnostic: problem) }
             diagnostics = []
         }
-        // Each needed blob, with the digest its bytes should have (a legacy layer.tar is its diffID).
-        var needed: [String: Digest?] = [:]
-        var sizes: [String: Int64] = [:]
+        // Each needed blob, with what the manifests say of it.
+        var needed: [String: DeclaredLayer] = [:]
         for plan in plans {
             for layer in plan.layers where layer.unsupportedReason == nil {
-                let candidate: Digest? = layer.digest ?? layer.expectedDiffID
-                needed[layout.resolved(layer.blobPath)] = .some(candidate)
-                sizes[layout.resolved(layer.blobPath)] = layer.size
+                needed[layout.resolved(layer.blobPath)] = DeclaredLayer(layer)
             }
         }
-        let records = walk(needed, sizes)
+        let records = walk(needed)
         lazy var walker = LayerWalker(engine: engine, limits: options.limits)
         let outputs = plans.map { plan in
             assemble(target: target, plan: plan, records: plan.layers.map { layer -> LayerRecord? in
@@ -259,13 +258,13 @@ public final class Scan {
         }
         let paths = blobs.keys.sorted()
         options.progress?.expect(bytes: blobs.values.reduce(0) { $0 + ($1 ?? 0) }, layers: paths.count)
-        var declared: [String: Digest] = [:]
-        for plan in plans { for layer in plan.layers { declared[layer.blobPath] = layer.digest } }
+        var declared: [String: DeclaredLayer] = [:]
+        for plan in plans { for layer in plan.layers { declared[layer.blobPath] = DeclaredLayer(layer) } }
         let records = ParallelMap.map(paths, width: options.concurrency, cost: { blobs[$0].flatMap { $0 } ?? 0 }) { path -> LayerRecord in
             defer { options.progress?.layerDone() }
             let open = { try self.counted(layout.openBlob(path, size: blobs[path] ?? nil)) }
             let location = layout.localFile(path).map { VerifiedBlobs.Location(path: $0, offset: 0) }
-            return record(candidate: declared[path], trusted: layout.digestsAreTrusted, location: location, bytes: open) {
+            return record(declared[path]!, trusted: layout.digestsAreTrusted, location: location, bytes: open) {
                 do {
                     return LayerWalker(engine: engine, limits: options.limits).walk(try open())
                 } catch {
