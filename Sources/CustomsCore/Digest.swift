@@ -25,6 +25,12 @@ public struct Digest: Hashable, Sendable, Codable, CustomStringConvertible, Comp
         self.hex = hex
     }
 
+    /// The digest an OCI layout blob path (`blobs/sha256/<hex>`) names; nil for any other path.
+    public init?(blobPath path: String) {
+        guard path.hasPrefix("blobs/sha256/") else { return nil }
+        self.init(sha256Hex: String(path.dropFirst("blobs/sha256/".count)))
+    }
+
     /// The digest of `data`.
     public static func of(_ data: Data) -> Digest {
         var hasher = StreamHasher()

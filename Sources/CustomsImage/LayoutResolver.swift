@@ -180,8 +180,7 @@ public struct LayoutResolver {
             let layers = try entry.Layers.enumerated().map { index, raw in
                 let path = try LayoutPath.safe(raw, in: "manifest.json")
                 // Docker 25+ names layers by blob path, which carries the digest.
-                let digest = path.hasPrefix("blobs/sha256/") ? Digest(sha256Hex: String(path.dropFirst("blobs/sha256/".count))) : nil
-                return LayerPlan(index: index, blobPath: path, digest: digest, size: nil, mediaType: nil,
+                return LayerPlan(index: index, blobPath: path, digest: Digest(blobPath: path), size: nil, mediaType: nil,
                                  expectedDiffID: nil, unsupportedReason: nil)
             }
             var image = ImagePlan(name: name, manifestDigest: nil, platform: config.platform, config: config,

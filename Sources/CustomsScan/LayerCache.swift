@@ -2,7 +2,6 @@ import CustomsArchive
 import CustomsCore
 import CustomsDetect
 import CustomsImage
-import CustomsRegex
 import CustomsWalker
 import Foundation
 
@@ -15,7 +14,7 @@ import Foundation
 /// reader sees a whole entry or none.
 public struct LayerCache: Sendable {
     public let directory: URL
-    /// Everything besides the digest that changes what a scan of the layer finds.
+    /// Everything besides the diffID that changes what a scan of the layer finds.
     private let salt: String
     /// Local blobs known to match their digest while their file is unchanged.
     var verified: VerifiedBlobs
@@ -38,8 +37,8 @@ public struct LayerCache: Sendable {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/customs")
     }
 
-    private func file(for digest: Digest) -> URL {
-        let key = Digest.of(Data("\(salt)|\(digest)".utf8)).hex
+    private func file(for digest: Digest, kind: String = "layer") -> URL {
+        let key = Digest.of(Data("\(salt)|\(kind)|\(digest)".utf8)).hex
         return directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key + ".json")
     }
 
@@ -50,16 +49,11 @@ public struct LayerCache: Sendable {
     /// another compression are given this blob's digest, size and compression; the manifest's
     /// pairing of blob and diffID is trusted, as every runtime refuses an image that breaks it.
     func lookup(_ layer: DeclaredLayer, bytes: (() throws -> ByteSource)?) -> LayerRecord? {
-        guard let blob = layer.digest, let diffID = layer.diffID,
-              let data = try? Data(contentsOf: file(for: diffID)),
-              var record = (try? JSONDecoder().decode(CachedLayer.self, from: data))?.record else { return nil }
+        guard let blob = layer.digest, let diffID = layer.diffID, var record = entry(diffID) else { return nil }
         var blobSize = layer.size
         if let bytes {
-            guard let source = try? bytes() else { return nil }
-            var hasher = StreamHasher()
-            guard (try? source.drain { hasher.update($0) }) != nil else { return nil }
-            blobSize = hasher.byteCount
-            guard hasher.finalize() == blob else { return nil }
+            guard let source = try? bytes(), let (digest, count) = Self.digest(of: source), digest == blob else { return nil }
+            blobSize = count
         }
         if record.digest != blob {
             // Another blob of the same content: a plain tar is its own diffID; a compressed one is
@@ -72,11 +66,55 @@ public struct LayerCache: Sendable {
         return record
     }
 
-    /// Keeps a complete record under its computed diffID; incomplete ones are never cached.
+    /// For a stream, which meets a blob before the config that gives its diffID: the cached
+    /// record of the blob named `digest` (`blobs/sha256/<hex>`), found through what an earlier
+    /// walk of that very blob recorded, if `bytes` hash to `digest`. When they do not, the blob
+    /// is already consumed unscanned: the record then says so, and the run is incomplete.
+    /// Nil, with nothing read, when the cache knows no such blob.
+    func streamedRecord(named digest: Digest, bytes: ByteSource) -> LayerRecord? {
+        guard let data = try? Data(contentsOf: file(for: digest, kind: "blob")),
+              let facts = try? JSONDecoder().decode(BlobFacts.self, from: data),
+              var record = entry(facts.diffID) else { return nil }
+        guard let (actual, count) = Self.digest(of: bytes) else {
+            return .unreadable("blob \(digest) could not be read to its end; not scanned")
+        }
+        guard actual == digest else {
+            var unscanned = LayerRecord()
+            unscanned.digest = actual
+            unscanned.compressedSize = count
+            unscanned.diagnostics = [ScanDiagnostic(code: .digestMismatch,
+                message: "blob named \(digest) hashes to \(actual) and was not scanned (the layer cache held the named blob's results); run with --no-cache to scan these bytes",
+                incomplete: true)]
+            return unscanned
+        }
+        record.digest = digest
+        record.compression = facts.compression
+        record.compressedSize = facts.size
+        return record
+    }
+
+    /// Keeps a complete record under its computed diffID, and what its blob was under its
+    /// digest; incomplete ones are never cached.
     func store(_ record: LayerRecord) {
-        guard let diffID = record.diffID, record.digest != nil, record.isComplete else { return }
-        guard let data = try? JSONEncoder().encode(CachedLayer(record)) else { return }
+        guard let diffID = record.diffID, let digest = record.digest, record.isComplete,
+              let data = try? JSONEncoder().encode(CachedLayer(record)),
+              let facts = try? JSONEncoder().encode(BlobFacts(diffID: diffID, compression: record.compression, size: record.compressedSize))
+        else { return }
         Self.write(data, to: file(for: diffID))
+        Self.write(facts, to: file(for: digest, kind: "blob"))
+    }
+
+    private func entry(_ diffID: Digest) -> LayerRecord? {
+        guard let data = try? Data(contentsOf: file(for: diffID)) else { return nil }
+        return (try? JSONDecoder().decode(CachedLayer.self, from: data))?.record
+    }
+
+    /// Reads `source` to its end: its digest and length; nil when it cannot be read.
+    private static func digest(of source: ByteSource) -> (Digest, Int64)? {
+        var hasher = StreamHasher()
+        guard (try? source.drain { hasher.update($0) }) != nil else { return nil }
+        let count = hasher.byteCount
+        return (hasher.finalize(), count)
     }
 
     /// Writes `data` under a temporary name and renames it to `target` (creating its folder), so
@@ -88,6 +126,13 @@ public struct LayerCache: Sendable {
         guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
         if rename(temporary.path, target.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
     }
+}
+
+/// What a walk learned about a blob besides its content: kept under the blob's digest.
+struct BlobFacts: Codable {
+    var diffID: Digest
+    var compression: Compression
+    var size: Int64
 }
 
 /// What the manifests say about a layer blob, all the cache needs to find its results.
@@ -105,27 +150,6 @@ struct DeclaredLayer: Sendable {
         diffID = layer.expectedDiffID
         size = layer.size
         compression = layer.mediaType?.declaredLayerCompression
-    }
-}
-
-/// Compiled keyword prefilters, kept in the cache directory beside the layer results: compiling
-/// one takes longer than the rest of a rescan served from the cache. Each file starts with the
-/// SHA-256 (64 hex characters) of the database after it, checked before Vectorscan sees a byte.
-struct PrefilterFiles: PrefilterStore {
-    let directory: URL
-
-    private func file(_ key: String) -> URL {
-        directory.appendingPathComponent(Digest.of(Data(key.utf8)).hex + ".hsdb")
-    }
-
-    func load(_ key: String) -> Data? {
-        guard let data = try? Data(contentsOf: file(key)), data.count > 64 else { return nil }
-        let body = Data(data.dropFirst(64))
-        return data.prefix(64).elementsEqual(Digest.of(body).hex.utf8) ? body : nil
-    }
-
-    func save(_ data: Data, as key: String) {
-        LayerCache.write(Data(Digest.of(data).hex.utf8) + data, to: file(key))
     }
 }
 

@@ -162,8 +162,13 @@ public final class Scan {
     /// One forward pass: layers are walked as they stream by, then resolved against the manifests.
     private func scanStream(_ source: ByteSource, target: String) throws -> [ImageAssembler.Output] {
         let walker = LayerWalker(engine: engine, limits: options.limits)
-        let layout = try StreamedLayout.read(source, name: target) { _, stream in
+        let layout = try StreamedLayout.read(source, name: target) { entry, stream in
             defer { options.progress?.layerDone() }
+            if cacheReadable, let cache, let named = Digest(blobPath: entry.path),
+               var cached = cache.streamedRecord(named: named, bytes: stream) {
+                cached.fromCache = cached.isComplete
+                return cached
+            }
             let record = walker.walk(stream)
             cache?.store(record)
             return record
@@ -250,19 +255,17 @@ public final class Scan {
                                                                image: plans[index].name, blob: manifest, incomplete: true))
             }
         }
-        var blobs: [String: Int64?] = [:]
+        var declared: [String: DeclaredLayer] = [:]
         for plan in plans {
             for layer in plan.layers where layer.unsupportedReason == nil && layout.contains(layer.blobPath) {
-                blobs[layer.blobPath] = layer.size
+                declared[layer.blobPath] = DeclaredLayer(layer)
             }
         }
-        let paths = blobs.keys.sorted()
-        options.progress?.expect(bytes: blobs.values.reduce(0) { $0 + ($1 ?? 0) }, layers: paths.count)
-        var declared: [String: DeclaredLayer] = [:]
-        for plan in plans { for layer in plan.layers { declared[layer.blobPath] = DeclaredLayer(layer) } }
-        let records = ParallelMap.map(paths, width: options.concurrency, cost: { blobs[$0].flatMap { $0 } ?? 0 }) { path -> LayerRecord in
+        let paths = declared.keys.sorted()
+        options.progress?.expect(bytes: declared.values.reduce(0) { $0 + ($1.size ?? 0) }, layers: paths.count)
+        let records = ParallelMap.map(paths, width: options.concurrency, cost: { declared[$0]?.size ?? 0 }) { path -> LayerRecord in
             defer { options.progress?.layerDone() }
-            let open = { try self.counted(layout.openBlob(path, size: blobs[path] ?? nil)) }
+            let open = { try self.counted(layout.openBlob(path, size: declared[path]?.size)) }
             let location = layout.localFile(path).map { VerifiedBlobs.Location(path: $0, offset: 0) }
             return record(declared[path]!, trusted: layout.digestsAreTrusted, location: location, bytes: open) {
                 do {

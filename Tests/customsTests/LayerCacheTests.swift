@@ -70,6 +70,41 @@ import Testing
         #expect(try Self.cachedLayers(output.stdout) == 1, "only the untouched layer comes from the cache")
     }
 
+    @Test(arguments: [(ImageFixture.Layout.dockerSave25, Compression.none), (.ociTar, .zstd)])
+    func standardInputRescanHashesBlobsItKnows(_ layout: ImageFixture.Layout, _ compression: Compression) throws {
+        let directory = try TemporaryDirectory()
+        let spec = try #require(try Corpus.cases().first { $0.name == "whiteout-deleted" })
+        var files = try ImageFixture.files(spec, layout: layout, compression: compression)
+        let image = directory.path("image.tar")
+        try files.writeTar(image, compression: .none)
+        let cache = directory.path("cache").path
+        let arguments = ["scan", "--format", "json", "--cache-dir", cache, "-"]
+        let cold = try CLIRunner.run(arguments, stdin: image)
+        let warm = try CLIRunner.run(arguments, stdin: image)
+        #expect(try Self.cachedLayers(cold.stdout) == 0)
+        #expect(try Self.cachedLayers(warm.stdout) == 2, "both layers are named by digest and known")
+        #expect(Self.fingerprints(try ReportFile.decode(cold.stdout)) == Self.fingerprints(try ReportFile.decode(warm.stdout)))
+        #expect(cold.status == 1 && warm.status == 1)
+
+        // The first layer's bytes changed under the same name: consumed unscanned, so never clean.
+        let path = files.layerBlobPaths[0]
+        var blob = try #require(files.data(path))
+        if compression == .none {
+            let marker = Array("GITHUB_TOKEN=".utf8)
+            let start = try #require(blob.firstRange(of: marker)).lowerBound
+            blob.replaceSubrange(start..<(start + marker.count), with: Array("GITHUB_TOKEX=".utf8))
+        } else {
+            blob.append(0)
+        }
+        files.add(path, blob)
+        try files.writeTar(image, compression: .none)
+        let tampered = try CLIRunner.run(arguments, stdin: image)
+        let report = try ReportFile.decode(tampered.stdout)
+        #expect(report.coverage.diagnostics.contains { $0.code == "digest-mismatch" && $0.incomplete })
+        #expect(!report.coverage.complete && tampered.status != 0)
+        #expect(try Self.cachedLayers(tampered.stdout) == 1, "only the untouched layer comes from the cache")
+    }
+
     @Test func concurrentRunsShareTheCache() throws {
         let directory = try TemporaryDirectory()
         let spec = try #require(try Corpus.cases().first { $0.name == "sample-app" })
