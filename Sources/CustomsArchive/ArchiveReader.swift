@@ -100,6 +100,10 @@ public final class ArchiveReader: ByteSource {
     /// The next entry header, or nil at the end of the archive. Throws when the stream is
     /// unreadable from here on (truncated, corrupt, source failed).
     public func nextEntry() throws -> ArchiveEntry? {
+        try UTF8Names.with { try readNextEntry() }
+    }
+
+    private func readNextEntry() throws -> ArchiveEntry? {
         guard !finished else { return nil }
         var entryPointer: OpaquePointer?
         var status: Int32

@@ -57,6 +57,10 @@ public final class ArchiveWriter {
 
     /// Appends one entry. `name` is written as given (tests use hostile names on purpose).
     public func add(_ name: String, _ content: Content, mode: Int32 = 0o644) throws {
+        try UTF8Names.with { try write(name, content, mode: mode) }
+    }
+
+    private func write(_ name: String, _ content: Content, mode: Int32) throws {
         guard let entry = archive_entry_new() else { throw ArchiveError(.setup, "libarchive: out of memory") }
         defer { archive_entry_free(entry) }
         archive_entry_set_pathname(entry, name)

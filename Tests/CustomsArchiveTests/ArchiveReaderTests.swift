@@ -32,6 +32,20 @@ import Testing
         #expect(entries[3].0.kind == .hardlink(target: "app/a.txt"))
     }
 
+    /// Pax headers and zip store names as UTF-8; libarchive would convert them to the process
+    /// locale (ASCII when nobody called setlocale) and warn on every non-ASCII name.
+    @Test(arguments: [ArchiveWriter.Format.tar, .zip])
+    func nonASCIINamesRoundTripWithoutWarnings(_ format: ArchiveWriter.Format) throws {
+        let names = ["app/café/ключ.env", "srv/数据/设置.yaml", "plain.txt"]
+        let writer = try ArchiveWriter(format: format)
+        for name in names { try writer.add(name, .file(Data("x\n".utf8))) }
+        let reader = try ArchiveReader(source: DataByteSource(try writer.finish()), format: format == .zip ? .nested : .tar)
+        var seen: [ArchiveEntry] = []
+        while let entry = try reader.nextEntry() { seen.append(entry) }
+        #expect(seen.map(\.name) == names)
+        #expect(seen.allSatisfy { $0.warning == nil }, "\(seen.compactMap(\.warning))")
+    }
+
     @Test func rawFormatYieldsTheDecompressedStream() throws {
         let plain = try Self.sampleTar(.none)
         let reader = try ArchiveReader(source: DataByteSource(try Self.sampleTar(.zstd)), format: .raw)
