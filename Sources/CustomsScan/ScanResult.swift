@@ -82,6 +82,7 @@ public struct LayerSummary: Sendable {
     public var fileCount: Int
     /// False when the layer was missing, unsupported or not read to its end.
     public var complete: Bool
-    /// True when the layer's results came from the layer cache (its bytes were hashed, not scanned).
+    /// True when the layer's results came from the layer cache (its blob was checked against its
+    /// digest, not scanned).
     public var fromCache: Bool
 }
