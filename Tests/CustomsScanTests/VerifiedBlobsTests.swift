@@ -48,12 +48,16 @@ import Testing
         #expect(rewritten.findings == cold.findings)
     }
 
-    @Test func aFileChangedRecentlyIsNotRemembered() throws {
-        let directory = try TemporaryDirectory()
+    /// A one-blob file in `directory`, the markers beside it, and the blob's digest.
+    static func blobFile(in directory: TemporaryDirectory, settleTime: TimeInterval) throws -> (URL, VerifiedBlobs, Digest) {
         let file = directory.path("blob")
         try Data("layer bytes".utf8).write(to: file)
-        let blobs = VerifiedBlobs(directory: directory.path("verified"), settleTime: 60)
-        let digest = Digest.of(Data("layer bytes".utf8))
+        return (file, VerifiedBlobs(directory: directory.path("verified"), settleTime: settleTime), Digest.of(Data("layer bytes".utf8)))
+    }
+
+    @Test func aFileChangedRecentlyIsNotRemembered() throws {
+        let directory = try TemporaryDirectory()
+        let (file, blobs, digest) = try Self.blobFile(in: directory, settleTime: 60)
         let sighting = try #require(blobs.sight(.init(path: file.path, offset: 0)))
         blobs.insert(sighting, digest)
         #expect(!blobs.contains(sighting, digest), "written a moment ago: a same-tick write could hide behind equal time stamps")
@@ -61,10 +65,7 @@ import Testing
 
     @Test func aFileChangedWhileReadIsNotRemembered() throws {
         let directory = try TemporaryDirectory()
-        let file = directory.path("blob")
-        try Data("layer bytes".utf8).write(to: file)
-        let blobs = VerifiedBlobs(directory: directory.path("verified"), settleTime: 0)
-        let digest = Digest.of(Data("layer bytes".utf8))
+        let (file, blobs, digest) = try Self.blobFile(in: directory, settleTime: 0)
         let location = VerifiedBlobs.Location(path: file.path, offset: 0)
 
         let before = try #require(blobs.sight(location))
