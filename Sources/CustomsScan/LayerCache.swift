@@ -17,7 +17,7 @@ public struct LayerCache: Sendable {
     /// Everything besides the diffID that changes what a scan of the layer finds.
     private let salt: String
     /// Local blobs known to match their digest while their file is unchanged.
-    var verified: VerifiedBlobs
+    let verified: VerifiedBlobs
 
     /// - Parameters:
     ///   - directory: created when missing.
@@ -59,9 +59,8 @@ public struct LayerCache: Sendable {
             // Another blob of the same content: a plain tar is its own diffID; a compressed one is
             // what its media type says (unknown: scan it rather than guess).
             guard let compression = blob == diffID ? Compression.none : layer.compression else { return nil }
-            record.digest = blob
-            record.compression = compression
-            record.compressedSize = blob == diffID ? record.uncompressedSize : blobSize ?? 0
+            BlobFacts(diffID: diffID, compression: compression, size: blob == diffID ? record.uncompressedSize : blobSize ?? 0)
+                .describe(blob, in: &record)
         }
         return record
     }
@@ -87,9 +86,7 @@ public struct LayerCache: Sendable {
                 incomplete: true)]
             return unscanned
         }
-        record.digest = digest
-        record.compression = facts.compression
-        record.compressedSize = facts.size
+        facts.describe(digest, in: &record)
         return record
     }
 
@@ -133,6 +130,13 @@ struct BlobFacts: Codable {
     var diffID: Digest
     var compression: Compression
     var size: Int64
+
+    /// Gives `record` (the results of this blob's content) the identity of the blob `digest`.
+    func describe(_ digest: Digest, in record: inout LayerRecord) {
+        record.digest = digest
+        record.compression = compression
+        record.compressedSize = size
+    }
 }
 
 /// What the manifests say about a layer blob, all the cache needs to find its results.
