@@ -1,14 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// customs: a daemonless secrets-leak scanner for container images.
-/// Targets follow the pipeline: source (CustomsImage) → layers (CustomsWalker) → detect
-/// (CustomsDetect) → provenance (CustomsProvenance) → scan (CustomsScan) → report (CustomsReport)
-/// → CLI (customs). C libraries sit behind CustomsArchive (libarchive) and CustomsRegex (PCRE2,
-/// Vectorscan) only.
+/// customs: a daemonless secrets-leak scanner for container images (Linux).
+/// Targets follow the pipeline (docs/ARCHITECTURE.md): source (CustomsImage, CustomsRegistry) → layers
+/// (CustomsWalker) → detect (CustomsDetect) → provenance (CustomsProvenance) → cache (CustomsCache) → scan
+/// (CustomsScan) → model (CustomsModel) → report (CustomsReport) → CLI (customs). C libraries sit behind
+/// CustomsArchive (libarchive) and CustomsRegex (PCRE2, Vectorscan) only.
 let package = Package(
     name: "customs",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "customs", targets: ["customs"]),
         .library(name: "CustomsScan", targets: ["CustomsScan"]),
@@ -34,41 +33,76 @@ let package = Package(
             dependencies: ["CustomsRules"],
             plugins: ["EmbedRulesPlugin"]
         ),
+        // ① Sources: every kind of target behind one `ImageSource` protocol.
         .target(name: "CustomsImage", dependencies: ["CustomsCore", "CustomsArchive"]),
+        // ① The network source, the OCI distribution API. Only the CLI links it; the scan never needs it.
+        .target(
+            name: "CustomsRegistry",
+            dependencies: [
+                "CustomsCore", "CustomsArchive", "CustomsImage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // ② Layers, ③ detection, ④ provenance.
         .target(name: "CustomsDetect", dependencies: ["CustomsCore", "CustomsRegex", "CustomsRules"]),
         .target(name: "CustomsWalker", dependencies: ["CustomsCore", "CustomsArchive", "CustomsDetect"]),
-        // Network source: the OCI distribution API. Only the CLI links it; the scan never needs it.
-        .target(name: "CustomsRegistry", dependencies: ["CustomsCore", "CustomsArchive", "CustomsImage",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
         .target(name: "CustomsProvenance", dependencies: ["CustomsCore"]),
-        .target(name: "CustomsScan", dependencies: ["Yams", "CustomsRegex",
-            "CustomsCore", "CustomsArchive", "CustomsImage", "CustomsWalker", "CustomsDetect",
-            "CustomsRules", "CustomsBuiltinRules", "CustomsProvenance",
-        ]),
-        .target(name: "CustomsReport", dependencies: ["CustomsCore", "CustomsScan"]),
-        .executableTarget(name: "customs", dependencies: [
-            "CustomsScan", "CustomsReport", "CustomsRegistry", "CustomsDetect", "CustomsRules", "CustomsBuiltinRules",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        // Layer results kept between runs, behind the `LayerStore` protocol.
+        .target(
+            name: "CustomsCache",
+            dependencies: ["CustomsCore", "CustomsArchive", "CustomsImage", "CustomsWalker", "CustomsDetect", "CustomsRegex"]
+        ),
+        // What a scan produced; all the reporters need.
+        .target(name: "CustomsModel", dependencies: ["CustomsCore"]),
+        .target(
+            name: "CustomsScan",
+            dependencies: [
+                "CustomsRegex", "CustomsCore", "CustomsArchive", "CustomsImage", "CustomsWalker", "CustomsDetect",
+                "CustomsRules", "CustomsBuiltinRules", "CustomsProvenance", "CustomsCache", "CustomsModel",
+            ]
+        ),
+        // ⑤ Reports: the model in, text out. Does not link the scan engine.
+        .target(name: "CustomsReport", dependencies: ["CustomsCore", "CustomsModel"]),
+        .executableTarget(
+            name: "customs",
+            dependencies: [
+                "CustomsScan", "CustomsModel", "CustomsCache", "CustomsReport", "CustomsRegistry", "CustomsDetect",
+                "CustomsRules", "CustomsBuiltinRules", "Yams",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
 
         // Build-time: Rules/*.yaml → Swift string literals, so the binary carries its rules.
         .executableTarget(name: "customs-embed-rules", dependencies: ["Yams"], path: "Plugins/EmbedRulesTool"),
         .plugin(name: "EmbedRulesPlugin", capability: .buildTool(), dependencies: ["customs-embed-rules"]),
 
-        // Fixture images built in code, shared by the tests and the sample-image generator.
-        .target(name: "CustomsTestSupport", dependencies: ["CustomsCore", "CustomsArchive", "CustomsDetect", "Yams"]),
-        .executableTarget(name: "customs-fixture", dependencies: ["CustomsTestSupport"], path: "Tools/customs-fixture"),
+        // Fixture images built in code, shared by the tests and the sample-image generator, and the
+        // source conformance harness.
+        .target(
+            name: "CustomsTestSupport",
+            dependencies: ["CustomsCore", "CustomsArchive", "CustomsDetect", "CustomsImage", "CustomsModel",
+                           "CustomsScan", "Yams"]
+        ),
+        .executableTarget(
+            name: "customs-fixture", dependencies: ["CustomsTestSupport"], path: "Tools/customs-fixture"),
 
         .testTarget(name: "CustomsArchiveTests", dependencies: ["CustomsArchive", "CustomsTestSupport"]),
         .testTarget(name: "CustomsRegexTests", dependencies: ["CustomsRegex"]),
-        .testTarget(name: "CustomsRulesTests", dependencies: ["CustomsRules", "CustomsBuiltinRules", "CustomsDetect", "CustomsRegex"]),
+        .testTarget(
+            name: "CustomsRulesTests",
+            dependencies: ["CustomsRules", "CustomsBuiltinRules", "CustomsDetect", "CustomsRegex"]
+        ),
         .testTarget(name: "CustomsDetectTests", dependencies: ["CustomsDetect", "CustomsBuiltinRules", "CustomsTestSupport"]),
-        .testTarget(name: "CustomsRegistryTests", dependencies: ["CustomsRegistry"]),
+        .testTarget(name: "CustomsRegistryTests", dependencies: ["CustomsRegistry", "CustomsImage", "CustomsTestSupport"]),
         .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),
-        .testTarget(name: "CustomsScanTests", dependencies: ["CustomsScan", "CustomsArchive", "CustomsWalker", "CustomsTestSupport"]),
+        .testTarget(name: "CustomsCacheTests", dependencies: ["CustomsCache", "CustomsScan", "CustomsModel", "CustomsTestSupport"]),
+        .testTarget(
+            name: "CustomsScanTests",
+            dependencies: ["CustomsScan", "CustomsModel", "CustomsArchive", "CustomsWalker", "CustomsTestSupport",
+                           "CustomsCache", "CustomsImage", "CustomsRegistry"]
+        ),
         .testTarget(name: "customsTests", dependencies: ["customs", "CustomsBuiltinRules", "CustomsTestSupport", "Yams"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -1,54 +1,63 @@
 import Crypto
 import Foundation
 
-/// A matched credential. Holds the clear text in memory only; every output goes through
-/// `redacted` unless the user opted out with `--show-secrets`.
+/// A matched credential. Holds the clear text in memory only, and only when it was read from
+/// the image in this run: a secret restored from a layer store has no clear value at all, so
+/// code that needs one (`--show-secrets`, regex allow rules) must handle its absence. Every
+/// output goes through `redacted` unless the user opted out with `--show-secrets`.
 public struct Secret: Hashable, Sendable {
-    /// The secret as matched (bytes decoded leniently as UTF-8); empty when restored from the cache.
-    public let value: String
-    /// Fingerprint and redaction of a secret restored from the layer cache, which never holds secrets.
-    private let restored: Restored?
-
-    private struct Restored: Hashable, Sendable {
-        let fingerprint: String
-        let redacted: String
+    /// What is known of the secret.
+    public enum Content: Hashable, Sendable {
+        /// The secret as matched (bytes decoded leniently as UTF-8).
+        case clear(String)
+        /// Only its fingerprint and redaction, as a layer store keeps it.
+        case restored(fingerprint: String, redacted: String)
     }
 
-    public init(_ value: String) {
-        self.value = value
-        restored = nil
-    }
+    public let content: Content
+
+    public init(_ value: String) { content = .clear(value) }
 
     public init(bytes: some Collection<UInt8>) { self.init(String(decoding: bytes, as: UTF8.self)) }
 
-    /// A secret known only by its fingerprint and redaction (from the layer cache).
-    public init(restoredFingerprint fingerprint: String, redacted: String) {
-        value = ""
-        restored = Restored(fingerprint: fingerprint, redacted: redacted)
+    private init(content: Content) { self.content = content }
+
+    /// A secret known only by its fingerprint and redaction (from a layer store).
+    public static func restored(fingerprint: String, redacted: String) -> Secret {
+        Secret(content: .restored(fingerprint: fingerprint, redacted: redacted))
     }
 
-    /// True when only the fingerprint and redaction are known.
-    public var isRestored: Bool { restored != nil }
+    /// The clear text; nil for a secret restored from a layer store.
+    public var clearValue: String? {
+        if case .clear(let value) = content { return value }
+        return nil
+    }
 
     /// A short prefix and suffix, enough to recognise the secret, never enough to use it:
     /// `ghp_…Qa` for long secrets, `ab…` for short ones.
     public var redacted: String {
-        if let restored { return restored.redacted }
-        let characters = Array(value.replacingOccurrences(of: "\n", with: " "))
-        switch characters.count {
-        case 0..<8: return String(characters.prefix(1)) + "…"
-        case 8..<24: return String(characters.prefix(3)) + "…" + String(characters.suffix(1))
-        default: return String(characters.prefix(4)) + "…" + String(characters.suffix(2))
+        switch content {
+        case .restored(_, let redacted): return redacted
+        case .clear(let value):
+            let characters = Array(value.replacingOccurrences(of: "\n", with: " "))
+            switch characters.count {
+            case 0..<8: return String(characters.prefix(1)) + "…"
+            case 8..<24: return String(characters.prefix(3)) + "…" + String(characters.suffix(1))
+            default: return String(characters.prefix(4)) + "…" + String(characters.suffix(2))
+            }
         }
     }
 
     /// sha256 of rule id and secret: stable across rebuilds, layer moves and byte offsets.
     public func fingerprint(rule: RuleID) -> String {
-        if let restored { return restored.fingerprint }
-        var hasher = SHA256()
-        hasher.update(data: Data(rule.rawValue.utf8))
-        hasher.update(data: Data([0]))
-        hasher.update(data: Data(value.utf8))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        switch content {
+        case .restored(let fingerprint, _): return fingerprint
+        case .clear(let value):
+            var hasher = SHA256()
+            hasher.update(data: Data(rule.rawValue.utf8))
+            hasher.update(data: Data([0]))
+            hasher.update(data: Data(value.utf8))
+            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        }
     }
 }

@@ -115,7 +115,9 @@ public final class ContentScanner {
     /// rule's match of the same bytes wins; a generic one gives way.
     public func addCredentialFileMatches(_ kind: CredentialFiles.Kind, _ bytes: [UInt8], to result: inout ContentScanResult) {
         guard engine.credentialFiles.contains(kind), let summary = CredentialFiles.rules[kind] else { return }
-        func range(_ match: ContentMatch) -> Range<Int64> { match.offset..<(match.offset + Int64(match.secret.value.utf8.count)) }
+        func range(_ match: ContentMatch) -> Range<Int64> {
+            match.offset..<(match.offset + Int64(match.secret.clearValue?.utf8.count ?? 0))
+        }
         var lines = LineTracker()
         for hit in CredentialFiles.parse(kind, bytes) {
             let span = Int64(hit.lowerBound)..<Int64(hit.upperBound)

@@ -5,16 +5,20 @@ import Foundation
 /// An OCI image layout directory (`oci-layout`, `index.json`, `blobs/`) read with random access.
 /// Only regular files are read, never through a symlink, and a blob is read to at most its
 /// declared size plus one byte.
-public struct OCIDirectory: BlobLayout {
+public struct OCIDirectory: BlobStore {
     public let root: URL
+    public let target: String
 
-    public init(root: URL) { self.root = root }
+    public init(root: URL, target: String? = nil) {
+        self.root = root
+        self.target = target ?? root.path
+    }
 
     /// Local files can change after they were cached: a cached result is used only after the
     /// blob is hashed again, or its file is known unchanged since it was.
-    public var digestsAreTrusted: Bool { false }
-
-    public func localFile(_ path: String) -> String? { try? hostPath(path) }
+    public func trust(of path: String) -> BlobTrust {
+        (try? hostPath(path)).map { .localFile(path: $0, offset: 0) } ?? .unverified
+    }
 
     /// True when `url` is a directory holding `oci-layout` or `index.json`.
     public static func isLayout(_ url: URL) -> Bool {

@@ -21,9 +21,9 @@ public final class RegistrySource: RemoteImageSource, @unchecked Sendable {
         return try tags(of: reference).map { reference.with(tag: $0).description }
     }
 
-    public func layout(for target: String) throws -> BlobLayout? {
+    public func source(for target: String) throws -> (any ImageSource)? {
         guard !Self.looksLikeFile(target), let reference = ImageReference(parsing: target) else { return nil }
-        return try RegistryLayout(client: client, reference: reference)
+        return try RegistryBlobStore(client: client, reference: reference, target: target)
     }
 
     /// A missing `app.tar` is a mistyped path, not Docker Hub's `library/app.tar`.

@@ -1,5 +1,5 @@
 import CustomsCore
-import CustomsScan
+import CustomsModel
 import Foundation
 
 /// JSON Lines for big audits: one finding per line, written as each target finishes (so a long
@@ -28,7 +28,7 @@ public struct JSONLinesReporter {
     }
 
     /// The lines for one finished target.
-    public func lines(for report: Scan.TargetReport, options: ReportOptions) -> String {
+    public func lines(for report: TargetReport, options: ReportOptions) -> String {
         report.findings.map { Self.encode(FindingLine(target: report.target, finding: ReportDocument.entry($0, options: options))) }.joined()
     }
 

@@ -1,5 +1,5 @@
 import CustomsCore
-import CustomsScan
+import CustomsModel
 import Foundation
 
 /// The machine-readable report: one JSON document with findings (and their locations), the
@@ -151,7 +151,7 @@ struct ReportDocument: Encodable {
         FindingEntry(rule: Rule(id: finding.rule.id.rawValue, name: finding.rule.name,
                                 severity: finding.rule.severity.rawValue, confidence: finding.rule.confidence.rawValue,
                                 note: finding.rule.note),
-                     secret: options.showSecrets ? finding.secret.value : finding.secret.redacted,
+                     secret: options.showSecrets ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted,
                      redacted: !options.showSecrets, fingerprint: finding.fingerprint,
                      locations: finding.locations.map(Self.location))
     }

@@ -1,4 +1,4 @@
-import CustomsScan
+import CustomsModel
 
 /// How a report is rendered.
 public struct ReportOptions: Sendable {

@@ -1,5 +1,5 @@
 import CustomsCore
-import CustomsScan
+import CustomsModel
 import Foundation
 
 /// SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning among them): one result per
@@ -89,7 +89,7 @@ public struct SARIFReporter: Reporter {
     }
 
     static func result(_ finding: Finding, ruleIndex: [RuleID: Int], options: ReportOptions) -> [String: Any] {
-        let secret = (options.showSecrets ? finding.secret.value : finding.secret.redacted)
+        let secret = (options.showSecrets ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted)
         let locations = finding.locations.map(location)
         var result: [String: Any] = [
             "ruleId": finding.rule.id.rawValue,

@@ -1,5 +1,5 @@
 import CustomsCore
-import CustomsScan
+import CustomsModel
 import Foundation
 
 /// The report for people: grouped by image and platform, then by layer with the instruction
@@ -85,7 +85,7 @@ public struct TextReporter: Reporter {
     }
 
     private func secret(_ finding: Finding, _ options: ReportOptions) -> String {
-        (options.showSecrets ? finding.secret.value : finding.secret.redacted).escapedForTerminal
+        (options.showSecrets ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted).escapedForTerminal
     }
 
     static func badge(_ finding: Finding) -> String {
@@ -115,7 +115,7 @@ public struct TextReporter: Reporter {
         return out
     }
 
-    private func policy(_ outcome: FindingPolicy.Outcome) -> String {
+    private func policy(_ outcome: PolicyOutcome) -> String {
         var parts: [String] = []
         if outcome.baselined > 0 { parts.append("\(outcome.baselined) baselined finding(s) not shown") }
         if outcome.belowConfidence > 0 { parts.append("\(outcome.belowConfidence) below --min-confidence not shown") }

@@ -1,4 +1,5 @@
 import CustomsCore
+import CustomsModel
 import Foundation
 
 /// Findings a team has accepted, by fingerprint (never the secret), so later scans report only
@@ -32,16 +33,16 @@ public struct Baseline: Codable, Sendable {
     /// The accepted fingerprints.
     public var fingerprints: Set<String> { Set(findings.map(\.fingerprint)) }
 
-    /// Reads a baseline file. - Throws: `ScanConfigurationError` naming the file.
+    /// Reads a baseline file. - Throws: `PolicyError` naming the file.
     public static func load(_ url: URL) throws -> Baseline {
         do {
             let baseline = try JSONDecoder().decode(Baseline.self, from: Data(contentsOf: url))
             guard baseline.findings.allSatisfy({ $0.fingerprint.count == 64 }) else {
-                throw ScanConfigurationError("fingerprints must be 64 hex characters")
+                throw PolicyError("fingerprints must be 64 hex characters")
             }
             return baseline
         } catch {
-            throw ScanConfigurationError("\(url.path) is not a customs baseline (create one with `customs baseline create`): \(error)")
+            throw PolicyError("\(url.path) is not a customs baseline (create one with `customs baseline create`): \(error)")
         }
     }
 

@@ -1,4 +1,5 @@
 import CustomsCore
+import CustomsModel
 import CustomsRegex
 import Foundation
 
@@ -14,27 +15,13 @@ public struct FindingPolicy: Sendable {
 
     public init() {}
 
-    /// Counts of what the policy left out.
-    public struct Outcome: Sendable {
-        /// Allow rule name → locations it suppressed.
-        public var suppressed: [String: Int] = [:]
-        /// Findings hidden by `minConfidence`.
-        public var belowConfidence = 0
-        /// Findings hidden because the baseline has them.
-        public var baselined = 0
-
-        public init() {}
-
-        mutating func add(_ other: Outcome) {
-            suppressed.merge(other.suppressed, uniquingKeysWith: +)
-            belowConfidence += other.belowConfidence
-            baselined += other.baselined
-        }
-    }
+    /// True when an allow rule tests the secret itself: its findings need clear values, which
+    /// layer results restored from a store do not have.
+    public var readsSecrets: Bool { allow.contains { $0.secretPattern != nil } }
 
     /// The findings to report, and what was left out.
-    public func apply(_ findings: [Finding]) -> (kept: [Finding], outcome: Outcome) {
-        var outcome = Outcome()
+    public func apply(_ findings: [Finding]) -> (kept: [Finding], outcome: PolicyOutcome) {
+        var outcome = PolicyOutcome()
         var kept: [Finding] = []
         // One match scratch for every allow check: each holds a JIT stack mapped on creation.
         lazy var scratch = MatchScratch()
@@ -72,10 +59,10 @@ public struct AllowRule: Sendable {
     private let pathRegex: PCRE2Regex?
     private let secretRegex: PCRE2Regex?
 
-    /// - Throws: `ScanConfigurationError` when the glob or pattern does not compile, or no criterion is given.
+    /// - Throws: `PolicyError` when the glob or pattern does not compile, or no criterion is given.
     public init(name: String?, rule: RuleID?, path: String?, secretPattern: String?, fingerprint: String?) throws {
         guard rule != nil || path != nil || secretPattern != nil || fingerprint != nil else {
-            throw ScanConfigurationError("an allow rule needs at least one of rule, path, regex, fingerprint")
+            throw PolicyError("an allow rule needs at least one of rule, path, regex, fingerprint")
         }
         self.rule = rule
         self.path = path
@@ -87,14 +74,20 @@ public struct AllowRule: Sendable {
             pathRegex = try path.map { try PCRE2Regex(Self.regex(forGlob: $0)) }
             secretRegex = try secretPattern.map { try PCRE2Regex($0) }
         } catch {
-            throw ScanConfigurationError("allow rule \(self.name): \(error)")
+            throw PolicyError("allow rule \(self.name): \(error)")
         }
     }
 
     func matches(_ finding: Finding, at location: FindingLocation, scratch: MatchScratch) -> Bool {
         if let rule, rule != finding.rule.id { return false }
         if let fingerprint, fingerprint != finding.fingerprint { return false }
-        if let secretRegex, !Self.search(secretRegex, Array(finding.secret.value.utf8), scratch) { return false }
+        if let secretRegex {
+            // A secret restored from a layer store has no clear text to test (the scan reads
+            // every layer when a regex allow rule is present: see `readsSecrets`).
+            guard let value = finding.secret.clearValue, Self.search(secretRegex, Array(value.utf8), scratch) else {
+                return false
+            }
+        }
         if let pathRegex {
             guard case .file(let file) = location.place, Self.search(pathRegex, Array(file.path.value.utf8), scratch) else { return false }
         }

@@ -1,4 +1,5 @@
 import CustomsCore
+import CustomsModel
 import CustomsDetect
 import CustomsImage
 import CustomsProvenance

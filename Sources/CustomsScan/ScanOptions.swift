@@ -1,3 +1,4 @@
+import CustomsCache
 import CustomsCore
 import CustomsImage
 import CustomsRules
@@ -16,16 +17,14 @@ public struct ScanOptions: Sendable {
     public var disabledRules: Set<RuleID> = []
     /// Allow rules, confidence floor and baseline applied to the findings.
     public var policy = FindingPolicy()
-    /// Layer cache folder (see `LayerCache`); nil disables the cache.
-    public var cacheDirectory: URL?
-    /// False to write the cache without reading it (e.g. `--show-secrets`, which needs the secrets themselves).
-    public var cacheReadable = true
+    /// Where layer results are kept between runs, and whether they may be read; nil for none.
+    public var cache: CacheSettings?
     /// Told about progress as layers stream; nil for none.
     public var progress: ScanProgress?
     /// Layers walked at once where the source allows random access.
     public var concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Resolves targets that are not local paths (registry references); nil scans local paths only.
-    public var remoteImages: RemoteImageSource?
+    public var remoteImages: (any RemoteImageSource)?
 
     public init() {}
 }

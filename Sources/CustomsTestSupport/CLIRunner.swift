@@ -3,7 +3,7 @@ import Foundation
 /// Runs the built `customs` binary the way a user does, capturing its output and exit code.
 public enum CLIRunner {
     /// What one run produced.
-    public struct Output {
+    public struct Output: Sendable {
         public var status: Int32
         public var stdout: Data
         public var stderr: String

@@ -5,105 +5,46 @@ import Foundation
 /// the consumer (the tar walk and content scan), through a small ring of buffers, so
 /// decompression and matching overlap on two cores. Memory stays bounded by `slots × slotSize`.
 ///
-/// The producer's source chain is used only by the producer thread until `finish()` returns.
+/// The producer thread holds only the ring, never this object: dropping the consumer (or
+/// `finish()`) stops the producer and waits for its thread to end. The producer's source chain
+/// is used only by that thread until then.
 final class PipelinedByteSource: BlockByteSource {
-    private struct Slot {
-        var buffer: UnsafeMutableRawBufferPointer
-        var count = 0
-    }
-
-    private let condition = NSCondition()
-    private var ready: [Slot] = []
-    private var free: [Slot]
-    private var current: Slot?
+    private let ring: PipelineRing
+    /// The slot the consumer holds, and how much of it was handed out.
+    private var current: PipelineRing.Filled?
     private var offset = 0
-    private var producerDone = false
-    private var producerError: (any Error)?
-    private var cancelled = false
-    private let stopped = DispatchSemaphore(value: 0)
-    private var allSlots: [UnsafeMutableRawBufferPointer]
 
     /// Starts reading `producer` at once on a new thread.
     init(_ producer: ByteSource, slots: Int = 4, slotSize: Int = 1 << 20) {
-        allSlots = (0..<slots).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: slotSize, alignment: 64) }
-        free = allSlots.map { Slot(buffer: $0) }
-        let thread = Thread { [self] in produce(producer) }
+        ring = PipelineRing(producer: producer, slots: slots, slotSize: slotSize)
+        let thread = Thread { [ring] in ring.produce() }
         thread.stackSize = 1 << 20
         thread.start()
     }
 
-    deinit {
-        finish()
-        allSlots.forEach { $0.deallocate() }
-    }
-
-    private func produce(_ producer: ByteSource) {
-        defer { stopped.signal() }
-        while true {
-            condition.lock()
-            while free.isEmpty && !cancelled { condition.wait() }
-            if cancelled {
-                condition.unlock()
-                return
-            }
-            var slot = free.removeLast()
-            condition.unlock()
-            do {
-                slot.count = try producer.read(into: slot.buffer)
-            } catch {
-                condition.lock()
-                producerError = error
-                producerDone = true
-                free.append(slot)
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            condition.lock()
-            if slot.count == 0 {
-                producerDone = true
-                free.append(slot)
-            } else {
-                ready.append(slot)
-            }
-            condition.broadcast()
-            condition.unlock()
-            if slot.count == 0 { return }
-        }
-    }
-
-    /// Waits for the next filled slot; false at the end of the stream.
-    private func takeReadySlot() throws -> Bool {
-        condition.lock()
-        while ready.isEmpty && !producerDone { condition.wait() }
-        if ready.isEmpty {
-            let error = producerError
-            condition.unlock()
-            if let error { throw error }
-            return false
-        }
-        current = ready.removeFirst()
-        offset = 0
-        condition.unlock()
-        return true
-    }
+    deinit { ring.stop() }
 
     /// Gives the current slot back to the producer.
     private func releaseCurrent() {
         guard let slot = current else { return }
-        condition.lock()
-        free.append(slot)
         current = nil
-        condition.broadcast()
-        condition.unlock()
+        ring.release(slot.index)
+    }
+
+    /// Waits for the next filled slot; false at the end of the stream.
+    private func takeReadySlot() throws -> Bool {
+        guard let slot = try ring.take() else { return false }
+        current = slot
+        offset = 0
+        return true
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if let slot = current, offset == slot.count { releaseCurrent() }   // lent whole by nextBlock()
+        if let slot = current, offset == slot.count { releaseCurrent() }  // lent whole by nextBlock()
         if current == nil, try !takeReadySlot() { return 0 }
-        let slot = current!
+        guard let slot = current else { return 0 }
         let count = min(buffer.count, slot.count - offset)
-        buffer.baseAddress!.copyMemory(from: slot.buffer.baseAddress! + offset, byteCount: count)
+        buffer.baseAddress!.copyMemory(from: ring.buffers[slot.index].baseAddress! + offset, byteCount: count)
         offset += count
         if offset == slot.count { releaseCurrent() }
         return count
@@ -114,22 +55,101 @@ final class PipelinedByteSource: BlockByteSource {
     func nextBlock() throws -> UnsafeRawBufferPointer {
         if let slot = current, offset < slot.count {
             defer { offset = slot.count }
-            return UnsafeRawBufferPointer(rebasing: slot.buffer[offset..<slot.count])
+            return UnsafeRawBufferPointer(rebasing: ring.buffers[slot.index][offset..<slot.count])
         }
         releaseCurrent()
         guard try takeReadySlot(), let slot = current else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         offset = slot.count
-        return UnsafeRawBufferPointer(rebasing: slot.buffer[0..<slot.count])
+        return UnsafeRawBufferPointer(rebasing: ring.buffers[slot.index][0..<slot.count])
     }
 
     /// Stops the producer (if still running) and waits for its thread to end. After this the
     /// producer's source chain may be used again by the caller.
-    func finish() {
+    func finish() { ring.stop() }
+}
+
+/// The buffers between a producer thread and its consumer, and the lists that say who holds
+/// which. `@unchecked Sendable` because the compiler cannot see the protocol that makes it
+/// safe: the lists and flags are touched only with `condition` locked (in `locked`); a slot's
+/// buffer belongs to whichever side took its index from `free` (the producer) or `ready` (the
+/// consumer); `producer` is used by the producer thread only, until `stop()` returns.
+final class PipelineRing: @unchecked Sendable {
+    /// A slot the producer filled.
+    struct Filled {
+        var index: Int
+        var count: Int
+    }
+
+    let buffers: [UnsafeMutableRawBufferPointer]
+    private let producer: ByteSource
+    private let condition = NSCondition()
+    private var ready: [Filled] = []
+    private var free: [Int]
+    private var producerDone = false
+    private var producerError: (any Error)?
+    private var cancelled = false
+    private var running = true
+
+    init(producer: ByteSource, slots: Int, slotSize: Int) {
+        self.producer = producer
+        buffers = (0..<slots).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: slotSize, alignment: 64) }
+        free = Array(buffers.indices)
+    }
+
+    deinit { buffers.forEach { $0.deallocate() } }
+
+    /// Runs `body` with the condition locked, once `ready` holds; wakes every waiter after.
+    private func locked<Result>(when ready: () -> Bool = { true }, _ body: () -> Result) -> Result {
         condition.lock()
-        let alreadyStopped = cancelled
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-        if !alreadyStopped { stopped.wait() }
+        defer {
+            condition.broadcast()
+            condition.unlock()
+        }
+        while !ready() { condition.wait() }
+        return body()
+    }
+
+    /// The producer thread's loop: fill free slots until the stream ends, fails, or is cancelled.
+    func produce() {
+        defer { locked { running = false } }
+        while true {
+            guard let index = locked(when: { !free.isEmpty || cancelled }, { cancelled ? nil : free.removeLast() }) else {
+                return
+            }
+            let result = Result { try producer.read(into: buffers[index]) }
+            let more = locked { () -> Bool in
+                switch result {
+                case .success(let count) where count > 0:
+                    ready.append(Filled(index: index, count: count))
+                    return true
+                case .success:
+                    producerDone = true
+                case .failure(let error):
+                    producerError = error
+                    producerDone = true
+                }
+                free.append(index)
+                return false
+            }
+            if !more { return }
+        }
+    }
+
+    /// The next filled slot; nil at the end of the stream. Throws what the producer threw.
+    func take() throws -> Filled? {
+        let next: Result<Filled?, any Error> = locked(when: { !ready.isEmpty || producerDone }) {
+            if !ready.isEmpty { return .success(ready.removeFirst()) }
+            return producerError.map { .failure($0) } ?? .success(nil)
+        }
+        return try next.get()
+    }
+
+    /// Gives a slot the consumer took back to the producer.
+    func release(_ index: Int) { locked { free.append(index) } }
+
+    /// Cancels the producer and waits until its thread has left `produce()`.
+    func stop() {
+        locked { cancelled = true }
+        locked(when: { !running }) {}
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustomsModel
 import CustomsScan
 import Foundation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CustomsCore
+import CustomsModel
 import CustomsScan
 import Foundation
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustomsCache
 import CustomsCore
 import CustomsReport
 import CustomsScan
@@ -52,8 +53,8 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         let configuration = try flags.loadConfiguration()
         var options = flags.options(configuration)
-        // Cached layers keep fingerprints, not secrets: showing secrets means reading every layer.
-        options.cacheReadable = !showSecrets
+        // Stored layer results keep fingerprints, not secrets: showing secrets means reading every layer.
+        if showSecrets { options.cache?.access = .writeOnly }
         options.policy.minConfidence = minConfidence ?? configuration.minConfidence ?? .medium
         if let path = baseline.map({ URL(fileURLWithPath: $0) }) ?? configuration.baseline {
             do {

@@ -1,5 +1,7 @@
 import ArgumentParser
+import CustomsCache
 import CustomsCore
+import CustomsModel
 import CustomsScan
 import Foundation
 
@@ -65,12 +67,13 @@ struct ScanFlags: ParsableArguments {
         if let value = configuration.maxFileBytes { options.limits.maxFileBytes = value }
         if let value = configuration.maxLayerBytes { options.limits.maxLayerBytes = value }
         if let value = configuration.maxEntries { options.limits.maxEntries = value }
-        options.cacheDirectory = noCache ? nil : cacheDir.map { URL(fileURLWithPath: $0) } ?? LayerCache.defaultDirectory
+        let cacheFolder = cacheDir.map { URL(fileURLWithPath: $0) } ?? FileLayerStore.defaultDirectory
+        options.cache = noCache ? nil : .directory(cacheFolder)
         return options
     }
 
     /// Runs the scan with a progress line on a terminal (unless --quiet).
-    func run(_ options: ScanOptions, onTarget: ((Scan.TargetReport) -> Void)? = nil) throws -> ScanResult {
+    func run(_ options: ScanOptions, onTarget: ((TargetReport) -> Void)? = nil) throws -> ScanResult {
         var options = options
         options.remoteImages = try registry.source(for: targets)
         let display = quiet || isatty(STDERR_FILENO) == 0 ? nil : ProgressDisplay()

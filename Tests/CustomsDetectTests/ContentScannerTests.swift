@@ -35,7 +35,7 @@ import Testing
         let result = scan(data)
         #expect(result.matches.map(\.rule.id.rawValue).sorted() == ["github.pat.classic", "pem.private-key"])
         let pem = try #require(result.matches.first { $0.rule.id.rawValue == "pem.private-key" })
-        #expect(pem.secret.value == key)
+        #expect(pem.secret.clearValue == key)
         #expect(pem.offset == Int64(start))
         #expect(pem.line == start / line.count + 1)
         #expect(pem.column == start % line.count + 1)

@@ -1,5 +1,6 @@
 import CustomsArchive
 import CustomsCore
+import CustomsModel
 import CustomsScan
 import CustomsTestSupport
 import CustomsWalker

@@ -1,4 +1,5 @@
 import CustomsCore
+import CustomsModel
 import CustomsScan
 import CustomsTestSupport
 import Foundation

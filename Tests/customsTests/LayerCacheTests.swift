@@ -1,6 +1,7 @@
 import CustomsCore
 import CustomsTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// The layer cache through the CLI: a warm rescan reports exactly what the cold scan did, from
@@ -121,15 +122,12 @@ import Testing
 
 /// Runs closures on several threads at once and collects their results in order.
 enum ParallelRuns {
-    static func run<T>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-        let lock = NSLock()
-        var results = [T?](repeating: nil, count: count)
+    static func run<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        let results = Mutex([T?](repeating: nil, count: count))
         DispatchQueue.concurrentPerform(iterations: count) { index in
             let value = body(index)
-            lock.lock()
-            results[index] = value
-            lock.unlock()
+            results.withLock { $0[index] = value }
         }
-        return results.map { $0! }
+        return results.withLock { $0.map { $0! } }
     }
 }

@@ -8,14 +8,15 @@ let usage = """
 usage: customs-fixture CASE.yaml OUTPUT [--layout \(ImageFixture.Layout.allCases.map(\.rawValue).joined(separator: "|"))] [--compression none|gzip|zstd]
 """
 var arguments = Array(CommandLine.arguments.dropFirst())
-func option(_ name: String) -> String? {
+/// Removes `name VALUE` from `arguments`; the value.
+func option(_ name: String, from arguments: inout [String]) -> String? {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
     let value = arguments[index + 1]
     arguments.removeSubrange(index...(index + 1))
     return value
 }
-let layoutName = option("--layout") ?? ImageFixture.Layout.dockerSaveLegacy.rawValue
-let compressionName = option("--compression") ?? "gzip"
+let layoutName = option("--layout", from: &arguments) ?? ImageFixture.Layout.dockerSaveLegacy.rawValue
+let compressionName = option("--compression", from: &arguments) ?? "gzip"
 guard arguments.count == 2, let layout = ImageFixture.Layout(rawValue: layoutName),
       let compression = Compression(rawValue: compressionName) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))

@@ -7,7 +7,7 @@ import Foundation
 /// one: `index.json` is made up to point at the manifest the reference names, `blobs/sha256/…`
 /// are fetched on demand (manifests from the manifests endpoint, configs and attestation blobs
 /// from the blobs endpoint) and layer blobs stream straight into the walker.
-final class RegistryLayout: BlobLayout, @unchecked Sendable {
+final class RegistryBlobStore: BlobStore, @unchecked Sendable {
     /// What the manifests endpoint is asked to return.
     static let manifestTypes = [
         "application/vnd.oci.image.index.v1+json",
@@ -18,6 +18,7 @@ final class RegistryLayout: BlobLayout, @unchecked Sendable {
 
     let client: RegistryClient
     let reference: ImageReference
+    let target: String
     private let lock = NSLock()
     private var documents: [Digest: Data] = [:]
     /// Digests listed by an index: fetched from the manifests endpoint.
@@ -26,8 +27,9 @@ final class RegistryLayout: BlobLayout, @unchecked Sendable {
 
     /// Fetches the manifest (or index) the reference names.
     /// - Throws: `RegistryError` (unknown tag, refused login…) or `ImageError` for a bad manifest.
-    init(client: RegistryClient, reference: ImageReference) throws {
+    init(client: RegistryClient, reference: ImageReference, target: String) throws {
         self.client = client
+        self.target = target
         self.reference = reference
         let (head, data) = try client.fetch(reference, "manifests/\(reference.manifestReference)", accept: Self.manifestTypes,
                                             limit: JSONDocument.maxBytes)
@@ -48,7 +50,8 @@ final class RegistryLayout: BlobLayout, @unchecked Sendable {
         noteChildren(of: data)
     }
 
-    var digestsAreTrusted: Bool { true }
+    /// Every blob is verified against its digest as it streams, so a cached result needs no download.
+    func trust(of path: String) -> BlobTrust { .contentAddressed }
 
     func document(_ path: String) throws -> Data? {
         if path == "index.json" { return index }

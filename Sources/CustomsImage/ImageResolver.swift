@@ -2,14 +2,14 @@ import CustomsCore
 import Foundation
 
 /// Turns an image layout's documents (OCI `index.json`, Docker `manifest.json`) into one plan
-/// per image and platform. Pure: it reads documents through `LayoutFiles` and never a layer.
-public struct LayoutResolver {
+/// per image and platform. Pure: it reads documents through `ImageDocuments` and never a layer.
+public struct ImageResolver {
     /// The most index levels followed (index → index → manifest…).
     static let maxDepth = 4
     static let attestationType = "vnd.docker.reference.type"
     static let attestationDigest = "vnd.docker.reference.digest"
 
-    let files: LayoutFiles
+    let files: ImageDocuments
     /// Name for images the layout does not name.
     let fallbackName: String
     var diagnostics: [ScanDiagnostic] = []
@@ -17,8 +17,8 @@ public struct LayoutResolver {
     /// Resolves every image in the layout, keeping only `platform` when given.
     /// - Throws: `ImageError` when the layout is not an image, a document is unusable, or the
     ///   requested platform is absent (the message lists those present).
-    public static func resolve(_ files: LayoutFiles, name: String, platform: Platform?) throws -> (images: [ImagePlan], diagnostics: [ScanDiagnostic]) {
-        var resolver = LayoutResolver(files: files, fallbackName: name)
+    public static func resolve(_ files: ImageDocuments, name: String, platform: Platform?) throws -> (images: [ImagePlan], diagnostics: [ScanDiagnostic]) {
+        var resolver = ImageResolver(files: files, fallbackName: name)
         var images: [ImagePlan]
         if let index = try files.document("index.json") {
             images = try resolver.resolveOCI(index)

@@ -1,4 +1,6 @@
+import CustomsCache
 import CustomsCore
+import CustomsModel
 import CustomsScan
 import CustomsTestSupport
 import Foundation
@@ -25,7 +27,7 @@ import Testing
 
     static func scan(_ image: URL, cache: URL?) throws -> ScanResult {
         var options = ScanOptions()
-        options.cacheDirectory = cache
+        options.cache = cache.map { .directory($0) }
         options.concurrency = 2
         return try Scan(options: options).run([image.path])
     }

@@ -41,10 +41,7 @@ struct VerifiedBlobs: Sendable {
     func insert(_ sighting: Sighting, _ digest: Digest) {
         guard FileIdentity(path: sighting.location.path) == sighting.identity,
               sighting.identity.changed < sighting.time.addingTimeInterval(-settleTime).timeIntervalSince1970 else { return }
-        let file = marker(sighting, digest)
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o700])
-        _ = FileManager.default.createFile(atPath: file.path, contents: Data(), attributes: [.posixPermissions: 0o600])
+        AtomicFile.write(Data(), to: marker(sighting, digest))
     }
 
     private func marker(_ sighting: Sighting, _ digest: Digest) -> URL {

@@ -1,5 +1,7 @@
 import CustomsCore
-@testable import CustomsScan
+@testable import CustomsCache
+import CustomsModel
+import CustomsScan
 import CustomsTestSupport
 import Foundation
 import Testing
@@ -16,7 +18,7 @@ import Testing
 
     static func scan(_ image: URL, cache: URL) throws -> Run {
         var options = ScanOptions()
-        options.cacheDirectory = cache
+        options.cache = .directory(cache)
         options.concurrency = 2
         let progress = ScanProgress()
         options.progress = progress

@@ -4,8 +4,8 @@ import Foundation
 import Testing
 
 /// Resolution of layouts held in memory, and the path and digest checks at the edge.
-@Suite struct LayoutResolverTests {
-    struct MemoryLayout: LayoutFiles {
+@Suite struct ImageResolverTests {
+    struct MemoryLayout: ImageDocuments {
         var files: [String: Data]
         func document(_ path: String) throws -> Data? { files[path] }
         func contains(_ path: String) -> Bool { files[path] != nil }
@@ -26,13 +26,13 @@ import Testing
     }
 
     @Test func neitherIndexNorManifestIsNotAnImage() {
-        #expect(throws: ImageError.self) { try LayoutResolver.resolve(MemoryLayout(files: [:]), name: "x", platform: nil) }
+        #expect(throws: ImageError.self) { try ImageResolver.resolve(MemoryLayout(files: [:]), name: "x", platform: nil) }
     }
 
     @Test func legacyManifestResolvesLayersAndHistory() throws {
         let config = Data(#"{"os":"linux","architecture":"arm64","rootfs":{"diff_ids":["sha256:\#(String(repeating: "1", count: 64))"]},"history":[{"created_by":"ENV A=1","empty_layer":true},{"created_by":"COPY . /app # buildkit"}]}"#.utf8)
         let manifest = Data(#"[{"Config":"c.json","RepoTags":["app:1"],"Layers":["l1/layer.tar"]}]"#.utf8)
-        let (images, diagnostics) = try LayoutResolver.resolve(MemoryLayout(files: ["manifest.json": manifest, "c.json": config]),
+        let (images, diagnostics) = try ImageResolver.resolve(MemoryLayout(files: ["manifest.json": manifest, "c.json": config]),
                                                                name: "t", platform: nil)
         #expect(diagnostics.isEmpty)
         let image = try #require(images.first)

@@ -6,7 +6,7 @@ import Foundation
 /// or standard input) read in one forward pass. Layer blobs are handed to a walker as they
 /// stream past, because the legacy `manifest.json` comes last; small documents are kept for
 /// the resolver. `Layer` is whatever the walker returns.
-public struct StreamedLayout<Layer>: LayoutFiles {
+public struct ArchivePass<Layer>: ImageDocuments {
     /// Small blobs and files that are not layers (manifests, configs, index.json, attestations).
     public private(set) var documents: [String: Data] = [:]
     /// Walker results for every blob that looked like a layer, by archive path.
@@ -30,8 +30,8 @@ public struct StreamedLayout<Layer>: LayoutFiles {
     ///     leave the stream unread (the reader then skips it) and walk the blob later from `entry`.
     /// - Throws: `ImageError` when the bytes are not an archive at all.
     public static func read(_ source: ByteSource, name: String,
-                            walkLayer: (BlobEntry, ByteSource) -> Layer) throws -> StreamedLayout<Layer> {
-        var layout = StreamedLayout()
+                            walkLayer: (BlobEntry, ByteSource) -> Layer) throws -> ArchivePass<Layer> {
+        var layout = ArchivePass()
         let reader: ArchiveReader
         do {
             reader = try ArchiveReader(source: source, format: .tar, decompress: true)

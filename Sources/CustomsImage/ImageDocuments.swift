@@ -3,7 +3,7 @@ import Foundation
 
 /// The files of an image layout, however they are stored (a streamed archive, a directory).
 /// The resolver reads documents through it and asks whether blobs exist.
-public protocol LayoutFiles {
+public protocol ImageDocuments {
     /// The bytes of a small document at `path`, nil when absent.
     /// - Throws: `ImageError` when it exists but cannot be read safely.
     func document(_ path: String) throws -> Data?
