@@ -5,7 +5,7 @@ import CustomsRules
 /// Every rule compiled once: one keyword prefilter over all rules, and one JIT-compiled PCRE2
 /// pattern per rule. Immutable and shared by all scanning tasks; each task makes its own
 /// `ContentScanner`.
-public final class DetectionEngine: @unchecked Sendable {
+public final class DetectionEngine: Sendable {
     public let ruleSet: RuleSet
     let rules: [Rule]
     let regexes: [PCRE2Regex]

@@ -3,6 +3,10 @@ private import CPCRE2
 /// A PCRE2 pattern compiled once (with JIT) in byte mode: subjects are raw bytes from images,
 /// never assumed to be UTF-8. Immutable after init, so it is shared across tasks; each task
 /// brings its own `MatchScratch`.
+///
+/// `@unchecked Sendable`: it holds a C pointer, which the compiler cannot check; PCRE2
+/// documents compiled (and JIT-compiled) code as read-only during matching and safe to share
+/// between threads, and nothing here writes to it after `init`.
 public final class PCRE2Regex: @unchecked Sendable {
     private let code: OpaquePointer
     /// Number of capture groups in the pattern.

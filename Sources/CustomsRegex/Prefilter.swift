@@ -4,6 +4,10 @@ import Foundation
 /// Every rule's keywords compiled into one Vectorscan literal database, scanned once per chunk
 /// so PCRE2 runs only near candidate positions. Immutable after init and shared across tasks;
 /// each task brings its own `PrefilterScratch`.
+///
+/// `@unchecked Sendable`: it holds a C database pointer, which the compiler cannot check;
+/// Vectorscan documents a compiled database as read-only and shareable across threads, and
+/// nothing here writes to it after `init`.
 public final class Prefilter: @unchecked Sendable {
     /// One keyword and the id reported when it is seen.
     public struct Literal: Sendable {

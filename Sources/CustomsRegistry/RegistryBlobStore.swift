@@ -2,12 +2,13 @@ import CustomsArchive
 import CustomsCore
 import CustomsImage
 import Foundation
+import Synchronization
 
 /// One image reference seen as an OCI layout, so the scan resolves and walks it like a local
 /// one: `index.json` is made up to point at the manifest the reference names, `blobs/sha256/…`
 /// are fetched on demand (manifests from the manifests endpoint, configs and attestation blobs
 /// from the blobs endpoint) and layer blobs stream straight into the walker.
-final class RegistryBlobStore: BlobStore, @unchecked Sendable {
+final class RegistryBlobStore: BlobStore {
     /// What the manifests endpoint is asked to return.
     static let manifestTypes = [
         "application/vnd.oci.image.index.v1+json",
@@ -19,10 +20,8 @@ final class RegistryBlobStore: BlobStore, @unchecked Sendable {
     let client: RegistryClient
     let reference: ImageReference
     let target: String
-    private let lock = NSLock()
-    private var documents: [Digest: Data] = [:]
-    /// Digests listed by an index: fetched from the manifests endpoint.
-    private var manifests: Set<Digest> = []
+    /// Documents fetched so far, and the digests listed by an index (fetched from the manifests endpoint).
+    private let fetched = Mutex((documents: [Digest: Data](), manifests: Set<Digest>()))
     private let index: Data
 
     /// Fetches the manifest (or index) the reference names.
@@ -41,8 +40,10 @@ final class RegistryBlobStore: BlobStore, @unchecked Sendable {
         if mediaType.hasPrefix("application/vnd.docker.distribution.manifest.v1") {
             throw ImageError(.notAnImage, "\(reference) is a Docker schema 1 manifest, which is not supported; push it again with a current client")
         }
-        documents[digest] = data
-        manifests.insert(digest)
+        fetched.withLock {
+            $0.documents[digest] = data
+            $0.manifests.insert(digest)
+        }
         struct Descriptor: Encodable { var mediaType: String; var digest: String; var size: Int; var annotations: [String: String] }
         struct Index: Encodable { var schemaVersion = 2; var manifests: [Descriptor] }
         index = try JSONEncoder().encode(Index(manifests: [Descriptor(mediaType: mediaType, digest: digest.description, size: data.count,
@@ -58,7 +59,7 @@ final class RegistryBlobStore: BlobStore, @unchecked Sendable {
         guard path.hasPrefix("blobs/sha256/"), let digest = Digest(sha256Hex: String(path.dropFirst("blobs/sha256/".count))) else {
             return nil
         }
-        let (known, isManifest) = lock.withLock { (documents[digest], manifests.contains(digest)) }
+        let (known, isManifest) = fetched.withLock { ($0.documents[digest], $0.manifests.contains(digest)) }
         if let known { return known }
         let data: Data
         do {
@@ -67,7 +68,7 @@ final class RegistryBlobStore: BlobStore, @unchecked Sendable {
         } catch let error as RegistryError where error.code == .notFound {
             return nil
         }
-        lock.withLock { documents[digest] = data }
+        fetched.withLock { $0.documents[digest] = data }
         if isManifest { noteChildren(of: data) }
         return data
     }
@@ -121,6 +122,7 @@ final class RegistryBlobStore: BlobStore, @unchecked Sendable {
     private func noteChildren(of data: Data) {
         struct Listing: Decodable { struct Child: Decodable { var digest: String }; var manifests: [Child]? }
         guard let children = (try? JSONDecoder().decode(Listing.self, from: data))?.manifests else { return }
-        lock.withLock { manifests.formUnion(children.compactMap { Digest(parsing: $0.digest) }) }
+        let listed = children.compactMap { Digest(parsing: $0.digest) }
+        fetched.withLock { $0.manifests.formUnion(listed) }
     }
 }

@@ -5,16 +5,18 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 /// Speaks the OCI distribution API to any number of registries: requests with the right
 /// credentials for the right origin only, the Basic and Bearer token flows, redirects followed by
 /// hand (credentials dropped when the origin changes, https→http refused), bounded retries with
 /// backoff on 429/5xx and failed connections. Responses come back as streams.
-public final class RegistryClient: @unchecked Sendable {
+public final class RegistryClient: Sendable {
     let options: RegistryOptions
     private let http: HTTPClient
-    private let lock = NSLock()
-    private var sessions: [String: RegistrySession] = [:]
+    private let sessions = Mutex<[String: RegistrySession]>([:])
+    /// Set by `cancel()`: ends every backoff wait at once.
+    private let cancelled = Guarded(false)
 
     /// - Throws: `RegistryError(.credentials)` when `--ca-file` cannot be read.
     public init(options: RegistryOptions) throws {
@@ -38,15 +40,24 @@ public final class RegistryClient: @unchecked Sendable {
 
     deinit { try? http.syncShutdown() }
 
+    /// Ends every backoff wait now (the next attempt is made at once); for shutting down.
+    public func cancel() { cancelled.withLock { $0 = true } }
+
+    /// Waits `seconds` before a retry, or less when the client is cancelled.
+    private func pause(_ seconds: TimeInterval) {
+        cancelled.withLock(waitingUntil: { $0 }, deadline: Date().addingTimeInterval(seconds)) { _ in }
+    }
+
     /// The per-registry state (scheme, credential, tokens).
     func session(_ registry: String) throws -> RegistrySession {
-        lock.lock()
-        defer { lock.unlock() }
-        if let session = sessions[registry] { return session }
-        let credential = try options.credentials[registry] ?? options.credentialStore?.credential(for: registry)
-        let session = RegistrySession(registry: registry, plainHTTP: options.insecureRegistries.contains(registry), credential: credential)
-        sessions[registry] = session
-        return session
+        try sessions.withLock { sessions in
+            if let session = sessions[registry] { return session }
+            let credential = try options.credentials[registry] ?? options.credentialStore?.credential(for: registry)
+            let session = RegistrySession(
+                registry: registry, plainHTTP: options.insecureRegistries.contains(registry), credential: credential)
+            sessions[registry] = session
+            return session
+        }
     }
 
     /// GET `path` (under `/v2/<repository>/`) and return the response body as a stream.
@@ -79,7 +90,7 @@ public final class RegistryClient: @unchecked Sendable {
             } catch {
                 if attempt < options.retries, Self.isRetryable(error) {
                     attempt += 1
-                    Thread.sleep(forTimeInterval: backoff(attempt, retryAfter: nil))
+                    pause(backoff(attempt, retryAfter: nil))
                     continue
                 }
                 throw transportError(error, reference: reference, session: session, attempts: attempt + 1)
@@ -122,7 +133,7 @@ public final class RegistryClient: @unchecked Sendable {
             case 429 where attempt < options.retries, 500..<600 where attempt < options.retries:
                 stream.cancel()
                 attempt += 1
-                Thread.sleep(forTimeInterval: backoff(attempt, retryAfter: head.headers.first(name: "Retry-After").flatMap(Double.init)))
+                pause(backoff(attempt, retryAfter: head.headers.first(name: "Retry-After").flatMap(Double.init)))
             default:
                 let detail = errorCode(stream)
                 throw RegistryError(.server, "\(what): the registry answered \(status)\(detail) for \(path)\(attempt > 0 ? " after \(attempt + 1) attempts" : "")")
@@ -233,14 +244,12 @@ public final class RegistryClient: @unchecked Sendable {
 
 /// What the client knows about one registry: how to reach it, the credential that belongs to
 /// it, and the tokens it issued (per scope).
-final class RegistrySession: @unchecked Sendable {
+final class RegistrySession: Sendable {
     let registry: String
     let plainHTTP: Bool
     let credential: RegistryCredential?
     let baseURL: String
-    private let lock = NSLock()
-    private var basic = false
-    private var tokens: [String: String] = [:]
+    private let state = Mutex((basic: false, tokens: [String: String]()))
 
     init(registry: String, plainHTTP: Bool, credential: RegistryCredential?) {
         self.registry = registry
@@ -249,13 +258,13 @@ final class RegistrySession: @unchecked Sendable {
         baseURL = "\(plainHTTP ? "http" : "https")://\(ImageReference.apiHost(of: registry))"
     }
 
-    func useBasic() { lock.withLock { basic = true } }
-    func store(token: String, scope: String) { lock.withLock { tokens[scope] = token } }
+    func useBasic() { state.withLock { $0.basic = true } }
+    func store(token: String, scope: String) { state.withLock { $0.tokens[scope] = token } }
 
     func authorization(scope: String) -> String? {
-        lock.withLock {
-            if let token = tokens[scope] { return "Bearer \(token)" }
-            return basic ? credential?.basicAuthorization : nil
+        state.withLock { state in
+            if let token = state.tokens[scope] { return "Bearer \(token)" }
+            return state.basic ? credential?.basicAuthorization : nil
         }
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Registry references as scan targets: any target that is not an existing path and parses as
 /// an image reference is fetched from its registry. Plugged into `ScanOptions.remoteImages` by
 /// the CLI, so the scan itself never links the network code.
-public final class RegistrySource: RemoteImageSource, @unchecked Sendable {
+public final class RegistrySource: RemoteImageSource {
     public let client: RegistryClient
 
     public init(options: RegistryOptions) throws {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CustomsArchive
+import CustomsCore
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -9,7 +10,7 @@ import NIOHTTP1
 /// told to wait (backpressure), so memory stays bounded however large the blob. At most `limit`
 /// bytes are delivered; past that, or when the reader lets go of the stream early, the request
 /// is cancelled.
-final class ResponseStream: ByteSource, @unchecked Sendable {
+final class ResponseStream: ByteSource {
     /// Bytes buffered before the network is paused.
     static let capacity = 4 << 20
 
@@ -73,95 +74,99 @@ final class ResponseStream: ByteSource, @unchecked Sendable {
     }
 
     /// The bounded queue between the event loop (producer) and the reading thread (consumer).
-    private final class Buffer: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var head: HTTPResponseHead?
-        private var parts: [ByteBuffer] = []
-        private var buffered = 0
-        private var finished = false
-        private var failure: Error?
-        private var resume: EventLoopPromise<Void>?
-        private var task: HTTPClient.Task<Void>?
-        private var delivered: Int64 = 0
+    private final class Buffer: Sendable {
+        private struct State {
+            var head: HTTPResponseHead?
+            var parts: [ByteBuffer] = []
+            var buffered = 0
+            var finished = false
+            var failure: (any Error)?
+            var resume: EventLoopPromise<Void>?
+            var task: HTTPClient.Task<Void>?
+            var delivered: Int64 = 0
+        }
+
+        private let state = Guarded(State())
         private let limit: Int64?
 
         init(limit: Int64?) { self.limit = limit }
 
-        var deliveredCount: Int64 { condition.withLock { delivered } }
+        var deliveredCount: Int64 { state.withLock { $0.delivered } }
 
         func waitForHead(task: HTTPClient.Task<Void>) throws -> HTTPResponseHead? {
-            condition.lock()
-            defer { condition.unlock() }
-            self.task = task
-            while head == nil && failure == nil && !finished { condition.wait() }
-            if let head { return head }
-            if let failure { throw failure }
-            return nil
+            state.withLock { $0.task = task }
+            let outcome: Result<HTTPResponseHead?, any Error> = state.withLock(
+                waitingUntil: { $0.head != nil || $0.failure != nil || $0.finished }
+            ) { state in
+                if let head = state.head { return .success(head) }
+                return state.failure.map { .failure($0) } ?? .success(nil)
+            }
+            return try outcome.get()
         }
 
         func read(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
-            condition.lock()
-            while parts.isEmpty && !finished && failure == nil { condition.wait() }
-            if parts.isEmpty {
-                defer { condition.unlock() }
-                if let failure { throw failure }
-                return 0
+            let limit = self.limit
+            let outcome = state.withLock(waitingUntil: { !$0.parts.isEmpty || $0.finished || $0.failure != nil }) {
+                state -> Result<(count: Int, wake: EventLoopPromise<Void>?, reachedLimit: Bool), any Error> in
+                if state.parts.isEmpty {
+                    return state.failure.map { .failure($0) } ?? .success((0, nil, false))
+                }
+                var count = min(destination.count, state.parts[0].readableBytes)
+                if let limit { count = Int(min(Int64(count), limit - state.delivered)) }
+                state.parts[0].withUnsafeReadableBytes { bytes in
+                    destination.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: count)
+                }
+                state.parts[0].moveReaderIndex(forwardBy: count)
+                if state.parts[0].readableBytes == 0 { state.parts.removeFirst() }
+                state.buffered -= count
+                state.delivered += Int64(count)
+                var wake: EventLoopPromise<Void>?
+                if state.buffered <= ResponseStream.capacity / 2 {
+                    wake = state.resume
+                    state.resume = nil
+                }
+                return .success((count, wake, limit.map { state.delivered >= $0 } ?? false))
             }
-            var count = min(destination.count, parts[0].readableBytes)
-            if let limit { count = Int(min(Int64(count), limit - delivered)) }
-            parts[0].withUnsafeReadableBytes { bytes in destination.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: count) }
-            parts[0].moveReaderIndex(forwardBy: count)
-            if parts[0].readableBytes == 0 { parts.removeFirst() }
-            buffered -= count
-            delivered += Int64(count)
-            var wake: EventLoopPromise<Void>?
-            if buffered <= ResponseStream.capacity / 2 { wake = resume; resume = nil }
-            let reachedLimit = limit.map { delivered >= $0 } ?? false
-            condition.unlock()
+            let (count, wake, reachedLimit) = try outcome.get()
             wake?.succeed(())
             if reachedLimit { cancel() }
             return count
         }
 
         func cancel() {
-            condition.lock()
-            let task = self.task, wake = resume
-            resume = nil
-            finished = true
-            parts.removeAll()
-            condition.broadcast()
-            condition.unlock()
+            let (task, wake) = state.withLock { state in
+                defer {
+                    state.resume = nil
+                    state.finished = true
+                    state.parts.removeAll()
+                }
+                return (state.task, state.resume)
+            }
             wake?.succeed(())
             task?.cancel()
         }
 
-        func received(head: HTTPResponseHead) {
-            condition.withLock {
-                self.head = head
-                condition.broadcast()
+        func received(head: HTTPResponseHead) { state.withLock { $0.head = head } }
+
+        func received(part: ByteBuffer, on loop: EventLoop) -> EventLoopFuture<Void> {
+            state.withLock { state in
+                guard !state.finished else { return loop.makeSucceededVoidFuture() }
+                state.parts.append(part)
+                state.buffered += part.readableBytes
+                guard state.buffered > ResponseStream.capacity else { return loop.makeSucceededVoidFuture() }
+                let promise = loop.makePromise(of: Void.self)
+                state.resume = promise
+                return promise.futureResult
             }
         }
 
-        func received(part: ByteBuffer, on loop: EventLoop) -> EventLoopFuture<Void> {
-            condition.lock()
-            defer { condition.broadcast(); condition.unlock() }
-            guard !finished else { return loop.makeSucceededVoidFuture() }
-            parts.append(part)
-            buffered += part.readableBytes
-            guard buffered > ResponseStream.capacity else { return loop.makeSucceededVoidFuture() }
-            let promise = loop.makePromise(of: Void.self)
-            resume = promise
-            return promise.futureResult
-        }
-
-        func ended(_ error: Error?) {
-            condition.lock()
-            if let error, !finished, failure == nil { failure = error }
-            finished = true
-            let wake = resume
-            resume = nil
-            condition.broadcast()
-            condition.unlock()
+        func ended(_ error: (any Error)?) {
+            let wake = state.withLock { state in
+                if let error, !state.finished, state.failure == nil { state.failure = error }
+                state.finished = true
+                defer { state.resume = nil }
+                return state.resume
+            }
             wake?.succeed(())
         }
     }

@@ -50,26 +50,43 @@ public final class Scan {
     /// Scans every target; a target that cannot be read is recorded and the others still run.
     /// - Parameter onTarget: called after each target, in order, with that target's findings.
     public func run(_ targets: [String], onTarget: ((TargetReport) -> Void)? = nil) -> ScanResult {
-        let started = Date()
-        var result = ScanResult()
-        result.rulesHash = engine.ruleSet.contentHash
-        result.rules = engine.ruleSet.rules.map { RuleDescription(summary: $0.summary, references: $0.references) }
-        var occurrences: [Occurrence] = []
+        var failures: [TargetReport] = []
         var expanded: [String] = []
         for target in targets {
             do {
                 expanded += try options.remoteImages?.expand(target) ?? [target]
             } catch {
-                result.failedTargets.append((target, "\(error)"))
-                onTarget?(TargetReport(target: target, failure: "\(error)"))
+                failures.append(TargetReport(target: target, failure: "\(error)"))
             }
         }
-        for target in expanded {
+        let sources = expanded.map { target in
+            (target, { [options] () throws -> any ImageSource in
+                try ImageTargets.source(for: target, remote: options.remoteImages, parallel: options.concurrency > 1)
+            })
+        }
+        return run(sources, failures: failures, onTarget: onTarget)
+    }
+
+    /// Scans sources already opened (a library caller's own, or the conformance harness's).
+    public func run(sources: [any ImageSource], onTarget: ((TargetReport) -> Void)? = nil) -> ScanResult {
+        run(sources.map { source in (source.target, { source }) }, failures: [], onTarget: onTarget)
+    }
+
+    private func run(_ sources: [(target: String, open: () throws -> any ImageSource)], failures: [TargetReport],
+                     onTarget: ((TargetReport) -> Void)?) -> ScanResult {
+        let started = Date()
+        var result = ScanResult()
+        result.rulesHash = engine.ruleSet.contentHash
+        result.rules = engine.ruleSet.rules.map { RuleDescription(summary: $0.summary, references: $0.references) }
+        for failure in failures {
+            result.failedTargets.append((failure.target, failure.failure ?? ""))
+            onTarget?(failure)
+        }
+        var occurrences: [Occurrence] = []
+        for (target, open) in sources {
             var report = TargetReport(target: target)
             do {
-                let source = try ImageTargets.source(for: target, remote: options.remoteImages,
-                                                     parallel: options.concurrency > 1)
-                let outputs = try scan(source)
+                let outputs = try scan(try open())
                 let found = outputs.flatMap(\.occurrences)
                 report.images = outputs.map(\.summary)
                 report.diagnostics = outputs.flatMap(\.diagnostics)

@@ -1,8 +1,9 @@
 import CustomsArchive
 import Foundation
+import Synchronization
 
 /// Live counters a scan updates as bytes stream (from any thread) and a progress display reads.
-public final class ScanProgress: @unchecked Sendable {
+public final class ScanProgress: Sendable {
     /// A consistent copy of the counters.
     public struct Snapshot: Sendable {
         /// Input bytes read (archive or blob bytes, as stored).
@@ -15,30 +16,25 @@ public final class ScanProgress: @unchecked Sendable {
         public var elapsed: TimeInterval
     }
 
-    private let lock = NSLock()
     private let started = Date()
-    private var bytesRead: Int64 = 0
-    private var totalBytes: Int64?
-    private var layersDone = 0
-    private var layersTotal: Int?
+    private let counters = Mutex(Snapshot(bytesRead: 0, totalBytes: nil, layersDone: 0, layersTotal: nil, elapsed: 0))
 
     public init() {}
 
     public func snapshot() -> Snapshot {
-        lock.withLock {
-            Snapshot(bytesRead: bytesRead, totalBytes: totalBytes, layersDone: layersDone, layersTotal: layersTotal,
-                     elapsed: Date().timeIntervalSince(started))
-        }
+        var snapshot = counters.withLock { $0 }
+        snapshot.elapsed = Date().timeIntervalSince(started)
+        return snapshot
     }
 
-    func add(bytes: Int) { lock.withLock { bytesRead += Int64(bytes) } }
-    func layerDone() { lock.withLock { layersDone += 1 } }
+    func add(bytes: Int) { counters.withLock { $0.bytesRead += Int64(bytes) } }
+    func layerDone() { counters.withLock { $0.layersDone += 1 } }
 
     /// Adds a target's expected size and layer count to the totals (nil: unknown).
     func expect(bytes: Int64?, layers: Int?) {
-        lock.withLock {
-            totalBytes = bytes.map { ($0) + (totalBytes ?? 0) }
-            layersTotal = layers.map { $0 + (layersTotal ?? 0) }
+        counters.withLock { counters in
+            counters.totalBytes = bytes.map { $0 + (counters.totalBytes ?? 0) }
+            counters.layersTotal = layers.map { $0 + (counters.layersTotal ?? 0) }
         }
     }
 }

@@ -57,7 +57,7 @@ public enum CLIRunner {
 }
 
 /// A temporary folder removed when the value is released.
-public final class TemporaryDirectory {
+public final class TemporaryDirectory: Sendable {
     public let url: URL
 
     public init() throws {

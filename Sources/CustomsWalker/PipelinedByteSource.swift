@@ -1,4 +1,5 @@
 import CustomsArchive
+import CustomsCore
 import Foundation
 
 /// Runs a producer stream (reading the blob and decompressing it) on its own thread, ahead of
@@ -69,10 +70,10 @@ final class PipelinedByteSource: BlockByteSource {
 }
 
 /// The buffers between a producer thread and its consumer, and the lists that say who holds
-/// which. `@unchecked Sendable` because the compiler cannot see the protocol that makes it
-/// safe: the lists and flags are touched only with `condition` locked (in `locked`); a slot's
-/// buffer belongs to whichever side took its index from `free` (the producer) or `ready` (the
-/// consumer); `producer` is used by the producer thread only, until `stop()` returns.
+/// which. `@unchecked Sendable` because the compiler cannot see what makes it safe: the lists
+/// and flags live in `state` (behind its lock); a slot's buffer belongs to whichever side took
+/// its index from `free` (the producer) or `ready` (the consumer); `producer` is used by the
+/// producer thread only, until `stop()` returns.
 final class PipelineRing: @unchecked Sendable {
     /// A slot the producer filled.
     struct Filled {
@@ -80,55 +81,48 @@ final class PipelineRing: @unchecked Sendable {
         var count: Int
     }
 
+    private struct State {
+        var ready: [Filled] = []
+        var free: [Int]
+        var producerDone = false
+        var producerError: (any Error)?
+        var cancelled = false
+        var running = true
+    }
+
     let buffers: [UnsafeMutableRawBufferPointer]
     private let producer: ByteSource
-    private let condition = NSCondition()
-    private var ready: [Filled] = []
-    private var free: [Int]
-    private var producerDone = false
-    private var producerError: (any Error)?
-    private var cancelled = false
-    private var running = true
+    private let state: Guarded<State>
 
     init(producer: ByteSource, slots: Int, slotSize: Int) {
         self.producer = producer
         buffers = (0..<slots).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: slotSize, alignment: 64) }
-        free = Array(buffers.indices)
+        state = Guarded(State(free: Array(buffers.indices)))
     }
 
     deinit { buffers.forEach { $0.deallocate() } }
 
-    /// Runs `body` with the condition locked, once `ready` holds; wakes every waiter after.
-    private func locked<Result>(when ready: () -> Bool = { true }, _ body: () -> Result) -> Result {
-        condition.lock()
-        defer {
-            condition.broadcast()
-            condition.unlock()
-        }
-        while !ready() { condition.wait() }
-        return body()
-    }
-
     /// The producer thread's loop: fill free slots until the stream ends, fails, or is cancelled.
     func produce() {
-        defer { locked { running = false } }
+        defer { state.withLock { $0.running = false } }
         while true {
-            guard let index = locked(when: { !free.isEmpty || cancelled }, { cancelled ? nil : free.removeLast() }) else {
-                return
+            let next = state.withLock(waitingUntil: { !$0.free.isEmpty || $0.cancelled }) { state in
+                state.cancelled ? nil : state.free.removeLast()
             }
+            guard let index = next else { return }
             let result = Result { try producer.read(into: buffers[index]) }
-            let more = locked { () -> Bool in
+            let more = state.withLock { state -> Bool in
                 switch result {
                 case .success(let count) where count > 0:
-                    ready.append(Filled(index: index, count: count))
+                    state.ready.append(Filled(index: index, count: count))
                     return true
                 case .success:
-                    producerDone = true
+                    state.producerDone = true
                 case .failure(let error):
-                    producerError = error
-                    producerDone = true
+                    state.producerError = error
+                    state.producerDone = true
                 }
-                free.append(index)
+                state.free.append(index)
                 return false
             }
             if !more { return }
@@ -137,19 +131,19 @@ final class PipelineRing: @unchecked Sendable {
 
     /// The next filled slot; nil at the end of the stream. Throws what the producer threw.
     func take() throws -> Filled? {
-        let next: Result<Filled?, any Error> = locked(when: { !ready.isEmpty || producerDone }) {
-            if !ready.isEmpty { return .success(ready.removeFirst()) }
-            return producerError.map { .failure($0) } ?? .success(nil)
+        let next: Result<Filled?, any Error> = state.withLock(waitingUntil: { !$0.ready.isEmpty || $0.producerDone }) {
+            if !$0.ready.isEmpty { return .success($0.ready.removeFirst()) }
+            return $0.producerError.map { .failure($0) } ?? .success(nil)
         }
         return try next.get()
     }
 
     /// Gives a slot the consumer took back to the producer.
-    func release(_ index: Int) { locked { free.append(index) } }
+    func release(_ index: Int) { state.withLock { $0.free.append(index) } }
 
     /// Cancels the producer and waits until its thread has left `produce()`.
     func stop() {
-        locked { cancelled = true }
-        locked(when: { !running }) {}
+        state.withLock { $0.cancelled = true }
+        state.withLock(waitingUntil: { !$0.running }) { _ in }
     }
 }

@@ -1,34 +1,39 @@
+import CustomsCore
 import CustomsScan
 import Foundation
 
 /// One live line on standard error while a scan runs: layers done, bytes read, throughput and,
 /// when the input size is known, an ETA. Used only on a terminal and without --quiet.
-final class ProgressDisplay: @unchecked Sendable {
+final class ProgressDisplay: Sendable {
     let progress = ScanProgress()
-    private let lock = NSLock()
-    private var running = false
-    private var thread: Thread?
+    /// Whether the drawing thread should stop, and whether it has.
+    private let state = Guarded((stopRequested: false, running: false))
 
+    /// Starts redrawing the line every 0.2 s on its own thread, until `stop()`.
     func start() {
-        lock.withLock { running = true }
-        let thread = Thread { [self] in
-            while lock.withLock({ running }) {
-                render(progress.snapshot())
-                Thread.sleep(forTimeInterval: 0.2)
-            }
+        state.withLock { $0.running = true }
+        let thread = Thread { [progress, state] in
+            var stopping = false
+            repeat {
+                Self.render(progress.snapshot())
+                stopping = state.withLock(waitingUntil: { $0.stopRequested }, deadline: Date().addingTimeInterval(0.2)) {
+                    $0.stopRequested
+                }
+            } while !stopping
+            state.withLock { $0.running = false }
         }
-        self.thread = thread
         thread.start()
     }
 
+    /// Stops the drawing thread (if started), waits for it, and clears the line.
     func stop() {
-        lock.withLock { running = false }
-        while thread?.isFinished == false { Thread.sleep(forTimeInterval: 0.01) }
+        state.withLock { $0.stopRequested = true }
+        state.withLock(waitingUntil: { !$0.running }) { _ in }
         FileHandle.standardError.write(Data("\r\u{1b}[2K".utf8))
     }
 
-    private func render(_ snapshot: ScanProgress.Snapshot) {
-        FileHandle.standardError.write(Data(("\r\u{1b}[2K" + Self.line(snapshot)).utf8))
+    private static func render(_ snapshot: ScanProgress.Snapshot) {
+        FileHandle.standardError.write(Data(("\r\u{1b}[2K" + line(snapshot)).utf8))
     }
 
     /// The progress line for a snapshot (no escape codes).

@@ -8,7 +8,12 @@ proxy: forwards every request to a registry, and can answer the first requests w
        which requests carried Authorization or Cookie headers.
 Both bind 127.0.0.1 on a free port and write it to --port-file once listening.
 """
-import argparse, base64, http.client, json, subprocess, sys, threading, time, urllib.parse, uuid
+import argparse, base64, http.client, json, signal, subprocess, sys, threading, time, urllib.parse, uuid
+
+# The test process that starts us may block signals, and a child inherits the mask: unblock them, or
+# SIGTERM never stops this server.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, signal.valid_signals())
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 

@@ -6,7 +6,7 @@ import Testing
 /// An image built by a real builder (Debian's buildah, daemonless, chroot isolation), so the
 /// history format and layer tars are a real builder's, not only what our fixtures write.
 /// Needs `buildah` and `busybox-static` (installed by .ci/run); fails, never skips, without them.
-@Suite(.serialized) struct BuildahTests {
+@Suite(.serialized, .tags(.buildah, .process)) struct BuildahTests {
     static let buildah = "/usr/bin/buildah"
     static let busybox = "/bin/busybox"
 

@@ -5,7 +5,7 @@ import Testing
 
 /// The built `customs` binary, run as users run it: help, exit codes, report files, redaction,
 /// and JSON that validates against docs/schemas/report.schema.json.
-@Suite struct CLITests {
+@Suite(.tags(.process)) struct CLITests {
     static func sample(_ layout: ImageFixture.Layout = .dockerSaveLegacy, in directory: TemporaryDirectory,
                        case name: String = "sample-app") throws -> (URL, ImageSpec) {
         let spec = try #require(try Corpus.cases().first { $0.name == name })

@@ -6,7 +6,7 @@ import Yams
 /// The ready-made integrations in examples/: the pre-push hook runs for real against a stand-in
 /// `docker`; the CI and Kubernetes files parse and call customs only with flags it documents;
 /// the Dockerfile follows the practices customs checks images for.
-@Suite struct IntegrationExamplesTests {
+@Suite(.tags(.process)) struct IntegrationExamplesTests {
     static let examples = Corpus.repositoryRoot.appendingPathComponent("examples")
 
     /// Runs the hook with a fake `docker save` that prints `archive` (or fails when nil).

@@ -7,7 +7,7 @@ import Testing
 /// The layer cache through the CLI: a warm rescan reports exactly what the cold scan did, from
 /// hashed (not scanned) layers; tampered bytes are never served from the cache; entries hold no
 /// secrets; concurrent runs share it safely; --no-cache and --show-secrets bypass it.
-@Suite struct LayerCacheTests {
+@Suite(.tags(.process)) struct LayerCacheTests {
     static func fingerprints(_ report: ReportFile) -> [String] {
         report.findings.flatMap { finding in
             finding.locations.map { "\(finding.fingerprint) \($0.layer?.index ?? -1) \($0.path ?? $0.field ?? "") \($0.status?.kind ?? "")" }

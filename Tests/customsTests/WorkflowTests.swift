@@ -6,7 +6,7 @@ import Testing
 
 /// The three jobs' features through the CLI: SARIF, JSON Lines, baselines, .customs.yaml,
 /// confidence floors, progress and colour on a terminal, completions.
-@Suite struct WorkflowTests {
+@Suite(.tags(.process)) struct WorkflowTests {
     static func image(_ name: String, _ layout: ImageFixture.Layout = .dockerSaveLegacy, in directory: TemporaryDirectory) throws -> (URL, ImageSpec) {
         let spec = try #require(try Corpus.cases().first { $0.name == name })
         let url = directory.path(layout.fileName(name))

@@ -1,0 +1,13 @@
+import Testing
+
+/// Tags for suites that need host tools, so a developer's inner loop can skip them
+/// (`scripts/test --fast`); CI runs everything.
+extension Tag {
+    /// Starts real registries (`docker-registry`), pushes with `skopeo`, or runs the Python
+    /// fixture servers.
+    @Tag public static var registry: Self
+    /// Builds images with `buildah`.
+    @Tag public static var buildah: Self
+    /// Runs the `customs` executable as a process (CLI, examples, pseudo-terminal).
+    @Tag public static var process: Self
+}

@@ -1,0 +1,78 @@
+import CustomsCore
+import Foundation
+import Testing
+
+/// Digests are parsed at the edge: nothing that is not exactly `sha256:<64 lowercase hex>` gets in.
+@Suite struct DigestTests {
+    static let hex = String(repeating: "ab", count: 32)
+
+    @Test func parsesOnlyLowercaseSHA256() {
+        #expect(Digest(parsing: "sha256:\(Self.hex)")?.hex == Self.hex)
+        #expect(Digest(parsing: "sha256:\(Self.hex.uppercased())") == nil)
+        #expect(Digest(parsing: "sha512:\(Self.hex)") == nil)
+        #expect(Digest(parsing: "sha256:\(Self.hex.dropLast())") == nil)
+        #expect(Digest(parsing: "sha256:../../\(Self.hex.dropFirst(6))") == nil)
+        #expect(Digest(parsing: Self.hex) == nil)
+    }
+
+    @Test func blobPathNamesADigestOnlyUnderBlobsSHA256() {
+        #expect(Digest(blobPath: "blobs/sha256/\(Self.hex)")?.description == "sha256:\(Self.hex)")
+        #expect(Digest(blobPath: "blobs/sha512/\(Self.hex)") == nil)
+        #expect(Digest(blobPath: "x/blobs/sha256/\(Self.hex)") == nil)
+        #expect(Digest(blobPath: "blobs/sha256/\(Self.hex)/layer.tar") == nil)
+    }
+
+    @Test func hashesDataAndRoundTripsThroughJSON() throws {
+        let digest = Digest.of(Data("abc".utf8))
+        #expect(digest.hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let encoded = try JSONEncoder().encode([digest])
+        #expect(try JSONDecoder().decode([Digest].self, from: encoded) == [digest])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([Digest].self, from: Data(#"["md5:00"]"#.utf8)) }
+    }
+}
+
+/// Entry names become normalised in-image paths; they are data, never host paths.
+@Suite struct ImagePathTests {
+    @Test(arguments: [
+        ("./app/.env", "app/.env"), ("/etc//passwd", "etc/passwd"), ("a/./b/", "a/b"), ("app/.env", "app/.env"),
+        ("./", ""), ("a/../b", "a/../b"),
+    ])
+    func normalises(_ raw: String, _ expected: String) {
+        #expect(ImagePath(raw).value == expected)
+    }
+
+    @Test func namesParentsAndAncestors() {
+        let path = ImagePath("usr/local/bin/tool")
+        #expect(path.name == "tool")
+        #expect(path.parent?.value == "usr/local/bin")
+        #expect(path.ancestors.map(\.value) == ["usr/local/bin", "usr/local", "usr", ""])
+        #expect(ImagePath("top").parent?.value == "")
+        #expect(ImagePath("").parent == nil)
+        #expect(ImagePath("").appending("x").value == "x")
+    }
+
+    @Test func longNamesAreCutAndControlCharactersEscapedForDisplay() {
+        let long = ImagePath(String(repeating: "a/", count: 4000))
+        #expect(long.value.hasSuffix("…[truncated]"))
+        #expect(!ImagePath("evil\u{1b}[2Jname").display.contains("\u{1b}"))
+    }
+}
+
+/// A secret restored from a layer store has no clear value; its fingerprint and redaction stay.
+@Suite struct SecretTests {
+    @Test func restoredSecretHasNoClearValue() {
+        let clear = Secret("ghp_" + String(repeating: "x", count: 36))
+        let restored = Secret.restored(fingerprint: clear.fingerprint(rule: RuleID("r")), redacted: clear.redacted)
+        #expect(clear.clearValue != nil)
+        #expect(restored.clearValue == nil)
+        #expect(restored.fingerprint(rule: RuleID("other")) == clear.fingerprint(rule: RuleID("r")))
+        #expect(restored.redacted == clear.redacted)
+    }
+
+    @Test func fingerprintDependsOnRuleAndSecret() {
+        let secret = Secret("value-1234567890")
+        #expect(secret.fingerprint(rule: RuleID("a")) != secret.fingerprint(rule: RuleID("b")))
+        #expect(secret.fingerprint(rule: RuleID("a")) != Secret("value-1234567891").fingerprint(rule: RuleID("a")))
+        #expect(secret.fingerprint(rule: RuleID("a")).count == 64)
+    }
+}
