@@ -96,6 +96,11 @@ let package = Package(
         .testTarget(name: "CustomsRegistryTests", dependencies: ["CustomsRegistry", "CustomsImage", "CustomsTestSupport"]),
         .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),
+        .testTarget(name: "CustomsCoreTests", dependencies: ["CustomsCore"]),
+        .testTarget(
+            name: "CustomsWalkerTests",
+            dependencies: ["CustomsWalker", "CustomsArchive", "CustomsCore", "CustomsDetect", "CustomsBuiltinRules"]
+        ),
         .testTarget(name: "CustomsCacheTests", dependencies: ["CustomsCache", "CustomsScan", "CustomsModel", "CustomsTestSupport"]),
         .testTarget(
             name: "CustomsScanTests",

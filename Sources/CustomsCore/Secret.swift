@@ -61,3 +61,11 @@ public struct Secret: Hashable, Sendable {
         }
     }
 }
+
+/// A secret printed, dumped or shown in a test failure shows its redaction only: the clear
+/// value never reaches a log by accident.
+extension Secret: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "Secret(\(redacted))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["redacted": redacted], displayStyle: .struct) }
+}

@@ -45,9 +45,22 @@ import Testing
 
         // The same bytes written again: a new file as far as the cache knows, so hashed again.
         try ImageFixture.write(spec, layout: layout, compression: compression, to: image)
+        try Self.setModificationTimeApart(image)
         let rewritten = try Self.scan(image, cache: cache)
         #expect(rewritten.bytesRead == cold.bytesRead && rewritten.fromCache == 4)
         #expect(rewritten.findings == cold.findings)
+    }
+
+    /// Sets the modification time of `url` (every file under it, for a directory) an hour back, so a
+    /// rewrite is told apart by its time stamps however coarse the file system's clock.
+    static func setModificationTimeApart(_ url: URL) throws {
+        let past = Date(timeIntervalSinceNow: -3600)
+        let files = FileManager.default.enumerator(atPath: url.path).map { enumerator in
+            enumerator.compactMap { $0 as? String }.map { url.appendingPathComponent($0).path }
+        } ?? [url.path]
+        for file in files + [url.path] {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: file)
+        }
     }
 
     /// A one-blob file in `directory`, the markers beside it, and the blob's digest.
@@ -71,7 +84,12 @@ import Testing
         let location = VerifiedBlobs.Location(path: file.path, offset: 0)
 
         let before = try #require(blobs.sight(location))
-        try Data("other bytes".utf8).write(to: file)
+        // Same length, same inode: only the time stamps tell the versions apart. Set the
+        // modification time apart explicitly, so the test does not depend on the clock's tick.
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.write(contentsOf: Data("other bytes".utf8))
+        try handle.close()
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: file.path)
         blobs.insert(before, digest)
         #expect(!blobs.contains(try #require(blobs.sight(location)), digest))
 

@@ -76,3 +76,18 @@ import Testing
         #expect(secret.fingerprint(rule: RuleID("a")).count == 64)
     }
 }
+
+/// Printing a secret by accident (a log line, `dump`, a failed expectation) shows its redaction only.
+@Suite struct SecretPrintingTests {
+    @Test func everyWayOfPrintingShowsTheRedactionOnly() {
+        let value = "sk_live_" + String(repeating: "Zq", count: 12)
+        let secret = Secret(value)
+        var dumped = ""
+        dump([secret], to: &dumped)
+        for text in [String(describing: secret), String(reflecting: secret), "\(secret)", dumped,
+                     String(describing: [secret]), String(describing: (rule: "r", secret: secret))] {
+            #expect(!text.contains(String(value.dropFirst(8))), "printed in clear: \(text.count) characters")
+            #expect(text.contains(secret.redacted))
+        }
+    }
+}

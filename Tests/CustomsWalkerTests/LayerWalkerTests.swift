@@ -1,0 +1,76 @@
+import CustomsArchive
+import CustomsBuiltinRules
+import CustomsCore
+import CustomsDetect
+import Foundation
+import Testing
+
+@testable import CustomsWalker
+
+/// What a walk records of a layer: whiteout and opaque markers as changes, and budgets that
+/// end a file or layer early as incomplete coverage, never as silence.
+@Suite struct LayerWalkerTests {
+    static let engine = Result { try DetectionEngine(ruleSet: BuiltinRules.load()) }
+
+    static func layer(_ entries: [(String, ArchiveWriter.Content)]) throws -> Data {
+        let writer = try ArchiveWriter()
+        for (name, content) in entries { try writer.add(name, content) }
+        return try writer.finish()
+    }
+
+    static func walk(_ data: Data, limits: WalkLimits = WalkLimits()) throws -> LayerRecord {
+        LayerWalker(engine: try engine.get(), limits: limits).walk(DataByteSource(data))
+    }
+
+    @Test(arguments: [
+        ("app/.wh.config.json", LayerChanges.Change.whiteout(ImagePath("app/config.json"))),
+        (".wh.top", .whiteout(ImagePath("top"))),
+        ("srv/data/.wh..wh..opq", .opaque(directory: ImagePath("srv/data"))),
+        ("./etc/app.conf", .file(ImagePath("etc/app.conf"))),
+    ])
+    func markersBecomeChanges(_ name: String, _ expected: LayerChanges.Change) {
+        #expect(LayerChanges.change(forEntryNamed: name, kind: .regular) == expected)
+    }
+
+    @Test func aBareWhiteoutPrefixRemovesNothing() {
+        #expect(LayerChanges.change(forEntryNamed: "dir/.wh.", kind: .regular) == nil)
+    }
+
+    @Test func aWalkRecordsChangesInTarOrder() throws {
+        let record = try Self.walk(Self.layer([
+            ("app", .directory), ("app/.wh.old.env", .file(Data())), ("app/new.env", .file(Data("A=1\n".utf8))),
+            ("cache/.wh..wh..opq", .file(Data())), ("app/link", .symlink(target: "new.env")),
+        ]))
+        #expect(record.changes.changes == [
+            .directory(ImagePath("app")), .whiteout(ImagePath("app/old.env")), .file(ImagePath("app/new.env")),
+            .opaque(directory: ImagePath("cache")), .symlink(ImagePath("app/link")),
+        ])
+        #expect(record.isComplete && record.diffID != nil && record.digest != nil)
+    }
+
+    @Test func aFileOverItsBudgetIsScannedInPartAndSaysSo() throws {
+        var limits = WalkLimits()
+        limits.maxFileBytes = 1024
+        let record = try Self.walk(Self.layer([("big.bin", .file(Data(repeating: 0x41, count: 10_000)))]), limits: limits)
+        #expect(!record.isComplete)
+        #expect(record.diagnostics.contains { $0.code == .sizeLimit && $0.message.contains("/big.bin") })
+        #expect(record.diffID != nil, "the rest of the layer is still read and hashed")
+    }
+
+    @Test func tooManyEntriesEndTheLayerIncomplete() throws {
+        var limits = WalkLimits()
+        limits.maxEntries = 3
+        let entries = (0..<10).map { ("f\($0)", ArchiveWriter.Content.file(Data())) }
+        let record = try Self.walk(Self.layer(entries), limits: limits)
+        #expect(record.changes.changes.count == 3)
+        #expect(record.diagnostics.contains { $0.code == .sizeLimit && $0.incomplete })
+    }
+
+    @Test func aLayerOverItsByteBudgetIsADecompressionBomb() throws {
+        var limits = WalkLimits()
+        limits.maxLayerBytes = 4096
+        let record = try Self.walk(Self.layer([("a", .file(Data(count: 64_000)))]), limits: limits)
+        #expect(record.diagnostics.contains { $0.code == .sizeLimit && $0.message.contains("decompression bomb") })
+        #expect(record.diffID == nil)
+    }
+}
