@@ -101,6 +101,7 @@ let package = Package(
             name: "CustomsWalkerTests",
             dependencies: ["CustomsWalker", "CustomsArchive", "CustomsCore", "CustomsDetect", "CustomsBuiltinRules"]
         ),
+        .testTarget(name: "CustomsReportTests", dependencies: ["CustomsReport", "CustomsModel", "CustomsCore", "CustomsTestSupport"]),
         .testTarget(name: "CustomsCacheTests", dependencies: ["CustomsCache", "CustomsScan", "CustomsModel", "CustomsTestSupport"]),
         .testTarget(
             name: "CustomsScanTests",

@@ -5,9 +5,9 @@ import Foundation
 /// Writes a tar archive (POSIX pax where needed) or a zip archive into memory, a tar optionally
 /// gzip- or zstd-compressed in-process. Exists so fixture images and sample images are built in code
 /// by the same library that reads them. Not thread-safe.
-public final class ArchiveWriter {
+package final class ArchiveWriter {
     /// What one entry is.
-    public enum Content: Sendable {
+    package enum Content: Sendable {
         case file(Data)
         case directory
         case symlink(target: String)
@@ -19,13 +19,13 @@ public final class ArchiveWriter {
     private var closed = false
 
     /// The container format to write.
-    public enum Format: Sendable {
+    package enum Format: Sendable {
         case tar
         /// Deflated zip entries (jar, war, whl …), for archives nested in layers.
         case zip
     }
 
-    public init(format: Format = .tar, compression: Compression = .none) throws {
+    package init(format: Format = .tar, compression: Compression = .none) throws {
         guard let handle = archive_write_new() else { throw ArchiveError(.setup, "libarchive: out of memory") }
         archive = handle
         func check(_ status: Int32, _ what: String) throws {
@@ -56,7 +56,7 @@ public final class ArchiveWriter {
     deinit { archive_write_free(archive) }
 
     /// Appends one entry. `name` is written as given (tests use hostile names on purpose).
-    public func add(_ name: String, _ content: Content, mode: Int32 = 0o644) throws {
+    package func add(_ name: String, _ content: Content, mode: Int32 = 0o644) throws {
         try UTF8Names.with { try write(name, content, mode: mode) }
     }
 
@@ -93,7 +93,7 @@ public final class ArchiveWriter {
     }
 
     /// Closes the archive and returns its bytes.
-    public func finish() throws -> Data {
+    package func finish() throws -> Data {
         if !closed {
             closed = true
             guard archive_write_close(archive) == ARCHIVE_OK else { throw writeFailure("close") }
