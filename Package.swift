@@ -50,7 +50,9 @@ let package = Package(
         // Layer results kept between runs, behind the `LayerStore` protocol.
         .target(
             name: "CustomsCache",
-            dependencies: ["CustomsCore", "CustomsArchive", "CustomsImage", "CustomsWalker", "CustomsDetect", "CustomsRegex"]
+            dependencies: [
+                "CustomsCore", "CustomsArchive", "CustomsImage", "CustomsWalker", "CustomsDetect", "CustomsRegex",
+            ]
         ),
         // What a scan produced; all the reporters need.
         .target(name: "CustomsModel", dependencies: ["CustomsCore"]),
@@ -80,8 +82,10 @@ let package = Package(
         // source conformance harness.
         .target(
             name: "CustomsTestSupport",
-            dependencies: ["CustomsCore", "CustomsArchive", "CustomsDetect", "CustomsImage", "CustomsModel",
-                           "CustomsScan", "Yams"]
+            dependencies: [
+                "CustomsCore", "CustomsArchive", "CustomsDetect", "CustomsImage", "CustomsModel",
+                "CustomsScan", "Yams",
+            ]
         ),
         .executableTarget(
             name: "customs-fixture", dependencies: ["CustomsTestSupport"], path: "Tools/customs-fixture"),
@@ -92,8 +96,10 @@ let package = Package(
             name: "CustomsRulesTests",
             dependencies: ["CustomsRules", "CustomsBuiltinRules", "CustomsDetect", "CustomsRegex"]
         ),
-        .testTarget(name: "CustomsDetectTests", dependencies: ["CustomsDetect", "CustomsBuiltinRules", "CustomsTestSupport"]),
-        .testTarget(name: "CustomsRegistryTests", dependencies: ["CustomsRegistry", "CustomsImage", "CustomsTestSupport"]),
+        .testTarget(
+            name: "CustomsDetectTests", dependencies: ["CustomsDetect", "CustomsBuiltinRules", "CustomsTestSupport"]),
+        .testTarget(
+            name: "CustomsRegistryTests", dependencies: ["CustomsRegistry", "CustomsImage", "CustomsTestSupport"]),
         .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),
         .testTarget(name: "CustomsCoreTests", dependencies: ["CustomsCore"]),
@@ -101,14 +107,21 @@ let package = Package(
             name: "CustomsWalkerTests",
             dependencies: ["CustomsWalker", "CustomsArchive", "CustomsCore", "CustomsDetect", "CustomsBuiltinRules"]
         ),
-        .testTarget(name: "CustomsReportTests", dependencies: ["CustomsReport", "CustomsModel", "CustomsCore", "CustomsTestSupport"]),
-        .testTarget(name: "CustomsCacheTests", dependencies: ["CustomsCache", "CustomsScan", "CustomsModel", "CustomsTestSupport"]),
+        .testTarget(
+            name: "CustomsReportTests",
+            dependencies: ["CustomsReport", "CustomsModel", "CustomsCore", "CustomsTestSupport"]),
+        .testTarget(
+            name: "CustomsCacheTests",
+            dependencies: ["CustomsCache", "CustomsScan", "CustomsModel", "CustomsTestSupport"]),
         .testTarget(
             name: "CustomsScanTests",
-            dependencies: ["CustomsScan", "CustomsModel", "CustomsArchive", "CustomsWalker", "CustomsTestSupport",
-                           "CustomsCache", "CustomsImage", "CustomsRegistry"]
+            dependencies: [
+                "CustomsScan", "CustomsModel", "CustomsArchive", "CustomsWalker", "CustomsTestSupport",
+                "CustomsCache", "CustomsImage", "CustomsRegistry",
+            ]
         ),
-        .testTarget(name: "customsTests", dependencies: ["customs", "CustomsBuiltinRules", "CustomsTestSupport", "Yams"]),
+        .testTarget(
+            name: "customsTests", dependencies: ["customs", "CustomsBuiltinRules", "CustomsTestSupport", "Yams"]),
     ],
     swiftLanguageModes: [.v6]
 )

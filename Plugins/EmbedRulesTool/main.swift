@@ -30,7 +30,8 @@ for path in arguments.dropFirst() {
         FileHandle.standardError.write(Data("\(path): not a YAML mapping of rules\n".utf8))
         exit(1)
     }
-    let text = String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]), as: UTF8.self)
+    let text = String(
+        decoding: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]), as: UTF8.self)
     let hashes = delimiter(for: text)
     swift += "    (name: \"\(url.lastPathComponent)\", text: \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
 }

@@ -36,7 +36,9 @@ public final class ArchiveReader: ByteSource {
         guard let handle = archive_read_new() else { throw ArchiveError(.setup, "libarchive: out of memory") }
         archive = handle
         self.source = source
-        buffer = source is BlockByteSource ? nil : UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        buffer =
+            source is BlockByteSource
+            ? nil : UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         // On a throw below, deinit frees what init allocated.
         if decompress {
             try check(archive_read_support_filter_gzip(handle), "enable gzip")
@@ -86,7 +88,9 @@ public final class ArchiveReader: ByteSource {
 
     private func check(_ status: Int32, _ what: String) throws {
         // ARCHIVE_WARN here means "will use an external program": refused by design.
-        if status != ARCHIVE_OK { throw ArchiveError(.setup, "libarchive cannot \(what) in-process (status \(status))") }
+        if status != ARCHIVE_OK {
+            throw ArchiveError(.setup, "libarchive cannot \(what) in-process (status \(status))")
+        }
     }
 
     private func failure(_ what: String) -> ArchiveError {

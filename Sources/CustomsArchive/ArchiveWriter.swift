@@ -46,11 +46,14 @@ package final class ArchiveWriter {
         }
         try check(archive_write_set_bytes_in_last_block(handle, 1), "set block size")
         let context = Unmanaged.passUnretained(self).toOpaque()
-        try check(archive_write_open(handle, context, nil, { _, context, bytes, length in
-            let writer = Unmanaged<ArchiveWriter>.fromOpaque(context!).takeUnretainedValue()
-            writer.output.append(bytes!.assumingMemoryBound(to: UInt8.self), count: length)
-            return length
-        }, nil), "open")
+        try check(
+            archive_write_open(
+                handle, context, nil,
+                { _, context, bytes, length in
+                    let writer = Unmanaged<ArchiveWriter>.fromOpaque(context!).takeUnretainedValue()
+                    writer.output.append(bytes!.assumingMemoryBound(to: UInt8.self), count: length)
+                    return length
+                }, nil), "open")
     }
 
     deinit { archive_write_free(archive) }
@@ -102,6 +105,7 @@ package final class ArchiveWriter {
     }
 
     private func writeFailure(_ what: String) -> ArchiveError {
-        ArchiveError(.io, "cannot write \(what): " + (archive_error_string(archive).map { String(cString: $0) } ?? "unknown"))
+        ArchiveError(
+            .io, "cannot write \(what): " + (archive_error_string(archive).map { String(cString: $0) } ?? "unknown"))
     }
 }

@@ -143,7 +143,9 @@ extension ByteSource {
         var prefix = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
-            let read = try prefix.withUnsafeMutableBytes { try self.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+            let read = try prefix.withUnsafeMutableBytes {
+                try self.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+            }
             if read == 0 { break }
             filled += read
         }

@@ -58,11 +58,13 @@ public struct CachedLayer: Codable, Sendable {
         }
         changes = Data(encoded.utf8)
         matches = record.matches.map { item in
-            Match(path: item.path.value, entryIndex: item.entryIndex, nestedPath: item.nestedPath, rule: item.match.rule.id.rawValue, name: item.match.rule.name,
-                  severity: item.match.rule.severity, confidence: item.match.rule.confidence, note: item.match.rule.note,
-                  fingerprint: item.match.secret.fingerprint(rule: item.match.rule.id),
-                  redacted: item.match.secret.redacted,
-                  offset: item.match.offset, line: item.match.line, column: item.match.column)
+            Match(
+                path: item.path.value, entryIndex: item.entryIndex, nestedPath: item.nestedPath,
+                rule: item.match.rule.id.rawValue, name: item.match.rule.name,
+                severity: item.match.rule.severity, confidence: item.match.rule.confidence, note: item.match.rule.note,
+                fingerprint: item.match.secret.fingerprint(rule: item.match.rule.id),
+                redacted: item.match.secret.redacted,
+                offset: item.match.offset, line: item.match.line, column: item.match.column)
         }
     }
 
@@ -88,7 +90,8 @@ public struct CachedLayer: Codable, Sendable {
             case UInt8(ascii: "l"): restored.append(.symlink(path))
             case UInt8(ascii: "h"):
                 guard let target = fields.next() else { return nil }
-                restored.append(.hardlink(name: path, target: ImagePath(normalized: String(decoding: target, as: UTF8.self))))
+                restored.append(
+                    .hardlink(name: path, target: ImagePath(normalized: String(decoding: target, as: UTF8.self))))
             case UInt8(ascii: "o"): restored.append(.other(path))
             case UInt8(ascii: "w"): restored.append(.whiteout(path))
             case UInt8(ascii: "q"): restored.append(.opaque(directory: path))
@@ -97,11 +100,14 @@ public struct CachedLayer: Codable, Sendable {
         }
         record.changes = LayerChanges(restored)
         record.matches = matches.map { item in
-            FileMatch(path: ImagePath(normalized: item.path), entryIndex: item.entryIndex, nestedPath: item.nestedPath, match: ContentMatch(
-                rule: RuleSummary(id: RuleID(item.rule), name: item.name, severity: item.severity, confidence: item.confidence,
-                                  note: item.note),
-                secret: .restored(fingerprint: item.fingerprint, redacted: item.redacted),
-                offset: item.offset, line: item.line, column: item.column))
+            FileMatch(
+                path: ImagePath(normalized: item.path), entryIndex: item.entryIndex, nestedPath: item.nestedPath,
+                match: ContentMatch(
+                    rule: RuleSummary(
+                        id: RuleID(item.rule), name: item.name, severity: item.severity, confidence: item.confidence,
+                        note: item.note),
+                    secret: .restored(fingerprint: item.fingerprint, redacted: item.redacted),
+                    offset: item.offset, line: item.line, column: item.column))
         }
         return record
     }

@@ -40,12 +40,14 @@ struct VerifiedBlobs: Sendable {
     /// one sighted and had been left alone for `settleTime` before it was read.
     func insert(_ sighting: Sighting, _ digest: Digest) {
         guard FileIdentity(path: sighting.location.path) == sighting.identity,
-              sighting.identity.changed < sighting.time.addingTimeInterval(-settleTime).timeIntervalSince1970 else { return }
+            sighting.identity.changed < sighting.time.addingTimeInterval(-settleTime).timeIntervalSince1970
+        else { return }
         AtomicFile.write(Data(), to: marker(sighting, digest))
     }
 
     private func marker(_ sighting: Sighting, _ digest: Digest) -> URL {
-        let key = Digest.of(Data("customs-verified-v1|\(sighting.identity)|\(sighting.location.offset)|\(digest)".utf8)).hex
+        let key = Digest.of(Data("customs-verified-v1|\(sighting.identity)|\(sighting.location.offset)|\(digest)".utf8))
+            .hex
         return directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key)
     }
 }

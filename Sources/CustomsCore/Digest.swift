@@ -47,8 +47,10 @@ public struct Digest: Hashable, Sendable, Codable, CustomStringConvertible, Comp
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let digest = Digest(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not a valid sha256 digest: \(text.prefix(80))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "not a valid sha256 digest: \(text.prefix(80))"))
         }
         self = digest
     }

@@ -93,9 +93,11 @@ public struct LayerFileLocation: Hashable, Sendable {
         path.display + (nestedPath.map { "!/" + $0.escapedForTerminal } ?? "")
     }
 
-    public init(layerIndex: Int, layerCount: Int, layerDigest: Digest?, diffID: Digest?, createdBy: String?,
-                path: ImagePath, nestedPath: String? = nil, line: Int, column: Int,
-                visibility: Visibility, changedBy: String?) {
+    public init(
+        layerIndex: Int, layerCount: Int, layerDigest: Digest?, diffID: Digest?, createdBy: String?,
+        path: ImagePath, nestedPath: String? = nil, line: Int, column: Int,
+        visibility: Visibility, changedBy: String?
+    ) {
         self.layerIndex = layerIndex
         self.layerCount = layerCount
         self.layerDigest = layerDigest

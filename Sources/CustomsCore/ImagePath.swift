@@ -34,14 +34,14 @@ public struct ImagePath: Hashable, Sendable, Codable, Comparable, CustomStringCo
     static func isNormalized(_ raw: String) -> Bool {
         let bytes = raw.utf8
         guard bytes.count <= maxLength, bytes.first != 0x2F, bytes.last != 0x2F else { return false }
-        var previous: UInt8 = 0x2F   // as if preceded by a slash: catches a leading "./"
+        var previous: UInt8 = 0x2F  // as if preceded by a slash: catches a leading "./"
         var beforePrevious: UInt8 = 0
         for byte in bytes {
             if byte == 0x2F, previous == 0x2F || (previous == 0x2E && beforePrevious == 0x2F) { return false }
             beforePrevious = previous
             previous = byte
         }
-        return !(previous == 0x2E && beforePrevious == 0x2F)   // a trailing "/." or a lone "."
+        return !(previous == 0x2E && beforePrevious == 0x2F)  // a trailing "/." or a lone "."
     }
 
     /// The last component (`.env`).

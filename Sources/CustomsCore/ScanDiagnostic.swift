@@ -41,8 +41,10 @@ public struct ScanDiagnostic: Hashable, Sendable, Codable {
     /// True when something was not fully scanned (the run is then incomplete); false for warnings.
     public var incomplete: Bool
 
-    public init(code: Code, message: String, image: String? = nil, layer: Int? = nil, blob: Digest? = nil,
-                path: String? = nil, incomplete: Bool) {
+    public init(
+        code: Code, message: String, image: String? = nil, layer: Int? = nil, blob: Digest? = nil,
+        path: String? = nil, incomplete: Bool
+    ) {
         self.code = code
         self.message = message
         self.image = image

@@ -57,9 +57,9 @@ public final class ContentScanner {
         var result = ContentScanResult()
         var lines = LineTracker()
         var lastEnd = [Int64](repeating: 0, count: engine.rules.count)
-        var base: Int64 = 0          // stream offset of buffer[0]
-        var filled = 0               // valid bytes in buffer
-        var searchFrom = 0           // first offset where a match may start
+        var base: Int64 = 0  // stream offset of buffer[0]
+        var filled = 0  // valid bytes in buffer
+        var searchFrom = 0  // first offset where a match may start
         var atEnd = false
         while !atEnd {
             // Fill the buffer.
@@ -89,13 +89,16 @@ public final class ContentScanner {
             }
             let cutoff = atEnd ? filled : filled - Self.overlap
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-            var found = matchChunk(chunk, searchFrom: searchFrom, cutoff: cutoff, base: base, lastEnd: &lastEnd,
-                                   limitHits: &result.limitHits)
+            var found = matchChunk(
+                chunk, searchFrom: searchFrom, cutoff: cutoff, base: base, lastEnd: &lastEnd,
+                limitHits: &result.limitHits)
             found.sort { $0.start < $1.start }
             for candidate in found {
                 let (line, column) = lines.position(of: candidate.start, in: chunk)
-                result.matches.append(ContentMatch(rule: candidate.rule, secret: candidate.secret,
-                                                   offset: base + Int64(candidate.start), line: line, column: column))
+                result.matches.append(
+                    ContentMatch(
+                        rule: candidate.rule, secret: candidate.secret,
+                        offset: base + Int64(candidate.start), line: line, column: column))
             }
             if atEnd { break }
             // Keep the overlap plus context; drop the rest.
@@ -113,7 +116,9 @@ public final class ContentScanner {
     /// Adds what the structure of a credential file of `kind` holds (`bytes`: its first
     /// `CredentialFiles.maxBytes`) to the regex matches of the same file in `result`: a specific
     /// rule's match of the same bytes wins; a generic one gives way.
-    public func addCredentialFileMatches(_ kind: CredentialFiles.Kind, _ bytes: [UInt8], to result: inout ContentScanResult) {
+    public func addCredentialFileMatches(
+        _ kind: CredentialFiles.Kind, _ bytes: [UInt8], to result: inout ContentScanResult
+    ) {
         guard engine.credentialFiles.contains(kind), let summary = CredentialFiles.rules[kind] else { return }
         func range(_ match: ContentMatch) -> Range<Int64> {
             match.offset..<(match.offset + Int64(match.secret.clearValue?.utf8.count ?? 0))
@@ -125,8 +130,10 @@ public final class ContentScanner {
             if overlapping.contains(where: { !engine.genericRules.contains($0.rule.id) }) { continue }
             result.matches.removeAll { range($0).overlaps(span) }
             let (line, column) = bytes.withUnsafeBytes { lines.position(of: hit.lowerBound, in: $0) }
-            result.matches.append(ContentMatch(rule: summary, secret: Secret(bytes: bytes[hit]),
-                                               offset: Int64(hit.lowerBound), line: line, column: column))
+            result.matches.append(
+                ContentMatch(
+                    rule: summary, secret: Secret(bytes: bytes[hit]),
+                    offset: Int64(hit.lowerBound), line: line, column: column))
         }
         result.matches.sort { $0.offset < $1.offset }
     }
@@ -134,8 +141,10 @@ public final class ContentScanner {
     /// Raises generic (key-name) matches from low to medium confidence: for settings files and
     /// image metadata, where such an assignment is most likely a real credential.
     public func raiseGenericConfidence(in result: inout ContentScanResult) {
-        for index in result.matches.indices where result.matches[index].rule.confidence == .low
-            && engine.genericRules.contains(result.matches[index].rule.id) {
+        for index in result.matches.indices
+        where result.matches[index].rule.confidence == .low
+            && engine.genericRules.contains(result.matches[index].rule.id)
+        {
             result.matches[index].rule.confidence = .medium
         }
     }
@@ -152,8 +161,10 @@ public final class ContentScanner {
 
     /// Runs the prefilter, then each hit rule's regex around its keyword hits, keeping matches
     /// that start in `searchFrom..<cutoff`.
-    private func matchChunk(_ chunk: UnsafeRawBufferPointer, searchFrom: Int, cutoff: Int, base: Int64,
-                            lastEnd: inout [Int64], limitHits: inout [(rule: RuleID, message: String)]) -> [Candidate] {
+    private func matchChunk(
+        _ chunk: UnsafeRawBufferPointer, searchFrom: Int, cutoff: Int, base: Int64,
+        lastEnd: inout [Int64], limitHits: inout [(rule: RuleID, message: String)]
+    ) -> [Candidate] {
         guard cutoff > searchFrom else { return [] }
         let complete = engine.prefilter.scan(chunk, scratch: prefilterScratch)
         var touched: [Int] = []
@@ -202,9 +213,11 @@ public final class ContentScanner {
                 guard rule.secretGroup < groups.count, let secretRange = groups[rule.secretGroup] else { return }
                 let bytes = UnsafeRawBufferPointer(rebasing: chunk[secretRange])
                 guard let adjusted = SecretFilter.accept(bytes, rule: rule) else { return }
-                candidates.append(Candidate(rule: adjusted, secret: Secret(bytes: bytes),
-                                            start: secretRange.lowerBound, whole: whole,
-                                            secretRange: secretRange, isGeneric: rule.isGeneric))
+                candidates.append(
+                    Candidate(
+                        rule: adjusted, secret: Secret(bytes: bytes),
+                        start: secretRange.lowerBound, whole: whole,
+                        secretRange: secretRange, isGeneric: rule.isGeneric))
             }
             if let anchored = engine.anchoredRegexes[ruleIndex], !anchors[ruleIndex].isEmpty {
                 anchors[ruleIndex].sort()

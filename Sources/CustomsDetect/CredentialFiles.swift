@@ -17,11 +17,19 @@ public enum CredentialFiles {
 
     /// The detectors, as rules for reports and `customs rules list`.
     public static let rules: [Kind: RuleSummary] = [
-        .netrc: RuleSummary(id: RuleID("netrc.password"), name: "Password in a .netrc file", severity: .high, confidence: .high),
-        .pgpass: RuleSummary(id: RuleID("pgpass.password"), name: "Password in a PostgreSQL .pgpass file", severity: .high, confidence: .high),
-        .pypirc: RuleSummary(id: RuleID("pypirc.password"), name: "Password in a .pypirc file", severity: .high, confidence: .high),
-        .kubeconfig: RuleSummary(id: RuleID("kubeconfig.credential"), name: "Token or password of a kubeconfig user", severity: .critical, confidence: .high),
-        .terraformState: RuleSummary(id: RuleID("terraform.state-secret"), name: "Secret attribute in a Terraform state file", severity: .high, confidence: .medium),
+        .netrc: RuleSummary(
+            id: RuleID("netrc.password"), name: "Password in a .netrc file", severity: .high, confidence: .high),
+        .pgpass: RuleSummary(
+            id: RuleID("pgpass.password"), name: "Password in a PostgreSQL .pgpass file", severity: .high,
+            confidence: .high),
+        .pypirc: RuleSummary(
+            id: RuleID("pypirc.password"), name: "Password in a .pypirc file", severity: .high, confidence: .high),
+        .kubeconfig: RuleSummary(
+            id: RuleID("kubeconfig.credential"), name: "Token or password of a kubeconfig user", severity: .critical,
+            confidence: .high),
+        .terraformState: RuleSummary(
+            id: RuleID("terraform.state-secret"), name: "Secret attribute in a Terraform state file", severity: .high,
+            confidence: .medium),
     ]
 
     /// The kind of credential file at `path`, if it is one.
@@ -49,8 +57,9 @@ public enum CredentialFiles {
         case .pgpass: hits = pgpass(bytes)
         case .pypirc: hits = assignments(bytes, keys: ["password"], separators: [UInt8(ascii: "="), UInt8(ascii: ":")])
         case .kubeconfig:
-            hits = assignments(bytes, keys: ["token", "password", "id-token", "refresh-token", "client-secret", "access-token"],
-                               separators: [UInt8(ascii: ":")])
+            hits = assignments(
+                bytes, keys: ["token", "password", "id-token", "refresh-token", "client-secret", "access-token"],
+                separators: [UInt8(ascii: ":")])
         case .terraformState: hits = terraformState(bytes)
         }
         return hits.filter { hit in
@@ -96,9 +105,13 @@ public enum CredentialFiles {
     static func assignments(_ bytes: [UInt8], keys: Set<String>, separators: Set<UInt8>) -> [Range<Int>] {
         lines(bytes).compactMap { line in
             var index = line.lowerBound
-            while index < line.upperBound, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            while index < line.upperBound,
+                bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == UInt8(ascii: "-")
+            { index += 1 }
             let keyStart = index
-            while index < line.upperBound, !separators.contains(bytes[index]), bytes[index] != 0x20, bytes[index] != 0x09 { index += 1 }
+            while index < line.upperBound, !separators.contains(bytes[index]), bytes[index] != 0x20,
+                bytes[index] != 0x09
+            { index += 1 }
             let key = String(decoding: bytes[keyStart..<index], as: UTF8.self).lowercased()
             guard keys.contains(key) else { return nil }
             while index < line.upperBound, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
@@ -120,15 +133,23 @@ public enum CredentialFiles {
     /// `"name": "value"` pairs of the state's JSON (Terraform writes one per line) whose name
     /// says secret: passwords, secrets, private keys, tokens, access keys.
     static func terraformState(_ bytes: [UInt8]) -> [Range<Int>] {
-        let secretNames = ["password", "secret", "private_key", "token", "access_key", "api_key", "connection_string", "sas"]
-        let harmless = ["_arn", "_id", "_name", "_version", "_length", "_expiration", "_type", "_enabled", "_ttl", "_count", "_wo"]
+        let secretNames = [
+            "password", "secret", "private_key", "token", "access_key", "api_key", "connection_string", "sas",
+        ]
+        let harmless = [
+            "_arn", "_id", "_name", "_version", "_length", "_expiration", "_type", "_enabled", "_ttl", "_count", "_wo",
+        ]
         return lines(bytes).compactMap { line in
             var index = line.lowerBound
             while index < line.upperBound, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
             guard index < line.upperBound, bytes[index] == UInt8(ascii: "\"") else { return nil }
-            guard let keyEnd = bytes[(index + 1)..<line.upperBound].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            guard let keyEnd = bytes[(index + 1)..<line.upperBound].firstIndex(of: UInt8(ascii: "\"")) else {
+                return nil
+            }
             let key = String(decoding: bytes[(index + 1)..<keyEnd], as: UTF8.self).lowercased()
-            guard secretNames.contains(where: key.contains), !harmless.contains(where: key.hasSuffix) else { return nil }
+            guard secretNames.contains(where: key.contains), !harmless.contains(where: key.hasSuffix) else {
+                return nil
+            }
             var cursor = keyEnd + 1
             while cursor < line.upperBound, bytes[cursor] == 0x20 || bytes[cursor] == UInt8(ascii: ":") { cursor += 1 }
             guard cursor < line.upperBound, bytes[cursor] == UInt8(ascii: "\"") else { return nil }

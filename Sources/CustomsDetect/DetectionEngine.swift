@@ -24,9 +24,11 @@ public final class DetectionEngine: Sendable {
 
     /// Compiles `ruleSet`; the keyword prefilter comes from `prefilterStore` when compiled before.
     /// - Throws: `DetectError` naming the rule whose pattern does not compile.
-    public init(ruleSet: RuleSet, limits: MatchScratch.Limits = MatchScratch.Limits(),
-                credentialFiles: Set<CredentialFiles.Kind> = Set(CredentialFiles.Kind.allCases),
-                prefilterStore: (any PrefilterStore)? = nil) throws {
+    public init(
+        ruleSet: RuleSet, limits: MatchScratch.Limits = MatchScratch.Limits(),
+        credentialFiles: Set<CredentialFiles.Kind> = Set(CredentialFiles.Kind.allCases),
+        prefilterStore: (any PrefilterStore)? = nil
+    ) throws {
         self.ruleSet = ruleSet
         self.limits = limits
         self.credentialFiles = credentialFiles
@@ -41,7 +43,10 @@ public final class DetectionEngine: Sendable {
             do {
                 let regex = try PCRE2Regex(rule.pattern)
                 guard rule.secretGroup <= regex.captureCount else {
-                    throw DetectError("rule \(rule.id) (\(rule.origin)): secret_group \(rule.secretGroup) but the pattern has \(regex.captureCount) groups")
+                    throw DetectError(
+                        "rule \(rule.id) (\(rule.origin)): secret_group \(rule.secretGroup) but the pattern has "
+                            + "\(regex.captureCount) groups"
+                    )
                 }
                 regexes.append(regex)
                 anchoredRegexes.append(rule.keywordAnchored ? try PCRE2Regex(rule.pattern, anchored: true) : nil)

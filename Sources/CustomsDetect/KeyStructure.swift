@@ -17,7 +17,8 @@ enum KeyStructure {
         let body = lines.dropFirst(1 + headers.count).prefix { !$0.hasPrefix("-----END") }.joined()
         guard let der = Data(base64Encoded: body).map(Array.init), !der.isEmpty else { return invalid }
         if headers.contains(where: { $0.hasPrefix("Proc-Type:") && $0.contains("ENCRYPTED") }) {
-            let cipher = headers.first { $0.hasPrefix("DEK-Info:") }?.dropFirst(9).split(separator: ",").first
+            let cipher =
+                headers.first { $0.hasPrefix("DEK-Info:") }?.dropFirst(9).split(separator: ",").first
                 .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown cipher"
             return Validation(isValid: true, note: "encrypted key (\(cipher))", severity: encryptedSeverity)
         }
@@ -25,7 +26,8 @@ enum KeyStructure {
         let children = DER.children(der, of: top)
         let tags = children.map(\.tag)
         if label == "ENCRYPTED PRIVATE KEY" {
-            return tags == [0x30, 0x04] ? Validation(isValid: true, note: "encrypted key (PKCS#8)", severity: encryptedSeverity) : invalid
+            return tags == [0x30, 0x04]
+                ? Validation(isValid: true, note: "encrypted key (PKCS#8)", severity: encryptedSeverity) : invalid
         }
         guard tags.first == 0x02 else { return invalid }
         if tags.count >= 9, tags.prefix(9).allSatisfy({ $0 == 0x02 }) {
@@ -34,7 +36,8 @@ enum KeyStructure {
         }
         if tags.count >= 3, tags[1] == 0x30, tags[2] == 0x04 {
             let algorithm = DER.children(der, of: children[1]).first.map { Array(der[$0.content]) } ?? []
-            return Validation(isValid: true, note: (DER.algorithmNames[algorithm] ?? "unknown algorithm") + " key (PKCS#8)")
+            return Validation(
+                isValid: true, note: (DER.algorithmNames[algorithm] ?? "unknown algorithm") + " key (PKCS#8)")
         }
         if tags.count >= 2, tags[1] == 0x04 { return Validation(isValid: true, note: "EC key") }
         if tags.count == 6, tags.allSatisfy({ $0 == 0x02 }) { return Validation(isValid: true, note: "DSA key") }
@@ -49,7 +52,8 @@ enum KeyStructure {
         guard bytes.starts(with: magic) else { return invalid }
         var reader = SSHReader(data: bytes, position: magic.count)
         guard let cipher = reader.string(), let kdf = reader.string(), reader.string() != nil,
-              let count = reader.uint32(), (1...16).contains(count) else { return invalid }
+            let count = reader.uint32(), (1...16).contains(count)
+        else { return invalid }
         var keyType = "unknown type"
         for index in 0..<count {
             guard let publicKey = reader.field() else { return invalid }
@@ -58,7 +62,8 @@ enum KeyStructure {
         }
         guard reader.field() != nil else { return invalid }
         if cipher != "none" {
-            return Validation(isValid: true, note: "encrypted \(keyType) key (\(cipher), \(kdf))", severity: encryptedSeverity)
+            return Validation(
+                isValid: true, note: "encrypted \(keyType) key (\(cipher), \(kdf))", severity: encryptedSeverity)
         }
         return Validation(isValid: true, note: "\(keyType) key")
     }

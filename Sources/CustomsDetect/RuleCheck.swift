@@ -68,8 +68,9 @@ public enum RuleCheck {
                 fail("no keyword occurs in example \(index + 1), so the prefilter never runs the rule on it")
             }
             if !scanner.scan(bytes).matches.contains(where: { $0.rule.id == rule.id }) {
-                fail("example \(index + 1) matches the pattern but the scan pipeline does not report it "
-                    + "(filtered as a placeholder, low entropy or program text?)")
+                fail(
+                    "example \(index + 1) matches the pattern but the scan pipeline does not report it "
+                        + "(filtered as a placeholder, low entropy or program text?)")
             }
         }
         for (index, negative) in rule.negativeExamples.enumerated() {

@@ -19,9 +19,9 @@ enum SecretFilter {
     /// Credentials published in specifications and vendor documentation, found verbatim in the
     /// libraries and docs that quote them.
     static let documentedExamples: Set<String> = [
-        "czZCaGRSa3F0MzpnWDFmQmF0M2JW", // RFC 6749 §2.3.1 client s6BhdRkqt3:gX1fBat3bV
+        "czZCaGRSa3F0MzpnWDFmQmF0M2JW",  // RFC 6749 §2.3.1 client s6BhdRkqt3:gX1fBat3bV
         "s6BhdRkqt3:gX1fBat3bV",
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", // AWS documentation
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  // AWS documentation
     ]
 
     private static let markerBytes = placeholderMarkers.map { Array($0.utf8) }
@@ -62,16 +62,26 @@ enum CodeShape {
         let text = String(decoding: bytes, as: UTF8.self)
         let utf8 = Array(bytes)
         // URLs, URNs, language paths (Rust/C++ `::`), file paths, dates and timestamps.
-        if utf8.starts(with: Array("urn:".utf8)) || occurs(Array("::".utf8), in: utf8) || occurs(Array("://".utf8), in: utf8) { return true }
+        if utf8.starts(with: Array("urn:".utf8)) || occurs(Array("::".utf8), in: utf8)
+            || occurs(Array("://".utf8), in: utf8)
+        {
+            return true
+        }
         if utf8.first == 0x2F, utf8.dropFirst().contains(0x2F) { return true }
-        if utf8.count >= 10, utf8[0..<4].allSatisfy(isDigit), utf8[4] == 0x2D, utf8[5..<7].allSatisfy(isDigit), utf8[7] == 0x2D,
-           utf8[8..<10].allSatisfy(isDigit) { return true }
+        if utf8.count >= 10, utf8[0..<4].allSatisfy(isDigit), utf8[4] == 0x2D, utf8[5..<7].allSatisfy(isDigit),
+            utf8[7] == 0x2D,
+            utf8[8..<10].allSatisfy(isDigit)
+        {
+            return true
+        }
         let identifierCharacters = bytes.allSatisfy { isLetter($0) || isDigit($0) || $0 == 0x5f }
         let dotted = text.split(separator: ".", omittingEmptySubsequences: false)
-        if dotted.count >= 2, dotted.allSatisfy({ part in
-            guard let first = part.utf8.first, isLetter(first) || first == 0x5f else { return false }
-            return part.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == 0x5f }
-        }) {
+        if dotted.count >= 2,
+            dotted.allSatisfy({ part in
+                guard let first = part.utf8.first, isLetter(first) || first == 0x5f else { return false }
+                return part.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == 0x5f }
+            })
+        {
             return true
         }
         guard identifierCharacters else { return false }

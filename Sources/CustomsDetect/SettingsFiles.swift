@@ -15,7 +15,11 @@ public enum SettingsFiles {
 
     /// True when a file named `name` (lower-cased) is a settings file.
     public static func contains(name: String) -> Bool {
-        if names.contains(name) || name.hasPrefix(".env.") || name.hasPrefix("dockerfile.") || name.hasSuffix(".dockerfile") { return true }
+        if names.contains(name) || name.hasPrefix(".env.") || name.hasPrefix("dockerfile.")
+            || name.hasSuffix(".dockerfile")
+        {
+            return true
+        }
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
         return extensions.contains(String(name[name.index(after: dot)...]))
     }

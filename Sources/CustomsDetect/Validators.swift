@@ -24,11 +24,13 @@ public struct Validation: Sendable, Equatable {
 /// encodings, account ids. No network, no clock other than `now` (for expiry).
 public enum Validators {
     /// Checks `bytes` with `validator`.
-    public static func check(_ validator: Validator, _ bytes: UnsafeRawBufferPointer, now: Date = Date()) -> Validation {
+    public static func check(_ validator: Validator, _ bytes: UnsafeRawBufferPointer, now: Date = Date()) -> Validation
+    {
         let text = String(decoding: bytes, as: UTF8.self)
         switch validator {
         case .githubChecksum, .npmChecksum:
-            return checksumValid(text) ? Validation(isValid: true) : Validation(isValid: false, note: "checksum mismatch")
+            return checksumValid(text)
+                ? Validation(isValid: true) : Validation(isValid: false, note: "checksum mismatch")
         case .jwt: return JWTCheck.check(text, now: now)
         case .privateKey: return KeyStructure.checkPEM(text)
         case .opensshKey: return KeyStructure.checkOpenSSH(text)
@@ -66,7 +68,8 @@ public enum Validators {
     static func awsKeyID(_ key: String) -> Validation {
         let prefixes = ["AKIA", "ASIA", "ABIA", "ACCA"]
         guard key.count == 20, let prefix = prefixes.first(where: key.hasPrefix),
-              let decoded = base32Decode(String(key.dropFirst(4))), decoded.count >= 6 else {
+            let decoded = base32Decode(String(key.dropFirst(4))), decoded.count >= 6
+        else {
             return Validation(isValid: false, note: "not an AWS key id structure")
         }
         let head = decoded.prefix(6).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
@@ -100,7 +103,9 @@ public enum Validators {
     /// start with 0, and a secret of the documented length and alphabet.
     static func slackToken(_ token: String) -> Validation {
         let parts = token.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-        let idsValid: ([String]) -> Bool = { ids in ids.allSatisfy { !$0.isEmpty && !$0.hasPrefix("0") && $0.allSatisfy(\.isNumber) } }
+        let idsValid: ([String]) -> Bool = { ids in
+            ids.allSatisfy { !$0.isEmpty && !$0.hasPrefix("0") && $0.allSatisfy(\.isNumber) }
+        }
         let valid: Bool
         switch parts.first {
         case "xoxb": valid = parts.count == 4 && idsValid(Array(parts[1...2])) && parts[3].count == 24
@@ -114,7 +119,8 @@ public enum Validators {
     /// The note names the user, never the password.
     static func basicCredentials(_ text: String) -> Validation {
         guard let data = Data(base64Encoded: text), let colon = data.firstIndex(of: UInt8(ascii: ":")),
-              data.allSatisfy({ (0x20...0x7E).contains($0) }), colon > data.startIndex, colon < data.endIndex - 1 else {
+            data.allSatisfy({ (0x20...0x7E).contains($0) }), colon > data.startIndex, colon < data.endIndex - 1
+        else {
             return Validation(isValid: false, note: "does not decode to user:password")
         }
         let user = String(decoding: data[..<colon].prefix(64), as: UTF8.self)
@@ -133,20 +139,23 @@ enum JWTCheck {
     static func check(_ token: String, now: Date) -> Validation {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Validators.base64URLDecode(parts[0]),
-              let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
-              let algorithm = header["alg"] as? String else {
+            let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
+            let algorithm = header["alg"] as? String
+        else {
             return Validation(isValid: false, note: "not a JWT structure")
         }
         if algorithm.lowercased() == "none" { return Validation(isValid: false, note: "unsigned JWT (alg none)") }
         guard let payloadData = Validators.base64URLDecode(parts[1]),
-              let payload = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any] else {
+            let payload = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any]
+        else {
             return Validation(isValid: true, note: "\(algorithm), payload not JSON")
         }
         guard let expiry = (payload["exp"] as? NSNumber)?.doubleValue else {
             return Validation(isValid: true, note: "\(algorithm), no expiry")
         }
         let date = Date(timeIntervalSince1970: expiry)
-        let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        let day = ISO8601DateFormatter.string(
+            from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
         return date < now
             ? Validation(isValid: true, note: "\(algorithm), expired \(day)", severity: .low)
             : Validation(isValid: true, note: "\(algorithm), expires \(day)")

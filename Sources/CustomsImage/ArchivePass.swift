@@ -29,8 +29,10 @@ public struct ArchivePass<Layer>: ImageDocuments {
     ///   - walkLayer: called with each layer-like blob's entry and a stream of its bytes; it may
     ///     leave the stream unread (the reader then skips it) and walk the blob later from `entry`.
     /// - Throws: `ImageError` when the bytes are not an archive at all.
-    public static func read(_ source: ByteSource, name: String,
-                            walkLayer: (BlobEntry, ByteSource) -> Layer) throws -> ArchivePass<Layer> {
+    public static func read(
+        _ source: ByteSource, name: String,
+        walkLayer: (BlobEntry, ByteSource) -> Layer
+    ) throws -> ArchivePass<Layer> {
         var layout = ArchivePass()
         let reader: ArchiveReader
         do {
@@ -46,11 +48,16 @@ public struct ArchivePass<Layer>: ImageDocuments {
                 entry = next
             } catch {
                 if entries == 0 {
-                    throw ImageError(.notAnImage, "\(name) is not a readable image archive (tar, tar.gz or tar.zst): \(error)")
+                    throw ImageError(
+                        .notAnImage, "\(name) is not a readable image archive (tar, tar.gz or tar.zst): \(error)")
                 }
-                layout.diagnostics.append(ScanDiagnostic(code: .readError,
-                    message: "\(name): the archive ends early or is corrupt after \(entries) entries (\(error)); later blobs were not read",
-                    incomplete: true))
+                layout.diagnostics.append(
+                    ScanDiagnostic(
+                        code: .readError,
+                        message:
+                            "\(name): the archive ends early or is corrupt after \(entries) entries (\(error)); "
+                            + "later blobs were not read",
+                        incomplete: true))
                 break
             }
             entries += 1
@@ -58,15 +65,20 @@ public struct ArchivePass<Layer>: ImageDocuments {
             do {
                 try layout.take(entry, path: path, from: reader, walkLayer: walkLayer)
             } catch {
-                layout.diagnostics.append(ScanDiagnostic(code: .readError,
-                    message: "\(name): cannot read archive entry \(path.escapedForTerminal): \(error)", path: path, incomplete: true))
+                layout.diagnostics.append(
+                    ScanDiagnostic(
+                        code: .readError,
+                        message: "\(name): cannot read archive entry \(path.escapedForTerminal): \(error)", path: path,
+                        incomplete: true))
             }
         }
         return layout
     }
 
-    private mutating func take(_ entry: ArchiveEntry, path: String, from reader: ArchiveReader,
-                               walkLayer: (BlobEntry, ByteSource) -> Layer) throws {
+    private mutating func take(
+        _ entry: ArchiveEntry, path: String, from reader: ArchiveReader,
+        walkLayer: (BlobEntry, ByteSource) -> Layer
+    ) throws {
         let position = reader.headerPosition
         switch entry.kind {
         case .symlink(let target):
@@ -81,8 +93,11 @@ public struct ArchivePass<Layer>: ImageDocuments {
             return
         }
         if documents[path] != nil || layers[path] != nil || otherBlobs[path] != nil {
-            diagnostics.append(ScanDiagnostic(code: .layoutConflict,
-                message: "archive holds \(path.escapedForTerminal) more than once; the last copy is used", path: path, incomplete: false))
+            diagnostics.append(
+                ScanDiagnostic(
+                    code: .layoutConflict,
+                    message: "archive holds \(path.escapedForTerminal) more than once; the last copy is used",
+                    path: path, incomplete: false))
             documents[path] = nil
             layers[path] = nil
             otherBlobs[path] = nil

@@ -17,7 +17,8 @@ public struct ArchiveStreamSource: ImageSource {
         self.open = open
     }
 
-    public func images<Reader: LayerReading>(platform: Platform?, reader: Reader) throws -> ResolvedImages<Reader.Layer> {
+    public func images<Reader: LayerReading>(platform: Platform?, reader: Reader) throws -> ResolvedImages<Reader.Layer>
+    {
         reader.expect(bytes: size, layers: nil)
         let pass = try ArchivePass.read(reader.observe(try open()), name: target) { entry, stream in
             reader.read(streamed: stream, named: Digest(blobPath: entry.path))
@@ -40,7 +41,8 @@ public struct SeekableArchiveSource: ImageSource {
         self.path = path
     }
 
-    public func images<Reader: LayerReading>(platform: Platform?, reader: Reader) throws -> ResolvedImages<Reader.Layer> {
+    public func images<Reader: LayerReading>(platform: Platform?, reader: Reader) throws -> ResolvedImages<Reader.Layer>
+    {
         reader.expect(bytes: ImageTargets.fileSize(path), layers: nil)
         let pass = try ArchivePass.read(reader.observe(try FileByteSource(path: path)), name: target) { entry, _ in
             entry.headerPosition
@@ -50,8 +52,9 @@ public struct SeekableArchiveSource: ImageSource {
             let handles = needed.keys.sorted().compactMap { key -> BlobHandle? in
                 guard let position = pass.layer(at: key) else { return nil }
                 return BlobHandle(key: key, declared: needed[key]!, trust: .localFile(path: path, offset: position)) {
-                    let archive = try ArchiveReader(source: reader.observe(try FileByteSource(path: path, offset: position)),
-                                                    format: .tar, decompress: false)
+                    let archive = try ArchiveReader(
+                        source: reader.observe(try FileByteSource(path: path, offset: position)),
+                        format: .tar, decompress: false)
                     guard try archive.nextEntry() != nil else {
                         throw ArchiveError(.malformed, "no entry at offset \(position)")
                     }
@@ -92,12 +95,17 @@ extension ArchivePass {
         }
         let records = read(needed)
         let images = plans.map { plan in
-            (plan, plan.layers.map { layer -> Reader.Layer? in
-                guard layer.unsupportedReason == nil else { return nil }
-                if let record = records[resolved(layer.blobPath)] { return record }
-                // A tiny blob that did not sniff as a layer was kept as a document: read it now.
-                return (try? document(layer.blobPath))?.map { reader.read(streamed: DataByteSource($0), named: nil) }
-            })
+            (
+                plan,
+                plan.layers.map { layer -> Reader.Layer? in
+                    guard layer.unsupportedReason == nil else { return nil }
+                    if let record = records[resolved(layer.blobPath)] { return record }
+                    // A tiny blob that did not sniff as a layer was kept as a document: read it now.
+                    return (try? document(layer.blobPath))?.map {
+                        reader.read(streamed: DataByteSource($0), named: nil)
+                    }
+                }
+            )
         }
         return ResolvedImages(images: images, diagnostics: self.diagnostics + diagnostics)
     }

@@ -19,7 +19,8 @@ extension BlobStore {
     public func referrerStatements(of digest: Digest) throws -> [Data] { [] }
 
     /// Resolves first, then reads each distinct layer blob once.
-    public func images<Reader: LayerReading>(platform: Platform?, reader: Reader) throws -> ResolvedImages<Reader.Layer> {
+    public func images<Reader: LayerReading>(platform: Platform?, reader: Reader) throws -> ResolvedImages<Reader.Layer>
+    {
         var (plans, diagnostics) = try ImageResolver.resolve(self, name: target, platform: platform)
         for index in plans.indices {
             attachReferrers(to: &plans[index])
@@ -49,9 +50,10 @@ extension BlobStore {
                 plan.attestations.append(statement)
             }
         } catch {
-            plan.diagnostics.append(ScanDiagnostic(
-                code: .readError, message: "attestations attached as referrers were not read: \(error)",
-                image: plan.name, blob: manifest, incomplete: true))
+            plan.diagnostics.append(
+                ScanDiagnostic(
+                    code: .readError, message: "attestations attached as referrers were not read: \(error)",
+                    image: plan.name, blob: manifest, incomplete: true))
         }
     }
 }

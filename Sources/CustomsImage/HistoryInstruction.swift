@@ -8,7 +8,8 @@ public enum HistoryInstruction {
         public var command: String
 
         public static func == (lhs: Parsed, rhs: Parsed) -> Bool {
-            lhs.command == rhs.command && lhs.buildArgs.map { "\($0.name)=\($0.value)" } == rhs.buildArgs.map { "\($0.name)=\($0.value)" }
+            lhs.command == rhs.command
+                && lhs.buildArgs.map { "\($0.name)=\($0.value)" } == rhs.buildArgs.map { "\($0.name)=\($0.value)" }
         }
     }
 
@@ -20,7 +21,9 @@ public enum HistoryInstruction {
         guard text.hasPrefix("|") else { return Parsed(buildArgs: [], command: createdBy) }
         let afterBar = text.dropFirst()
         let digits = afterBar.prefix { $0.isNumber }
-        guard let count = Int(digits), count > 0, count < 10_000 else { return Parsed(buildArgs: [], command: createdBy) }
+        guard let count = Int(digits), count > 0, count < 10_000 else {
+            return Parsed(buildArgs: [], command: createdBy)
+        }
         var rest = afterBar.dropFirst(digits.count).drop { $0 == " " }
         var args: [(String, String)] = []
         for _ in 0..<count {
@@ -41,7 +44,9 @@ public enum HistoryInstruction {
             return String(text.dropFirst(shell.count)).trimmingSpaces
         }
         if text.hasPrefix("/bin/sh -c ") { return "RUN " + String(text.dropFirst("/bin/sh -c ".count)).trimmingSpaces }
-        if text.hasPrefix("RUN /bin/sh -c ") { return "RUN " + String(text.dropFirst("RUN /bin/sh -c ".count)).trimmingSpaces }
+        if text.hasPrefix("RUN /bin/sh -c ") {
+            return "RUN " + String(text.dropFirst("RUN /bin/sh -c ".count)).trimmingSpaces
+        }
         return text.trimmingSpaces
     }
 

@@ -19,10 +19,15 @@ public enum LayoutPath {
     /// Normalises a path from `manifest.json` (`./` removed); rejects absolute paths, `..`,
     /// backslashes and NUL so no document can point outside the layout.
     public static func safe(_ raw: String, in document: String) throws -> String {
-        let unsafe = raw.isEmpty || raw.hasPrefix("/") || raw.contains("\\") || raw.contains("\0")
+        let unsafe =
+            raw.isEmpty || raw.hasPrefix("/") || raw.contains("\\") || raw.contains("\0")
             || raw.split(separator: "/").contains("..")
         guard !unsafe else {
-            throw ImageError(.unsafePath, "\(document) names an unsafe path \"\(raw.prefix(200).description.escapedForTerminal)\"; refusing to read it")
+            throw ImageError(
+                .unsafePath,
+                "\(document) names an unsafe path \"\(raw.prefix(200).description.escapedForTerminal)\"; "
+                    + "refusing to read it"
+            )
         }
         return ImagePath(raw).value
     }

@@ -14,7 +14,9 @@ extension ImagePlan {
         for (key, value) in (settings?.Labels ?? [:]).sorted(by: { $0.key < $1.key }) {
             fields.append(MetadataField(field: "config.Labels[\(Self.quoted(key))]", text: "\(key)=\(value)"))
         }
-        if let cmd = settings?.Cmd, !cmd.isEmpty { fields.append(MetadataField(field: "config.Cmd", text: cmd.joined(separator: " "))) }
+        if let cmd = settings?.Cmd, !cmd.isEmpty {
+            fields.append(MetadataField(field: "config.Cmd", text: cmd.joined(separator: " ")))
+        }
         if let entrypoint = settings?.Entrypoint, !entrypoint.isEmpty {
             fields.append(MetadataField(field: "config.Entrypoint", text: entrypoint.joined(separator: " ")))
         }
@@ -24,20 +26,27 @@ extension ImagePlan {
             let parsed = HistoryInstruction.parse(createdBy)
             let instruction = HistoryInstruction.display(createdBy)
             for arg in parsed.buildArgs {
-                fields.append(MetadataField(field: "history[\(index)] build-arg \(arg.name)", text: "\(arg.name)=\(arg.value)",
-                                            createdBy: instruction))
+                fields.append(
+                    MetadataField(
+                        field: "history[\(index)] build-arg \(arg.name)", text: "\(arg.name)=\(arg.value)",
+                        createdBy: instruction))
             }
-            fields.append(MetadataField(field: "history[\(index)] created_by", text: parsed.command, createdBy: instruction))
+            fields.append(
+                MetadataField(field: "history[\(index)] created_by", text: parsed.command, createdBy: instruction))
         }
         for annotation in annotations {
-            fields.append(MetadataField(field: "\(annotation.source).annotations[\(Self.quoted(annotation.key))]",
-                                        text: "\(annotation.key)=\(annotation.value)"))
+            fields.append(
+                MetadataField(
+                    field: "\(annotation.source).annotations[\(Self.quoted(annotation.key))]",
+                    text: "\(annotation.key)=\(annotation.value)"))
         }
         for statement in attestations { fields += AttestationFields.fields(of: statement) }
         return fields
     }
 
-    static func quoted(_ key: String) -> String { "\"" + key.escapedForTerminal.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+    static func quoted(_ key: String) -> String {
+        "\"" + key.escapedForTerminal.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
 }
 
 /// Reads in-toto statements (SLSA provenance from BuildKit and others) as metadata: build args
@@ -48,8 +57,11 @@ enum AttestationFields {
 
     static func fields(of statement: Data) -> [MetadataField] {
         guard statement.count <= JSONDocument.maxBytes,
-              let object = try? JSONSerialization.jsonObject(with: statement, options: [.fragmentsAllowed]) else {
-            return [MetadataField(field: "attestation", text: String(decoding: statement.prefix(1 << 20), as: UTF8.self))]
+            let object = try? JSONSerialization.jsonObject(with: statement, options: [.fragmentsAllowed])
+        else {
+            return [
+                MetadataField(field: "attestation", text: String(decoding: statement.prefix(1 << 20), as: UTF8.self))
+            ]
         }
         var fields: [MetadataField] = []
         walk(object, path: "", key: nil, depth: 0, into: &fields)
@@ -73,7 +85,8 @@ enum AttestationFields {
                 walk(child, path: path + "[\(index)]", key: key, depth: depth + 1, into: &fields)
             }
         case let text as String:
-            fields.append(MetadataField(field: "attestation \(path.dropFirst())", text: key.map { "\($0)=\(text)" } ?? text))
+            fields.append(
+                MetadataField(field: "attestation \(path.dropFirst())", text: key.map { "\($0)=\(text)" } ?? text))
         default:
             return
         }

@@ -21,7 +21,8 @@ public struct ImagePlan: Sendable {
     /// The display instruction of each layer, nil where the history does not map.
     public var layerInstructions: [String?] {
         guard let history = config.history,
-              let entries = HistoryInstruction.layerEntries(history, layerCount: layers.count) else {
+            let entries = HistoryInstruction.layerEntries(history, layerCount: layers.count)
+        else {
             return Array(repeating: nil, count: layers.count)
         }
         return entries.map { history[$0].created_by.map(HistoryInstruction.display) }
@@ -55,10 +56,15 @@ extension ImagePlan {
 
     /// A plain root filesystem directory seen as a one-layer image with no config.
     public static func rootFilesystem(name: String, path: String) -> ImagePlan {
-        ImagePlan(name: name, manifestDigest: nil, platform: nil,
-                  config: ImageConfig(architecture: nil, os: nil, variant: nil, config: nil, rootfs: nil, history: nil),
-                  configDigest: nil, layers: [LayerPlan(index: 0, blobPath: path, digest: nil, size: nil, mediaType: nil,
-                                                        expectedDiffID: nil, unsupportedReason: nil)],
-                  annotations: [], attestations: [], diagnostics: [])
+        ImagePlan(
+            name: name, manifestDigest: nil, platform: nil,
+            config: ImageConfig(architecture: nil, os: nil, variant: nil, config: nil, rootfs: nil, history: nil),
+            configDigest: nil,
+            layers: [
+                LayerPlan(
+                    index: 0, blobPath: path, digest: nil, size: nil, mediaType: nil,
+                    expectedDiffID: nil, unsupportedReason: nil)
+            ],
+            annotations: [], attestations: [], diagnostics: [])
     }
 }

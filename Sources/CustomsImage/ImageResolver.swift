@@ -17,7 +17,9 @@ public struct ImageResolver {
     /// Resolves every image in the layout, keeping only `platform` when given.
     /// - Throws: `ImageError` when the layout is not an image, a document is unusable, or the
     ///   requested platform is absent (the message lists those present).
-    public static func resolve(_ files: ImageDocuments, name: String, platform: Platform?) throws -> (images: [ImagePlan], diagnostics: [ScanDiagnostic]) {
+    public static func resolve(_ files: ImageDocuments, name: String, platform: Platform?) throws -> (
+        images: [ImagePlan], diagnostics: [ScanDiagnostic]
+    ) {
         var resolver = ImageResolver(files: files, fallbackName: name)
         var images: [ImagePlan]
         if let index = try files.document("index.json") {
@@ -26,14 +28,19 @@ public struct ImageResolver {
         } else if let manifest = try files.document("manifest.json") {
             images = try resolver.resolveLegacy(manifest)
         } else {
-            throw ImageError(.notAnImage, "\(name): no index.json or manifest.json found; expected a `docker save` archive or an OCI image layout")
+            throw ImageError(
+                .notAnImage,
+                "\(name): no index.json or manifest.json found; expected a `docker save` archive or an OCI image layout"
+            )
         }
         if let platform {
             let available = images.compactMap(\.platform)
             images = images.filter { $0.platform.map(platform.selects) ?? false }
             if images.isEmpty {
                 let list = Set(available.map(\.description)).sorted().joined(separator: ", ")
-                throw ImageError(.platformNotFound, "\(name): platform \(platform) not found; available: \(list.isEmpty ? "none declared" : list)")
+                throw ImageError(
+                    .platformNotFound,
+                    "\(name): platform \(platform) not found; available: \(list.isEmpty ? "none declared" : list)")
             }
         }
         return (images, resolver.diagnostics)
@@ -51,7 +58,8 @@ public struct ImageResolver {
     private mutating func resolveOCI(_ data: Data) throws -> [ImagePlan] {
         let index = try JSONDocument.decode(OCIDocumentJSON.self, from: data, name: "index.json")
         guard index.layers == nil else {
-            throw ImageError(.invalidDocument, "index.json has both manifests and layers; refusing an ambiguous document")
+            throw ImageError(
+                .invalidDocument, "index.json has both manifests and layers; refusing an ambiguous document")
         }
         guard let manifests = index.manifests, !manifests.isEmpty else {
             throw ImageError(.invalidDocument, "index.json lists no manifests; nothing to scan")
@@ -59,27 +67,36 @@ public struct ImageResolver {
         var images: [ImagePlan] = []
         var attestations: [(target: Digest, statements: [Data])] = []
         var visited: Set<Digest> = []
-        var queue: [(Pending, depth: Int)] = try manifests.map { (try pending($0, parentName: nil, in: "index.json"), 0) }
+        var queue: [(Pending, depth: Int)] = try manifests.map {
+            (try pending($0, parentName: nil, in: "index.json"), 0)
+        }
         while !queue.isEmpty {
             let (item, depth) = queue.removeFirst()
             guard visited.insert(item.digest).inserted else { continue }
             let path = LayoutPath.blob(item.digest)
             guard let data = try files.document(path) else {
-                diagnostics.append(ScanDiagnostic(code: .missingBlob,
-                    message: "\(item.descriptor.mediaType ?? "manifest") \(item.digest) named by the index is not in the layout (a partial save?); its image was not scanned",
-                    image: item.name ?? fallbackName, blob: item.digest, incomplete: true))
+                diagnostics.append(
+                    ScanDiagnostic(
+                        code: .missingBlob,
+                        message:
+                            "\(item.descriptor.mediaType ?? "manifest") \(item.digest) named by the index is not "
+                            + "in the layout (a partial save?); its image was not scanned",
+                        image: item.name ?? fallbackName, blob: item.digest, incomplete: true))
                 continue
             }
             try verify(data, digest: item.digest, what: "manifest")
             let document = try JSONDocument.decode(OCIDocumentJSON.self, from: data, name: "manifest \(item.digest)")
             if document.manifests != nil && (document.layers != nil || document.config != nil) {
-                throw ImageError(.invalidDocument, "\(item.digest) has both manifests and layers; refusing an ambiguous document")
+                throw ImageError(
+                    .invalidDocument, "\(item.digest) has both manifests and layers; refusing an ambiguous document")
             }
             if let children = document.manifests {
                 guard depth < Self.maxDepth else {
                     throw ImageError(.invalidDocument, "index \(item.digest) nests deeper than \(Self.maxDepth) levels")
                 }
-                queue += try children.map { (try pending($0, parentName: item.name, in: "index \(item.digest)"), depth + 1) }
+                queue += try children.map {
+                    (try pending($0, parentName: item.name, in: "index \(item.digest)"), depth + 1)
+                }
                 continue
             }
             if item.descriptor.annotations?[Self.attestationType] == "attestation-manifest" {
@@ -100,22 +117,31 @@ public struct ImageResolver {
 
     private func pending(_ descriptor: DescriptorJSON, parentName: String?, in document: String) throws -> Pending {
         guard let digest = Digest(parsing: descriptor.digest) else {
-            throw ImageError(.invalidDocument, "\(document) has a malformed digest \"\(descriptor.digest.prefix(100).description.escapedForTerminal)\"")
+            throw ImageError(
+                .invalidDocument,
+                "\(document) has a malformed digest \"\(descriptor.digest.prefix(100).description.escapedForTerminal)\""
+            )
         }
-        let name = descriptor.annotations?["io.containerd.image.name"]
+        let name =
+            descriptor.annotations?["io.containerd.image.name"]
             ?? descriptor.annotations?["org.opencontainers.image.ref.name"].map { ref in
                 ref.contains(":") || ref.contains("/") ? ref : "\(fallbackName):\(ref)"
             }
             ?? parentName
-        let annotations = (descriptor.annotations ?? [:]).sorted { $0.key < $1.key }.map { (source: "index", key: $0.key, value: $0.value) }
+        let annotations = (descriptor.annotations ?? [:]).sorted { $0.key < $1.key }.map {
+            (source: "index", key: $0.key, value: $0.value)
+        }
         return Pending(descriptor: descriptor, digest: digest, name: name, annotations: annotations)
     }
 
     private mutating func plan(_ manifest: OCIDocumentJSON, item: Pending) throws -> ImagePlan? {
         let imageName = item.name ?? fallbackName
         guard let configDescriptor = manifest.config, let layerDescriptors = manifest.layers else {
-            diagnostics.append(ScanDiagnostic(code: .invalidDocument,
-                message: "manifest \(item.digest) has no config or layers; skipped", image: imageName, blob: item.digest, incomplete: true))
+            diagnostics.append(
+                ScanDiagnostic(
+                    code: .invalidDocument,
+                    message: "manifest \(item.digest) has no config or layers; skipped", image: imageName,
+                    blob: item.digest, incomplete: true))
             return nil
         }
         guard let configDigest = Digest(parsing: configDescriptor.digest) else {
@@ -123,9 +149,11 @@ public struct ImageResolver {
         }
         let configPath = LayoutPath.blob(configDigest)
         guard let configData = try files.document(configPath) else {
-            diagnostics.append(ScanDiagnostic(code: .missingBlob,
-                message: "config \(configDigest) of manifest \(item.digest) is not in the layout; image skipped",
-                image: imageName, blob: configDigest, incomplete: true))
+            diagnostics.append(
+                ScanDiagnostic(
+                    code: .missingBlob,
+                    message: "config \(configDigest) of manifest \(item.digest) is not in the layout; image skipped",
+                    image: imageName, blob: configDigest, incomplete: true))
             return nil
         }
         try verify(configData, digest: configDigest, what: "config")
@@ -142,15 +170,19 @@ public struct ImageResolver {
             } else if let mediaType, mediaType.declaredLayerCompression == nil {
                 unsupported = "unsupported media type \(mediaType)"
             }
-            layers.append(LayerPlan(index: index, blobPath: LayoutPath.blob(digest), digest: digest, size: descriptor.size,
-                                    mediaType: mediaType, expectedDiffID: nil, unsupportedReason: unsupported))
+            layers.append(
+                LayerPlan(
+                    index: index, blobPath: LayoutPath.blob(digest), digest: digest, size: descriptor.size,
+                    mediaType: mediaType, expectedDiffID: nil, unsupportedReason: unsupported))
         }
-        var image = ImagePlan(name: imageName, manifestDigest: item.digest,
-                              platform: item.descriptor.platform?.platform ?? config.platform, config: config,
-                              configDigest: configDigest, layers: layers,
-                              annotations: item.annotations + (manifest.annotations ?? [:]).sorted { $0.key < $1.key }
-                                  .map { (source: "manifest", key: $0.key, value: $0.value) },
-                              attestations: [], diagnostics: [])
+        var image = ImagePlan(
+            name: imageName, manifestDigest: item.digest,
+            platform: item.descriptor.platform?.platform ?? config.platform, config: config,
+            configDigest: configDigest, layers: layers,
+            annotations: item.annotations
+                + (manifest.annotations ?? [:]).sorted { $0.key < $1.key }
+                .map { (source: "manifest", key: $0.key, value: $0.value) },
+            attestations: [], diagnostics: [])
         attachDiffIDs(&image)
         return image
     }
@@ -166,26 +198,33 @@ public struct ImageResolver {
 
     private mutating func resolveLegacy(_ data: Data) throws -> [ImagePlan] {
         let entries = try JSONDocument.decode([DockerManifestEntryJSON].self, from: data, name: "manifest.json")
-        guard !entries.isEmpty else { throw ImageError(.invalidDocument, "manifest.json lists no images; nothing to scan") }
+        guard !entries.isEmpty else {
+            throw ImageError(.invalidDocument, "manifest.json lists no images; nothing to scan")
+        }
         var images: [ImagePlan] = []
         for entry in entries {
             let configPath = try LayoutPath.safe(entry.Config, in: "manifest.json")
             let name = entry.RepoTags?.first ?? fallbackName
             guard let configData = try files.document(configPath) else {
-                diagnostics.append(ScanDiagnostic(code: .missingBlob, message: "config \(configPath) named by manifest.json is missing; image skipped",
-                                                  image: name, path: configPath, incomplete: true))
+                diagnostics.append(
+                    ScanDiagnostic(
+                        code: .missingBlob,
+                        message: "config \(configPath) named by manifest.json is missing; image skipped",
+                        image: name, path: configPath, incomplete: true))
                 continue
             }
             let config = try JSONDocument.decode(ImageConfig.self, from: configData, name: configPath)
             let layers = try entry.Layers.enumerated().map { index, raw in
                 let path = try LayoutPath.safe(raw, in: "manifest.json")
                 // Docker 25+ names layers by blob path, which carries the digest.
-                return LayerPlan(index: index, blobPath: path, digest: Digest(blobPath: path), size: nil, mediaType: nil,
-                                 expectedDiffID: nil, unsupportedReason: nil)
+                return LayerPlan(
+                    index: index, blobPath: path, digest: Digest(blobPath: path), size: nil, mediaType: nil,
+                    expectedDiffID: nil, unsupportedReason: nil)
             }
-            var image = ImagePlan(name: name, manifestDigest: nil, platform: config.platform, config: config,
-                                  configDigest: Digest.of(configData), layers: layers, annotations: [],
-                                  attestations: [], diagnostics: [])
+            var image = ImagePlan(
+                name: name, manifestDigest: nil, platform: config.platform, config: config,
+                configDigest: Digest.of(configData), layers: layers, annotations: [],
+                attestations: [], diagnostics: [])
             attachDiffIDs(&image)
             images.append(image)
         }
@@ -194,37 +233,56 @@ public struct ImageResolver {
 
     /// Docker 25+ archives carry both layouts; when they disagree, index.json (digest-verified) wins.
     private mutating func compare(legacy data: Data, with images: [ImagePlan]) {
-        guard let entries = try? JSONDocument.decode([DockerManifestEntryJSON].self, from: data, name: "manifest.json") else {
-            diagnostics.append(ScanDiagnostic(code: .layoutConflict, message: "manifest.json is unreadable; using index.json", incomplete: false))
+        guard let entries = try? JSONDocument.decode([DockerManifestEntryJSON].self, from: data, name: "manifest.json")
+        else {
+            diagnostics.append(
+                ScanDiagnostic(
+                    code: .layoutConflict, message: "manifest.json is unreadable; using index.json", incomplete: false))
             return
         }
         let ociLayerLists = Set(images.map { $0.layers.map(\.blobPath) })
         for entry in entries where !ociLayerLists.contains(entry.Layers.map { ImagePath($0).value }) {
-            diagnostics.append(ScanDiagnostic(code: .layoutConflict,
-                message: "manifest.json and index.json disagree about the layers of \(entry.RepoTags?.first ?? "an image"); scanning the digest-verified index.json layers",
-                incomplete: false))
+            diagnostics.append(
+                ScanDiagnostic(
+                    code: .layoutConflict,
+                    message:
+                        "manifest.json and index.json disagree about the layers of "
+                        + "\(entry.RepoTags?.first ?? "an image"); scanning the digest-verified index.json layers",
+                    incomplete: false))
         }
     }
 
     // MARK: Shared checks
 
     private mutating func attachDiffIDs(_ image: inout ImagePlan) {
-        if let history = image.config.history, HistoryInstruction.layerEntries(history, layerCount: image.layers.count) == nil {
-            image.diagnostics.append(ScanDiagnostic(code: .historyMismatch,
-                message: "history has \(history.filter { $0.empty_layer != true }.count) layer entries for \(image.layers.count) layers; instructions are not shown",
-                image: image.name, incomplete: false))
+        if let history = image.config.history,
+            HistoryInstruction.layerEntries(history, layerCount: image.layers.count) == nil
+        {
+            image.diagnostics.append(
+                ScanDiagnostic(
+                    code: .historyMismatch,
+                    message:
+                        "history has \(history.filter { $0.empty_layer != true }.count) layer entries for "
+                        + "\(image.layers.count) layers; instructions are not shown",
+                    image: image.name, incomplete: false))
         }
         let raw = image.config.rootfs?.diff_ids ?? []
         guard raw.count == image.layers.count else {
-            image.diagnostics.append(ScanDiagnostic(code: .invalidDocument,
-                message: "config lists \(raw.count) diff_ids for \(image.layers.count) layers; layer contents cannot be verified",
-                image: image.name, incomplete: true))
+            image.diagnostics.append(
+                ScanDiagnostic(
+                    code: .invalidDocument,
+                    message:
+                        "config lists \(raw.count) diff_ids for \(image.layers.count) layers; layer contents "
+                        + "cannot be verified",
+                    image: image.name, incomplete: true))
             return
         }
         for index in image.layers.indices {
             guard let diffID = Digest(parsing: raw[index]) else {
-                image.diagnostics.append(ScanDiagnostic(code: .invalidDocument, message: "config diff_ids[\(index)] is malformed",
-                                                        image: image.name, layer: index, incomplete: true))
+                image.diagnostics.append(
+                    ScanDiagnostic(
+                        code: .invalidDocument, message: "config diff_ids[\(index)] is malformed",
+                        image: image.name, layer: index, incomplete: true))
                 continue
             }
             image.layers[index].expectedDiffID = diffID
@@ -234,7 +292,11 @@ public struct ImageResolver {
     private func verify(_ data: Data, digest: Digest, what: String) throws {
         let actual = Digest.of(data)
         guard actual == digest else {
-            throw ImageError(.invalidDocument, "\(what) blob \(digest) does not match its digest (content hashes to \(actual)); the layout is corrupt or tampered with")
+            throw ImageError(
+                .invalidDocument,
+                "\(what) blob \(digest) does not match its digest (content hashes to \(actual)); the layout is "
+                    + "corrupt or tampered with"
+            )
         }
     }
 }

@@ -66,8 +66,9 @@ public struct DeclaredBlob: Sendable, Hashable {
     }
 
     public init(_ layer: LayerPlan) {
-        self.init(digest: layer.digest ?? layer.expectedDiffID, diffID: layer.expectedDiffID, size: layer.size,
-                  compression: layer.mediaType?.declaredLayerCompression)
+        self.init(
+            digest: layer.digest ?? layer.expectedDiffID, diffID: layer.expectedDiffID, size: layer.size,
+            compression: layer.mediaType?.declaredLayerCompression)
     }
 }
 
@@ -93,7 +94,9 @@ public struct BlobHandle: Sendable {
     /// A fresh stream of the blob's bytes (capped at its declared size + 1).
     public var open: @Sendable () throws -> ByteSource
 
-    public init(key: String, declared: DeclaredBlob, trust: BlobTrust, open: @escaping @Sendable () throws -> ByteSource) {
+    public init(
+        key: String, declared: DeclaredBlob, trust: BlobTrust, open: @escaping @Sendable () throws -> ByteSource
+    ) {
         self.key = key
         self.declared = declared
         self.trust = trust

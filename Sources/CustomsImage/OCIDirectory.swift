@@ -34,7 +34,10 @@ public struct OCIDirectory: BlobStore {
 
     public func document(_ path: String) throws -> Data? {
         let host = try hostPath(path)
-        guard FileManager.default.fileExists(atPath: host) || (try? FileManager.default.destinationOfSymbolicLink(atPath: host)) != nil else {
+        guard
+            FileManager.default.fileExists(atPath: host)
+                || (try? FileManager.default.destinationOfSymbolicLink(atPath: host)) != nil
+        else {
             return nil
         }
         do {

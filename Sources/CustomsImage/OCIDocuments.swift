@@ -85,7 +85,8 @@ public enum JSONDocument {
 
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, name: String) throws -> T {
         guard data.count <= maxBytes else {
-            throw ImageError(.invalidDocument, "\(name) is \(data.count) bytes, over the \(maxBytes)-byte cap for documents")
+            throw ImageError(
+                .invalidDocument, "\(name) is \(data.count) bytes, over the \(maxBytes)-byte cap for documents")
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
@@ -98,7 +99,9 @@ public enum JSONDocument {
         switch error {
         case DecodingError.keyNotFound(let key, _): return "missing field \(key.stringValue)"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+            return
+                "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): "
+                + "\(context.debugDescription)"
         case DecodingError.dataCorrupted(let context): return context.debugDescription
         default: return "\(error)"
         }

@@ -11,7 +11,8 @@ public struct RootFilesystemSource: ImageSource {
         self.root = root
     }
 
-    public func images<Reader: LayerReading>(platform: Platform?, reader: Reader) throws -> ResolvedImages<Reader.Layer> {
+    public func images<Reader: LayerReading>(platform: Platform?, reader: Reader) throws -> ResolvedImages<Reader.Layer>
+    {
         let plan = ImagePlan.rootFilesystem(name: target, path: root.path)
         return ResolvedImages(images: [(plan, [reader.read(directory: root)])], diagnostics: [])
     }

@@ -11,8 +11,10 @@ public struct ImageSummary: Sendable {
     /// Base layer first.
     public var layers: [LayerSummary]
 
-    public init(target: String, name: String, manifestDigest: Digest?, configDigest: Digest?, platform: Platform?,
-                layers: [LayerSummary]) {
+    public init(
+        target: String, name: String, manifestDigest: Digest?, configDigest: Digest?, platform: Platform?,
+        layers: [LayerSummary]
+    ) {
         self.target = target
         self.name = name
         self.manifestDigest = manifestDigest
@@ -40,9 +42,11 @@ public struct LayerSummary: Sendable {
     /// digest, not scanned).
     public var fromCache: Bool
 
-    public init(index: Int, digest: Digest?, diffID: Digest?, mediaType: MediaType?, compression: Compression?,
-                compressedSize: Int64, uncompressedSize: Int64, createdBy: String?, fileCount: Int, complete: Bool,
-                fromCache: Bool) {
+    public init(
+        index: Int, digest: Digest?, diffID: Digest?, mediaType: MediaType?, compression: Compression?,
+        compressedSize: Int64, uncompressedSize: Int64, createdBy: String?, fileCount: Int, complete: Bool,
+        fromCache: Bool
+    ) {
         self.index = index
         self.digest = digest
         self.diffID = diffID

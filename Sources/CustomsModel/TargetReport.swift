@@ -11,8 +11,10 @@ public struct TargetReport: Sendable {
     /// Why the target could not be scanned at all; nil when it was.
     public var failure: String?
 
-    public init(target: String, images: [ImageSummary] = [], findings: [Finding] = [],
-                diagnostics: [ScanDiagnostic] = [], failure: String? = nil) {
+    public init(
+        target: String, images: [ImageSummary] = [], findings: [Finding] = [],
+        diagnostics: [ScanDiagnostic] = [], failure: String? = nil
+    ) {
         self.target = target
         self.images = images
         self.findings = findings

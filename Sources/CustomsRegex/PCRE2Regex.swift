@@ -21,8 +21,9 @@ public final class PCRE2Regex: @unchecked Sendable {
         var errorOffset = 0
         let options: UInt32 = (caseless ? PCRE2_CASELESS : 0) | (anchored ? PCRE2_ANCHORED : 0)
         let compiled = pattern.withCString { text in
-            pcre2_compile_8(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), pattern.utf8.count,
-                            options, &errorCode, &errorOffset, nil)
+            pcre2_compile_8(
+                UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), pattern.utf8.count,
+                options, &errorCode, &errorOffset, nil)
         }
         guard let compiled else {
             throw RegexError("pattern does not compile at offset \(errorOffset): \(Self.message(for: errorCode))")

@@ -45,10 +45,13 @@ public final class Prefilter: @unchecked Sendable {
         var database: OpaquePointer?
         var compileError: UnsafeMutablePointer<hs_compile_error_t>?
         let pointers = texts.map { text in text.withUnsafeBufferPointer { UnsafePointer(strdup($0.baseAddress!)) } }
-        defer { pointers.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
+        defer {
+            for pointer in pointers { free(UnsafeMutablePointer(mutating: pointer)) }
+        }
         let status = pointers.withUnsafeBufferPointer { expressions in
-            hs_compile_lit_multi(expressions.baseAddress, &flags, &ids, &lengths, UInt32(literals.count),
-                                 UInt32(HS_MODE_BLOCK), nil, &database, &compileError)
+            hs_compile_lit_multi(
+                expressions.baseAddress, &flags, &ids, &lengths, UInt32(literals.count),
+                UInt32(HS_MODE_BLOCK), nil, &database, &compileError)
         }
         guard status == HS_SUCCESS, let database else {
             let message = compileError.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "status \(status)"
@@ -63,8 +66,12 @@ public final class Prefilter: @unchecked Sendable {
     private static func storeKey(_ literals: [Literal]) -> String {
         var platform = hs_platform_info_t()
         _ = hs_populate_platform(&platform)
-        var key = "vectorscan \(String(cString: hs_version())) tune \(platform.tune) features \(platform.cpu_features) block\n"
-        for literal in literals { key += "\(literal.id) \(literal.caseless ? "i" : "-") \(literal.text.utf8.count) \(literal.text)\n" }
+        var key =
+            "vectorscan \(String(cString: hs_version())) tune \(platform.tune) features \(platform.cpu_features) "
+            + "block\n"
+        for literal in literals {
+            key += "\(literal.id) \(literal.caseless ? "i" : "-") \(literal.text.utf8.count) \(literal.text)\n"
+        }
         return key
     }
 
@@ -105,16 +112,18 @@ public final class Prefilter: @unchecked Sendable {
         scratch.saturated = false
         guard buffer.count > 0 else { return true }
         let context = Unmanaged.passUnretained(scratch).toOpaque()
-        let status = hs_scan(database, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(buffer.count),
-                             0, scratch.scratch, { id, _, to, _, context in
-            let scratch = Unmanaged<PrefilterScratch>.fromOpaque(context!).takeUnretainedValue()
-            if scratch.hits.count >= scratch.maxHits {
-                scratch.saturated = true
-                return 1
-            }
-            scratch.hits.append(PrefilterScratch.Hit(id: id, end: Int(to)))
-            return 0
-        }, context)
+        let status = hs_scan(
+            database, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(buffer.count),
+            0, scratch.scratch,
+            { id, _, to, _, context in
+                let scratch = Unmanaged<PrefilterScratch>.fromOpaque(context!).takeUnretainedValue()
+                if scratch.hits.count >= scratch.maxHits {
+                    scratch.saturated = true
+                    return 1
+                }
+                scratch.hits.append(PrefilterScratch.Hit(id: id, end: Int(to)))
+                return 0
+            }, context)
         return status == HS_SUCCESS && !scratch.saturated
     }
 }

@@ -26,8 +26,15 @@ struct AuthChallenge: Equatable {
                 var escaped = false
                 while let character = scanner.first {
                     scanner = scanner.dropFirst()
-                    if escaped { value.append(character); escaped = false; continue }
-                    if character == "\\" { escaped = true; continue }
+                    if escaped {
+                        value.append(character)
+                        escaped = false
+                        continue
+                    }
+                    if character == "\\" {
+                        escaped = true
+                        continue
+                    }
                     if character == "\"" { break }
                     value.append(character)
                 }

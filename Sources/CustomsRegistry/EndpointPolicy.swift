@@ -18,7 +18,8 @@ enum EndpointPolicy {
 
         init?(_ url: URL) {
             guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-                  let host = url.host?.lowercased(), !host.isEmpty else { return nil }
+                let host = url.host?.lowercased(), !host.isEmpty
+            else { return nil }
             self.scheme = scheme
             self.host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             port = url.port ?? (scheme == "https" ? 443 : 80)
@@ -35,16 +36,23 @@ enum EndpointPolicy {
             throw RegistryError(.unsafeEndpoint, "\(what) \(redactedURL(url)) is not an http(s) URL; refusing it")
         }
         if current.scheme == "https" && target.scheme == "http" {
-            throw RegistryError(.unsafeEndpoint, "\(what) \(redactedURL(url)) would downgrade https to plain http; refusing it")
+            throw RegistryError(
+                .unsafeEndpoint, "\(what) \(redactedURL(url)) would downgrade https to plain http; refusing it")
         }
         if target.scheme == "http" && !registryIsPlainHTTP {
-            throw RegistryError(.unsafeEndpoint, "\(what) \(redactedURL(url)) is plain http for a registry reached over https; refusing it")
+            throw RegistryError(
+                .unsafeEndpoint,
+                "\(what) \(redactedURL(url)) is plain http for a registry reached over https; refusing it")
         }
         if isForbiddenHost(target.host) {
-            throw RegistryError(.unsafeEndpoint, "\(what) \(redactedURL(url)) points at a link-local or cloud metadata address; refusing it")
+            throw RegistryError(
+                .unsafeEndpoint,
+                "\(what) \(redactedURL(url)) points at a link-local or cloud metadata address; refusing it")
         }
         for address in resolve(target.host) where isForbiddenHost(address) {
-            throw RegistryError(.unsafeEndpoint, "\(what) \(redactedURL(url)) resolves to the link-local or metadata address \(address); refusing it")
+            throw RegistryError(
+                .unsafeEndpoint,
+                "\(what) \(redactedURL(url)) resolves to the link-local or metadata address \(address); refusing it")
         }
     }
 
@@ -80,7 +88,10 @@ enum EndpointPolicy {
         var cursor: UnsafeMutablePointer<addrinfo>? = first
         while let info = cursor {
             var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            if getnameinfo(info.pointee.ai_addr, info.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+            if getnameinfo(
+                info.pointee.ai_addr, info.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST)
+                == 0
+            {
                 addresses.append(String(cString: buffer))
             }
             cursor = info.pointee.ai_next

@@ -19,7 +19,8 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     /// in the repository, a malformed digest).
     public init?(parsing text: String) {
         guard !text.isEmpty, text.count <= 4096, !text.hasPrefix("/"), !text.hasPrefix("."),
-              !text.contains("//"), !text.contains(where: { $0.isWhitespace }) else { return nil }
+            !text.contains("//"), !text.contains(where: { $0.isWhitespace })
+        else { return nil }
         var rest = Substring(text)
         var digest: Digest?
         if let at = rest.firstIndex(of: "@") {
@@ -37,7 +38,8 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         var components = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         var registry = Self.dockerHub
         if components.count > 1, let first = components.first,
-           first.contains(".") || first.contains(":") || first == "localhost" || first.contains(where: \.isUppercase) {
+            first.contains(".") || first.contains(":") || first == "localhost" || first.contains(where: \.isUppercase)
+        {
             guard Self.isHost(first) else { return nil }
             registry = first
             components.removeFirst()
@@ -69,7 +71,9 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     public var apiHost: String { Self.apiHost(of: registry) }
 
     /// The API host of a registry name.
-    public static func apiHost(of registry: String) -> String { registry == dockerHub ? "registry-1.docker.io" : registry }
+    public static func apiHost(of registry: String) -> String {
+        registry == dockerHub ? "registry-1.docker.io" : registry
+    }
 
     /// `registry/repository[:tag][@digest]`, fully qualified.
     public var description: String {
@@ -88,22 +92,35 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     // Grammar of the distribution reference format (lower-case path components, tags of at
     // most 128 word characters, dots and dashes).
     private static func isPathComponent(_ text: String) -> Bool {
-        guard let first = text.utf8.first, let last = text.utf8.last, isAlphanumeric(first), isAlphanumeric(last) else { return false }
-        return text.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        guard let first = text.utf8.first, let last = text.utf8.last, isAlphanumeric(first), isAlphanumeric(last) else {
+            return false
+        }
+        return text.utf8.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
             && !text.contains("..")
     }
 
     private static func isTag(_ text: Substring) -> Bool {
-        guard let first = text.utf8.first, text.utf8.count <= 128, first != UInt8(ascii: "."), first != UInt8(ascii: "-") else { return false }
-        return text.utf8.allSatisfy { isAlphanumeric($0) || (65...90).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        guard let first = text.utf8.first, text.utf8.count <= 128, first != UInt8(ascii: "."),
+            first != UInt8(ascii: "-")
+        else { return false }
+        return text.utf8.allSatisfy {
+            isAlphanumeric($0) || (65...90).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_")
+                || $0 == UInt8(ascii: "-")
+        }
     }
 
     private static func isHost(_ text: String) -> Bool {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count <= 2, let host = parts.first, !host.isEmpty else { return false }
         if parts.count == 2 { guard let port = Int(parts[1]), (1...65535).contains(port) else { return false } }
-        guard !host.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) else { return false }
-        return host.utf8.allSatisfy { isAlphanumeric($0) || (65...90).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        guard !host.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
+            return false
+        }
+        return host.utf8.allSatisfy {
+            isAlphanumeric($0) || (65...90).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (97...122).contains(byte) }

@@ -26,13 +26,16 @@ public final class RegistryClient: Sendable {
             do {
                 tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(caFile))]
             } catch {
-                throw RegistryError(.credentials, "--ca-file \(caFile) is not a readable PEM certificate file: \(error)")
+                throw RegistryError(
+                    .credentials, "--ca-file \(caFile) is not a readable PEM certificate file: \(error)")
             }
         }
-        let timeout = HTTPClient.Configuration.Timeout(connect: .milliseconds(Int64(options.connectTimeout * 1000)),
-                                                       read: .milliseconds(Int64(options.readTimeout * 1000)))
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow,
-                                                     timeout: timeout, decompression: .disabled)
+        let timeout = HTTPClient.Configuration.Timeout(
+            connect: .milliseconds(Int64(options.connectTimeout * 1000)),
+            read: .milliseconds(Int64(options.readTimeout * 1000)))
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls, redirectConfiguration: .disallow,
+            timeout: timeout, decompression: .disabled)
         // A refused connection or failed handshake comes back at once; `open` decides what to retry.
         configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -65,7 +68,9 @@ public final class RegistryClient: Sendable {
     ///   - limit: at most this many bytes are delivered (declared size + 1 for blobs).
     ///   - document: true for small documents (a whole-request deadline applies).
     /// - Throws: `RegistryError` naming the repository and what to do.
-    func open(_ reference: ImageReference, _ path: String, accept: [String] = [], limit: Int64?, document: Bool) throws -> (HTTPResponseHead, ResponseStream) {
+    func open(_ reference: ImageReference, _ path: String, accept: [String] = [], limit: Int64?, document: Bool) throws
+        -> (HTTPResponseHead, ResponseStream)
+    {
         let session = try session(reference.registry)
         let scope = "repository:\(reference.repository):pull"
         let what = "\(reference.registry)/\(reference.repository)"
@@ -81,12 +86,15 @@ public final class RegistryClient: Sendable {
             if EndpointPolicy.Origin(url) == registryOrigin, let authorization = session.authorization(scope: scope) {
                 headers.add(name: "Authorization", value: authorization)
             }
-            let label = "\(what) \(EndpointPolicy.redactedURL(url).split(separator: "/").suffix(2).joined(separator: "/"))"
+            let label =
+                "\(what) \(EndpointPolicy.redactedURL(url).split(separator: "/").suffix(2).joined(separator: "/"))"
             let stream = ResponseStream(label: label, limit: limit)
             let head: HTTPResponseHead
             do {
                 let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
-                head = try stream.start(http, request, deadline: document ? .now() + .milliseconds(Int64(options.documentDeadline * 1000)) : nil)
+                head = try stream.start(
+                    http, request,
+                    deadline: document ? .now() + .milliseconds(Int64(options.documentDeadline * 1000)) : nil)
             } catch {
                 if attempt < options.retries, Self.isRetryable(error) {
                     attempt += 1
@@ -103,13 +111,17 @@ public final class RegistryClient: Sendable {
                 stream.cancel()
                 hops += 1
                 guard hops <= options.maxRedirects else {
-                    throw RegistryError(.protocolError, "\(what): more than \(options.maxRedirects) redirects for \(path); giving up")
+                    throw RegistryError(
+                        .protocolError, "\(what): more than \(options.maxRedirects) redirects for \(path); giving up")
                 }
-                guard let location = head.headers.first(name: "Location"), let next = URL(string: location, relativeTo: url)?.absoluteURL,
-                      let current = EndpointPolicy.Origin(url) else {
+                guard let location = head.headers.first(name: "Location"),
+                    let next = URL(string: location, relativeTo: url)?.absoluteURL,
+                    let current = EndpointPolicy.Origin(url)
+                else {
                     throw RegistryError(.protocolError, "\(what): a \(status) redirect without a usable Location")
                 }
-                try EndpointPolicy.check(next, from: current, registryIsPlainHTTP: session.plainHTTP, what: "redirect from \(what) to")
+                try EndpointPolicy.check(
+                    next, from: current, registryIsPlainHTTP: session.plainHTTP, what: "redirect from \(what) to")
                 url = next
             case 401 where !answeredChallenge && EndpointPolicy.Origin(url) == registryOrigin:
                 stream.cancel()
@@ -118,31 +130,49 @@ public final class RegistryClient: Sendable {
                 guard let challenge = AuthChallenge(header: header) else {
                     throw RegistryError(.unauthorized, "\(what) refused access (401) without saying how to log in")
                 }
-                try authorize(session, challenge: challenge, scope: scope, reference: reference, registryOrigin: registryOrigin)
+                try authorize(
+                    session, challenge: challenge, scope: scope, reference: reference, registryOrigin: registryOrigin)
             case 401:
                 stream.cancel()
-                throw RegistryError(.unauthorized, session.credential == nil
-                    ? "\(what) requires a login (401); run `docker login \(reference.registry)` or pass --username and --password-stdin"
-                    : "\(what) rejected the credentials for \(session.credential!.username) (401); check the user name and password")
+                throw RegistryError(
+                    .unauthorized,
+                    session.credential == nil
+                        ? "\(what) requires a login (401); run `docker login \(reference.registry)` or pass "
+                            + "--username and --password-stdin"
+                        : "\(what) rejected the credentials for \(session.credential!.username) (401); check the "
+                            + "user name and password"
+                )
             case 403:
                 stream.cancel()
-                throw RegistryError(.forbidden, "\(what): access denied (403)\(session.credential.map { " for \($0.username)" } ?? ""); the account needs pull access to this repository")
+                throw RegistryError(
+                    .forbidden,
+                    "\(what): access denied (403)\(session.credential.map { " for \($0.username)" } ?? ""); the "
+                        + "account needs pull access to this repository"
+                )
             case 404:
                 let detail = errorCode(stream)
-                throw RegistryError(.notFound, "\(what): \(path.hasPrefix("manifests/") ? "no manifest \(path.dropFirst("manifests/".count))" : path) not found (404\(detail)); check the repository name and tag")
+                let missing = path.hasPrefix("manifests/") ? "no manifest \(path.dropFirst("manifests/".count))" : path
+                throw RegistryError(
+                    .notFound, "\(what): \(missing) not found (404\(detail)); check the repository name and tag")
             case 429 where attempt < options.retries, 500..<600 where attempt < options.retries:
                 stream.cancel()
                 attempt += 1
                 pause(backoff(attempt, retryAfter: head.headers.first(name: "Retry-After").flatMap(Double.init)))
             default:
                 let detail = errorCode(stream)
-                throw RegistryError(.server, "\(what): the registry answered \(status)\(detail) for \(path)\(attempt > 0 ? " after \(attempt + 1) attempts" : "")")
+                throw RegistryError(
+                    .server,
+                    "\(what): the registry answered \(status)\(detail) for "
+                        + "\(path)\(attempt > 0 ? " after \(attempt + 1) attempts" : "")"
+                )
             }
         }
     }
 
     /// GET a small document whole.
-    func fetch(_ reference: ImageReference, _ path: String, accept: [String] = [], limit: Int) throws -> (HTTPResponseHead, Data) {
+    func fetch(_ reference: ImageReference, _ path: String, accept: [String] = [], limit: Int) throws -> (
+        HTTPResponseHead, Data
+    ) {
         let (head, stream) = try open(reference, path, accept: accept, limit: Int64(limit) + 1, document: true)
         let data = try stream.readAll(limit: limit)
         return (head, data)
@@ -151,10 +181,14 @@ public final class RegistryClient: Sendable {
     /// The registry's error code from a JSON error body (`MANIFEST_UNKNOWN`), for messages.
     private func errorCode(_ stream: ResponseStream) -> String {
         defer { stream.cancel() }
-        struct Body: Decodable { struct Item: Decodable { var code: String? }; var errors: [Item]? }
+        struct Body: Decodable {
+            struct Item: Decodable { var code: String? }
+            var errors: [Item]?
+        }
         guard let data = try? stream.readAll(limit: 16 << 10),
-              let code = (try? JSONDecoder().decode(Body.self, from: data))?.errors?.first?.code,
-              code.utf8.allSatisfy({ (65...90).contains($0) || $0 == 95 }) else { return "" }
+            let code = (try? JSONDecoder().decode(Body.self, from: data))?.errors?.first?.code,
+            code.utf8.allSatisfy({ (65...90).contains($0) || $0 == 95 })
+        else { return "" }
         return " \(code)"
     }
 
@@ -169,72 +203,111 @@ public final class RegistryClient: Sendable {
         return error is IOError || error is ChannelError
     }
 
-    private func transportError(_ error: Error, reference: ImageReference, session: RegistrySession, attempts: Int) -> Error {
+    private func transportError(_ error: Error, reference: ImageReference, session: RegistrySession, attempts: Int)
+        -> Error
+    {
         if error is RegistryError { return error }
         var hint = ""
         if error is NIOSSLError || "\(error)".contains("SSL") || "\(error)".contains("handshake") {
-            hint = session.plainHTTP ? "" : "; if it uses a private CA pass --ca-file, if it is plain http pass --insecure-registry \(reference.registry)"
+            hint =
+                session.plainHTTP
+                ? ""
+                : "; if it uses a private CA pass --ca-file, if it is plain http pass --insecure-registry "
+                    + "\(reference.registry)"
         } else {
             hint = "; check the address and that it is up"
         }
         let tries = attempts > 1 ? " (\(attempts) attempts)" : ""
-        return RegistryError(.transport, "cannot reach \(reference.registry) (\(session.baseURL)): \(ResponseStream.describe(error))\(tries)\(hint)")
+        return RegistryError(
+            .transport,
+            "cannot reach \(reference.registry) (\(session.baseURL)): \(ResponseStream.describe(error))\(tries)\(hint)")
     }
 
     // MARK: Authentication
 
     /// Answers a 401 challenge: remembers Basic, or fetches a Bearer token for the scope.
-    private func authorize(_ session: RegistrySession, challenge: AuthChallenge, scope: String, reference: ImageReference,
-                           registryOrigin: EndpointPolicy.Origin?) throws {
+    private func authorize(
+        _ session: RegistrySession, challenge: AuthChallenge, scope: String, reference: ImageReference,
+        registryOrigin: EndpointPolicy.Origin?
+    ) throws {
         let what = "\(reference.registry)/\(reference.repository)"
         switch challenge.scheme {
         case "basic":
             guard session.credential != nil else {
-                throw RegistryError(.unauthorized, "\(what) requires a login (Basic); run `docker login \(reference.registry)` or pass --username and --password-stdin")
+                throw RegistryError(
+                    .unauthorized,
+                    "\(what) requires a login (Basic); run `docker login \(reference.registry)` or pass "
+                        + "--username and --password-stdin"
+                )
             }
             session.useBasic()
         case "bearer":
-            guard let realmText = challenge.parameters["realm"], let realm = URL(string: realmText), let registryOrigin else {
+            guard let realmText = challenge.parameters["realm"], let realm = URL(string: realmText), let registryOrigin
+            else {
                 throw RegistryError(.unauthorized, "\(what) asked for a token without a usable realm")
             }
-            try EndpointPolicy.check(realm, from: registryOrigin, registryIsPlainHTTP: session.plainHTTP, what: "the token realm of \(what),")
+            try EndpointPolicy.check(
+                realm, from: registryOrigin, registryIsPlainHTTP: session.plainHTTP, what: "the token realm of \(what),"
+            )
             let tokenScope = challenge.parameters["scope"] ?? scope
             var components = URLComponents(url: realm, resolvingAgainstBaseURL: false)!
             var query = components.queryItems ?? []
-            if let service = challenge.parameters["service"] { query.append(URLQueryItem(name: "service", value: service)) }
+            if let service = challenge.parameters["service"] {
+                query.append(URLQueryItem(name: "service", value: service))
+            }
             query.append(URLQueryItem(name: "scope", value: tokenScope))
             components.queryItems = query
-            guard let url = components.url else { throw RegistryError(.unauthorized, "\(what): cannot form the token request") }
-            session.store(token: try requestToken(url, session: session, what: what, registry: reference.registry), scope: scope)
+            guard let url = components.url else {
+                throw RegistryError(.unauthorized, "\(what): cannot form the token request")
+            }
+            session.store(
+                token: try requestToken(url, session: session, what: what, registry: reference.registry), scope: scope)
         default:
-            throw RegistryError(.unauthorized, "\(what) asks for the unsupported authentication scheme \(challenge.scheme.prefix(40))")
+            throw RegistryError(
+                .unauthorized, "\(what) asks for the unsupported authentication scheme \(challenge.scheme.prefix(40))")
         }
     }
 
     private func requestToken(_ url: URL, session: RegistrySession, what: String, registry: String) throws -> String {
         var headers = HTTPHeaders([("User-Agent", "customs/\(CustomsVersion.current)")])
-        if let credential = session.credential { headers.add(name: "Authorization", value: credential.basicAuthorization) }
+        if let credential = session.credential {
+            headers.add(name: "Authorization", value: credential.basicAuthorization)
+        }
         let stream = ResponseStream(label: "token service for \(what)", limit: 1 << 20)
         let head: HTTPResponseHead
         do {
-            head = try stream.start(http, try HTTPClient.Request(url: url, method: .GET, headers: headers),
-                                    deadline: .now() + .milliseconds(Int64(options.documentDeadline * 1000)))
+            head = try stream.start(
+                http, try HTTPClient.Request(url: url, method: .GET, headers: headers),
+                deadline: .now() + .milliseconds(Int64(options.documentDeadline * 1000)))
         } catch {
-            throw RegistryError(.transport, "cannot reach the token service \(EndpointPolicy.redactedURL(url)) of \(what): \(ResponseStream.describe(error))")
+            throw RegistryError(
+                .transport,
+                "cannot reach the token service \(EndpointPolicy.redactedURL(url)) of \(what): "
+                    + "\(ResponseStream.describe(error))"
+            )
         }
         switch head.status.code {
         case 200:
-            struct Reply: Decodable { var token: String?; var access_token: String? }
+            struct Reply: Decodable {
+                var token: String?
+                var access_token: String?
+            }
             guard let reply = try? JSONDecoder().decode(Reply.self, from: stream.readAll(limit: 1 << 20)),
-                  let token = reply.token ?? reply.access_token, !token.isEmpty else {
+                let token = reply.token ?? reply.access_token, !token.isEmpty
+            else {
                 throw RegistryError(.protocolError, "the token service of \(what) answered without a token")
             }
             return token
         case 401, 403:
             stream.cancel()
-            throw RegistryError(.unauthorized, session.credential == nil
-                ? "\(what) requires a login (the token service refused anonymous access); run `docker login \(registry)` or pass --username and --password-stdin"
-                : "the token service of \(what) rejected the credentials for \(session.credential!.username); check the user name and password")
+            throw RegistryError(
+                .unauthorized,
+                session.credential == nil
+                    ? "\(what) requires a login (the token service refused anonymous access); run `docker login "
+                        + "\(registry)` or pass --username and --password-stdin"
+                    : "the token service of \(what) rejected the credentials for "
+                        + "\(session.credential!.username); check the user name and password"
+            )
         default:
             stream.cancel()
             throw RegistryError(.server, "the token service of \(what) answered \(head.status.code)")

@@ -14,7 +14,8 @@ public final class RegistrySource: RemoteImageSource {
 
     public func expand(_ target: String) throws -> [String] {
         guard client.options.allTags, !FileManager.default.fileExists(atPath: target),
-              let reference = ImageReference(parsing: target) else { return [target] }
+            let reference = ImageReference(parsing: target)
+        else { return [target] }
         guard ImageReference.namesRepositoryOnly(target) else {
             throw RegistryError(.protocolError, "--all-tags takes a repository without a tag or digest; got \(target)")
         }
@@ -40,10 +41,13 @@ public final class RegistrySource: RemoteImageSource {
         for _ in 0..<1000 {
             let (head, data) = try client.fetch(reference, path, limit: JSONDocument.maxBytes)
             guard let page = try? JSONDecoder().decode(Page.self, from: data) else {
-                throw RegistryError(.protocolError, "\(reference.registry)/\(reference.repository): the tag list is not valid JSON")
+                throw RegistryError(
+                    .protocolError, "\(reference.registry)/\(reference.repository): the tag list is not valid JSON")
             }
             tags += page.tags ?? []
-            guard let link = head.headers.first(name: "Link"), let next = Self.nextPage(link, repository: reference.repository) else { break }
+            guard let link = head.headers.first(name: "Link"),
+                let next = Self.nextPage(link, repository: reference.repository)
+            else { break }
             path = next
         }
         guard !tags.isEmpty else {
@@ -54,7 +58,9 @@ public final class RegistrySource: RemoteImageSource {
 
     /// The part after `/v2/<repository>/` of a `Link` header's next page.
     static func nextPage(_ link: String, repository: String) -> String? {
-        guard link.contains("rel=\"next\""), let open = link.firstIndex(of: "<"), let close = link.firstIndex(of: ">"), open < close else { return nil }
+        guard link.contains("rel=\"next\""), let open = link.firstIndex(of: "<"), let close = link.firstIndex(of: ">"),
+            open < close
+        else { return nil }
         let target = link[link.index(after: open)..<close]
         let path = URL(string: String(target), relativeTo: URL(string: "http://registry/"))?.absoluteURL
         guard let path, let components = URLComponents(url: path, resolvingAgainstBaseURL: false) else { return nil }

@@ -29,7 +29,9 @@ public struct JSONLinesReporter {
 
     /// The lines for one finished target.
     public func lines(for report: TargetReport, options: ReportOptions) -> String {
-        report.findings.map { Self.encode(FindingLine(target: report.target, finding: ReportDocument.entry($0, options: options))) }.joined()
+        report.findings.map {
+            Self.encode(FindingLine(target: report.target, finding: ReportDocument.entry($0, options: options)))
+        }.joined()
     }
 
     /// The closing summary line for the whole run.

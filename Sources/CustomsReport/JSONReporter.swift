@@ -127,57 +127,68 @@ struct ReportDocument: Encodable {
 
     init(_ result: ScanResult, options: ReportOptions) {
         tool = Tool(rules: result.ruleCount, rulesHash: result.rulesHash)
-        summary = Summary(findings: result.findings.count, images: result.images.count,
-                          layers: result.images.reduce(0) { $0 + $1.layers.count }, bytesScanned: result.bytesScanned,
-                          durationSeconds: (result.duration * 1000).rounded() / 1000,
-                          baselined: result.policyOutcome.baselined, belowConfidence: result.policyOutcome.belowConfidence,
-                          layersFromCache: result.layersFromCache)
+        summary = Summary(
+            findings: result.findings.count, images: result.images.count,
+            layers: result.images.reduce(0) { $0 + $1.layers.count }, bytesScanned: result.bytesScanned,
+            durationSeconds: (result.duration * 1000).rounded() / 1000,
+            baselined: result.policyOutcome.baselined, belowConfidence: result.policyOutcome.belowConfidence,
+            layersFromCache: result.layersFromCache)
         images = result.images.map { image in
-            Image(target: image.target, name: image.name, manifestDigest: image.manifestDigest?.description,
-                  configDigest: image.configDigest?.description, platform: image.platform?.description,
-                  layers: image.layers.map { layer in
-                      Layer(index: layer.index, digest: layer.digest?.description, diffID: layer.diffID?.description,
-                            mediaType: layer.mediaType?.rawValue, compression: layer.compression?.rawValue,
-                            compressedSize: layer.compressedSize, uncompressedSize: layer.uncompressedSize,
-                            createdBy: layer.createdBy, files: layer.fileCount, complete: layer.complete,
-                            cached: layer.fromCache)
-                  })
+            Image(
+                target: image.target, name: image.name, manifestDigest: image.manifestDigest?.description,
+                configDigest: image.configDigest?.description, platform: image.platform?.description,
+                layers: image.layers.map { layer in
+                    Layer(
+                        index: layer.index, digest: layer.digest?.description, diffID: layer.diffID?.description,
+                        mediaType: layer.mediaType?.rawValue, compression: layer.compression?.rawValue,
+                        compressedSize: layer.compressedSize, uncompressedSize: layer.uncompressedSize,
+                        createdBy: layer.createdBy, files: layer.fileCount, complete: layer.complete,
+                        cached: layer.fromCache)
+                })
         }
         findings = result.findings.map { Self.entry($0, options: options) }
         coverage = Self.coverage(result)
     }
 
     static func entry(_ finding: Finding, options: ReportOptions) -> FindingEntry {
-        FindingEntry(rule: Rule(id: finding.rule.id.rawValue, name: finding.rule.name,
-                                severity: finding.rule.severity.rawValue, confidence: finding.rule.confidence.rawValue,
-                                note: finding.rule.note),
-                     secret: options.showSecrets ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted,
-                     redacted: !options.showSecrets, fingerprint: finding.fingerprint,
-                     locations: finding.locations.map(Self.location))
+        FindingEntry(
+            rule: Rule(
+                id: finding.rule.id.rawValue, name: finding.rule.name,
+                severity: finding.rule.severity.rawValue, confidence: finding.rule.confidence.rawValue,
+                note: finding.rule.note),
+            secret: options.showSecrets
+                ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted,
+            redacted: !options.showSecrets, fingerprint: finding.fingerprint,
+            locations: finding.locations.map(Self.location))
     }
 
     static func coverage(_ result: ScanResult) -> Coverage {
-        Coverage(complete: result.isComplete,
-                            diagnostics: result.diagnostics.map { item in
-                                Diagnostic(code: item.code.rawValue, message: item.message, image: item.image, layer: item.layer,
-                                           blob: item.blob?.description, path: item.path, incomplete: item.incomplete)
-                            },
-                            failedTargets: result.failedTargets.map { FailedTarget(target: $0.target, message: $0.message) },
-                            suppressed: result.policyOutcome.suppressed)
+        Coverage(
+            complete: result.isComplete,
+            diagnostics: result.diagnostics.map { item in
+                Diagnostic(
+                    code: item.code.rawValue, message: item.message, image: item.image, layer: item.layer,
+                    blob: item.blob?.description, path: item.path, incomplete: item.incomplete)
+            },
+            failedTargets: result.failedTargets.map { FailedTarget(target: $0.target, message: $0.message) },
+            suppressed: result.policyOutcome.suppressed)
     }
 
     static func location(_ location: FindingLocation) -> Location {
-        var entry = Location(image: location.image, imageDigest: location.imageDigest?.description,
-                             platform: location.platform?.description, kind: "file")
+        var entry = Location(
+            image: location.image, imageDigest: location.imageDigest?.description,
+            platform: location.platform?.description, kind: "file")
         switch location.place {
         case .file(let file):
-            entry.layer = LayerRef(index: file.layerIndex, count: file.layerCount, digest: file.layerDigest?.description,
-                                   diffID: file.diffID?.description, createdBy: file.createdBy)
+            entry.layer = LayerRef(
+                index: file.layerIndex, count: file.layerCount, digest: file.layerDigest?.description,
+                diffID: file.diffID?.description, createdBy: file.createdBy)
             entry.path = "/" + file.path.value
             entry.nestedPath = file.nestedPath
             entry.line = file.line
             entry.column = file.column
-            entry.status = Status(kind: file.visibility.kind, layer: file.visibility.changingLayer, createdBy: file.changedBy)
+            entry.status = Status(
+                kind: file.visibility.kind, layer: file.visibility.changingLayer, createdBy: file.changedBy)
         case .metadata(let metadata):
             entry.kind = "metadata"
             entry.field = metadata.field

@@ -20,19 +20,24 @@ public struct SARIFReporter: Reporter {
         let log: [String: Any] = [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
-            "runs": [[
-                "tool": ["driver": [
-                    "name": "customs",
-                    "version": CustomsVersion.current,
-                    "semanticVersion": CustomsVersion.current,
-                    "rules": result.rules.map(Self.rule),
-                ] as [String: Any]],
-                "invocations": [Self.invocation(result)],
-                "results": result.findings.map { Self.result($0, ruleIndex: ruleIndex, options: options) },
-                "properties": ["customs": ["complete": result.isComplete, "rulesHash": result.rulesHash]],
-            ] as [String: Any]],
+            "runs": [
+                [
+                    "tool": [
+                        "driver": [
+                            "name": "customs",
+                            "version": CustomsVersion.current,
+                            "semanticVersion": CustomsVersion.current,
+                            "rules": result.rules.map(Self.rule),
+                        ] as [String: Any]
+                    ],
+                    "invocations": [Self.invocation(result)],
+                    "results": result.findings.map { Self.result($0, ruleIndex: ruleIndex, options: options) },
+                    "properties": ["customs": ["complete": result.isComplete, "rulesHash": result.rulesHash]],
+                ] as [String: Any]
+            ],
         ]
-        let data = try JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(
+            withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -68,13 +73,17 @@ public struct SARIFReporter: Reporter {
         }
         var rule: [String: Any] = [
             "id": summary.id.rawValue,
-            "name": summary.id.rawValue.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+            "name": summary.id.rawValue.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map {
+                $0.prefix(1).uppercased() + $0.dropFirst()
+            }.joined(),
             "shortDescription": ["text": summary.name],
             "fullDescription": ["text": "\(summary.name) leaked in a container image layer or its metadata."],
             "help": ["text": help, "markdown": markdown],
             "defaultConfiguration": ["level": level(summary.severity)],
-            "properties": ["security-severity": securitySeverity(summary.severity), "precision": precision(summary.confidence),
-                           "tags": ["security", "secret", "container"]] as [String: Any],
+            "properties": [
+                "security-severity": securitySeverity(summary.severity), "precision": precision(summary.confidence),
+                "tags": ["security", "secret", "container"],
+            ] as [String: Any],
         ]
         if let reference = description.references.first { rule["helpUri"] = reference }
         return rule
@@ -89,17 +98,22 @@ public struct SARIFReporter: Reporter {
     }
 
     static func result(_ finding: Finding, ruleIndex: [RuleID: Int], options: ReportOptions) -> [String: Any] {
-        let secret = (options.showSecrets ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted)
+        let secret =
+            (options.showSecrets ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted)
         let locations = finding.locations.map(location)
         var result: [String: Any] = [
             "ruleId": finding.rule.id.rawValue,
             "level": level(finding.rule.severity),
-            "message": ["text": "\(finding.rule.name) `\(secret)` " + describe(finding.locations[0])
-                        + (finding.locations.count > 1 ? " (and \(finding.locations.count - 1) more place(s))" : "")],
+            "message": [
+                "text": "\(finding.rule.name) `\(secret)` " + describe(finding.locations[0])
+                    + (finding.locations.count > 1 ? " (and \(finding.locations.count - 1) more place(s))" : "")
+            ],
             "locations": [locations[0]],
             "partialFingerprints": [fingerprintKey: finding.fingerprint],
-            "properties": ["confidence": finding.rule.confidence.rawValue, "secretRedacted": !options.showSecrets,
-                           "stillVisible": finding.isVisibleSomewhere],
+            "properties": [
+                "confidence": finding.rule.confidence.rawValue, "secretRedacted": !options.showSecrets,
+                "stillVisible": finding.isVisibleSomewhere,
+            ],
         ]
         if let index = ruleIndex[finding.rule.id] { result["ruleIndex"] = index }
         if let note = finding.rule.note, var properties = result["properties"] as? [String: Any] {
@@ -128,8 +142,10 @@ public struct SARIFReporter: Reporter {
             switch file.visibility {
             case .visible: break
             case .deleted(let layer): text += "; deleted in layer \(layer + 1) but still recoverable from the image"
-            case .hiddenByOpaqueDirectory(let layer): text += "; hidden by layer \(layer + 1) but still recoverable from the image"
-            case .overwritten(let layer): text += "; overwritten in layer \(layer + 1) but still recoverable from the image"
+            case .hiddenByOpaqueDirectory(let layer):
+                text += "; hidden by layer \(layer + 1) but still recoverable from the image"
+            case .overwritten(let layer):
+                text += "; overwritten in layer \(layer + 1) but still recoverable from the image"
             }
         case .metadata(let metadata):
             text += ", \(metadata.field)"
@@ -138,24 +154,29 @@ public struct SARIFReporter: Reporter {
     }
 
     static func location(_ location: FindingLocation) -> [String: Any] {
-        var logical: [[String: Any]] = [[
-            "name": location.image + (location.imageDigest.map { "@\($0)" } ?? ""),
-            "kind": "module",
-            "fullyQualifiedName": location.image + (location.imageDigest.map { "@\($0)" } ?? "")
-                + (location.platform.map { " \($0)" } ?? ""),
-        ]]
+        var logical: [[String: Any]] = [
+            [
+                "name": location.image + (location.imageDigest.map { "@\($0)" } ?? ""),
+                "kind": "module",
+                "fullyQualifiedName": location.image + (location.imageDigest.map { "@\($0)" } ?? "")
+                    + (location.platform.map { " \($0)" } ?? ""),
+            ]
+        ]
         let physical: [String: Any]
         switch location.place {
         case .file(let file):
             var layer: [String: Any] = [
                 "name": "layer \(file.layerIndex + 1)/\(file.layerCount)",
                 "kind": "namespace",
-                "fullyQualifiedName": "layer \(file.layerIndex + 1)/\(file.layerCount) \(file.layerDigest?.description ?? "")",
+                "fullyQualifiedName":
+                    "layer \(file.layerIndex + 1)/\(file.layerCount) \(file.layerDigest?.description ?? "")",
             ]
             if let createdBy = file.createdBy { layer["properties"] = ["createdBy": createdBy] }
             logical.append(layer)
             physical = [
-                "artifactLocation": ["uri": (file.path.value.isEmpty ? "/" : file.path.value) + (file.nestedPath.map { "!/" + $0 } ?? "")],
+                "artifactLocation": [
+                    "uri": (file.path.value.isEmpty ? "/" : file.path.value) + (file.nestedPath.map { "!/" + $0 } ?? "")
+                ],
                 "region": ["startLine": file.line, "startColumn": file.column],
             ]
         case .metadata(let metadata):
@@ -167,11 +188,16 @@ public struct SARIFReporter: Reporter {
 
     static func invocation(_ result: ScanResult) -> [String: Any] {
         var notifications: [[String: Any]] = result.diagnostics.map { item in
-            ["level": item.incomplete ? "error" : "warning", "message": ["text": item.message],
-             "descriptor": ["id": item.code.rawValue]]
+            [
+                "level": item.incomplete ? "error" : "warning", "message": ["text": item.message],
+                "descriptor": ["id": item.code.rawValue],
+            ]
         }
         notifications += result.failedTargets.map { failure in
-            ["level": "error", "message": ["text": "\(failure.target): \(failure.message)"], "descriptor": ["id": "target-failed"]]
+            [
+                "level": "error", "message": ["text": "\(failure.target): \(failure.message)"],
+                "descriptor": ["id": "target-failed"],
+            ]
         }
         return ["executionSuccessful": result.failedTargets.isEmpty, "toolExecutionNotifications": notifications]
     }

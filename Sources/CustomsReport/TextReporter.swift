@@ -14,7 +14,12 @@ public struct TextReporter: Reporter {
 
         init(_ enabled: Bool) {
             guard enabled else { return }
-            bold = "\u{1b}[1m"; red = "\u{1b}[31m"; yellow = "\u{1b}[33m"; cyan = "\u{1b}[36m"; dim = "\u{1b}[2m"; reset = "\u{1b}[0m"
+            bold = "\u{1b}[1m"
+            red = "\u{1b}[31m"
+            yellow = "\u{1b}[33m"
+            cyan = "\u{1b}[36m"
+            dim = "\u{1b}[2m"
+            reset = "\u{1b}[0m"
         }
 
         func severity(_ severity: Severity) -> String {
@@ -38,32 +43,54 @@ public struct TextReporter: Reporter {
             if located.isEmpty { out += "  no secrets found\n" }
             let files = located.filter { if case .file = $0.location.place { return true } else { return false } }
             for layer in image.layers {
-                let here = files.filter { if case .file(let file) = $0.location.place { return file.layerIndex == layer.index } else { return false } }
+                let here = files.filter {
+                    if case .file(let file) = $0.location.place {
+                        return file.layerIndex == layer.index
+                    } else {
+                        return false
+                    }
+                }
                 guard !here.isEmpty else { continue }
                 out += "  layer \(layer.index + 1)/\(image.layers.count)"
                 if let digest = layer.digest { out += "  \(digest.short)" }
                 out += "  \(style.dim)\(Self.instruction(layer.createdBy))\(style.reset)\n"
                 for (finding, location) in here {
                     guard case .file(let file) = location.place else { continue }
-                    out += "    \(style.severity(finding.rule.severity))\(Self.badge(finding))\(style.reset)  \(secret(finding, options))  \(file.displayPath):\(file.line):\(file.column)\n"
+                    out +=
+                        "    \(style.severity(finding.rule.severity))\(Self.badge(finding))\(style.reset)  "
+                        + "\(secret(finding, options))  \(file.displayPath):\(file.line):\(file.column)\n"
                     switch file.visibility {
                     case .visible: break
                     case .deleted(let layer):
-                        out += "      \(style.bold)\(style.red)!! DELETED in layer \(layer + 1) (\(Self.instruction(file.changedBy))) but still recoverable from layer \(file.layerIndex + 1)\(style.reset)\n"
+                        out +=
+                            "      \(style.bold)\(style.red)!! DELETED in layer \(layer + 1) "
+                            + "(\(Self.instruction(file.changedBy))) but still recoverable from layer "
+                            + "\(file.layerIndex + 1)\(style.reset)\n"
                     case .hiddenByOpaqueDirectory(let layer):
-                        out += "      \(style.bold)\(style.red)!! HIDDEN by an opaque directory in layer \(layer + 1) (\(Self.instruction(file.changedBy))) but still recoverable from layer \(file.layerIndex + 1)\(style.reset)\n"
+                        out +=
+                            "      \(style.bold)\(style.red)!! HIDDEN by an opaque directory in layer "
+                            + "\(layer + 1) (\(Self.instruction(file.changedBy))) but still recoverable from "
+                            + "layer \(file.layerIndex + 1)\(style.reset)\n"
                     case .overwritten(let layer):
-                        let place = layer == file.layerIndex ? "later in the same layer" : "in layer \(layer + 1) (\(Self.instruction(file.changedBy)))"
-                        out += "      \(style.bold)\(style.red)!! OVERWRITTEN \(place) but still recoverable from layer \(file.layerIndex + 1)\(style.reset)\n"
+                        let place =
+                            layer == file.layerIndex
+                            ? "later in the same layer" : "in layer \(layer + 1) (\(Self.instruction(file.changedBy)))"
+                        out +=
+                            "      \(style.bold)\(style.red)!! OVERWRITTEN \(place) but still recoverable from "
+                            + "layer \(file.layerIndex + 1)\(style.reset)\n"
                     }
                 }
             }
-            let metadata = located.filter { if case .metadata = $0.location.place { return true } else { return false } }
+            let metadata = located.filter {
+                if case .metadata = $0.location.place { return true } else { return false }
+            }
             if !metadata.isEmpty {
                 out += "  metadata\n"
                 for (finding, location) in metadata {
                     guard case .metadata(let place) = location.place else { continue }
-                    out += "    \(style.severity(finding.rule.severity))\(Self.badge(finding))\(style.reset)  \(secret(finding, options))  \(place.field.escapedForTerminal)"
+                    out +=
+                        "    \(style.severity(finding.rule.severity))\(Self.badge(finding))\(style.reset)  "
+                        + "\(secret(finding, options))  \(place.field.escapedForTerminal)"
                     if let createdBy = place.createdBy { out += "  (\(Self.instruction(createdBy)))" }
                     out += "\n"
                 }
@@ -76,16 +103,20 @@ public struct TextReporter: Reporter {
         return out
     }
 
-    private func locations(in image: ImageSummary, result: ScanResult) -> [(finding: Finding, location: FindingLocation)] {
+    private func locations(in image: ImageSummary, result: ScanResult) -> [(
+        finding: Finding, location: FindingLocation
+    )] {
         result.findings.flatMap { finding in
             finding.locations.filter { location in
-                location.image == image.name && location.imageDigest == image.manifestDigest && location.platform == image.platform
+                location.image == image.name && location.imageDigest == image.manifestDigest
+                    && location.platform == image.platform
             }.map { (finding, $0) }
         }
     }
 
     private func secret(_ finding: Finding, _ options: ReportOptions) -> String {
-        (options.showSecrets ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted).escapedForTerminal
+        (options.showSecrets ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted)
+            .escapedForTerminal
     }
 
     static func badge(_ finding: Finding) -> String {
@@ -109,9 +140,13 @@ public struct TextReporter: Reporter {
         let warnings = result.diagnostics.filter { !$0.incomplete }
         if !incomplete.isEmpty {
             out += "coverage: INCOMPLETE, \(incomplete.count) problem(s); the result is not a clean bill of health\n"
-            for item in incomplete { out += "  - [\(item.code)] \(Self.prefix(item))\(item.message.escapedForTerminal)\n" }
+            for item in incomplete {
+                out += "  - [\(item.code)] \(Self.prefix(item))\(item.message.escapedForTerminal)\n"
+            }
         }
-        for item in warnings { out += "warning: [\(item.code)] \(Self.prefix(item))\(item.message.escapedForTerminal)\n" }
+        for item in warnings {
+            out += "warning: [\(item.code)] \(Self.prefix(item))\(item.message.escapedForTerminal)\n"
+        }
         return out
     }
 
@@ -143,11 +178,14 @@ public struct TextReporter: Reporter {
         }.count
         let layers = result.images.reduce(0) { $0 + $1.layers.count }
         let megabytes = Double(result.bytesScanned) / 1_000_000
-        var line = result.findings.isEmpty ? "no secrets found" : "\(result.findings.count) secret\(result.findings.count == 1 ? "" : "s")"
+        var line =
+            result.findings.isEmpty
+            ? "no secrets found" : "\(result.findings.count) secret\(result.findings.count == 1 ? "" : "s")"
         if !fileLocations.isEmpty { line += " in \(layerKeys.count) layer\(layerKeys.count == 1 ? "" : "s")" }
         if recoverable > 0 { line += " (\(recoverable) deleted or overwritten but recoverable)" }
-        line += String(format: "; %d image%@, %d layers, %.1f MB scanned in %.1f s", result.images.count,
-                       result.images.count == 1 ? "" : "s", layers, megabytes, result.duration)
+        line += String(
+            format: "; %d image%@, %d layers, %.1f MB scanned in %.1f s", result.images.count,
+            result.images.count == 1 ? "" : "s", layers, megabytes, result.duration)
         if result.layersFromCache > 0 { line += " (\(result.layersFromCache) from the layer cache)" }
         if !result.isComplete { line += "; INCOMPLETE" }
         return line + "\n"

@@ -46,8 +46,12 @@ public enum RuleLoader {
     static func validate(_ syntax: RuleSyntax, origin: String) throws -> Rule {
         let place = "\(origin): rule \(syntax.id)"
         let idBytes = Array(syntax.id.utf8)
-        func allowed(_ byte: UInt8) -> Bool { (97...122).contains(byte) || (48...57).contains(byte) || byte == 0x2E || byte == 0x5F || byte == 0x2D }
-        guard let first = idBytes.first, (97...122).contains(first) || (48...57).contains(first), idBytes.allSatisfy(allowed) else {
+        func allowed(_ byte: UInt8) -> Bool {
+            (97...122).contains(byte) || (48...57).contains(byte) || byte == 0x2E || byte == 0x5F || byte == 0x2D
+        }
+        guard let first = idBytes.first, (97...122).contains(first) || (48...57).contains(first),
+            idBytes.allSatisfy(allowed)
+        else {
             throw RuleError("\(place): id must be lowercase letters, digits, '.', '_' or '-'")
         }
         guard let severity = Severity(rawValue: syntax.severity) else {
@@ -67,11 +71,12 @@ public enum RuleLoader {
             }
             validator = known
         }
-        return Rule(id: RuleID(syntax.id), name: syntax.name, pattern: syntax.pattern, keywords: syntax.keywords,
-                    secretGroup: syntax.secret_group ?? 1, severity: severity, confidence: confidence,
-                    validator: validator, isGeneric: syntax.generic ?? false,
-                    keywordAnchored: syntax.keyword_anchored ?? false, minEntropy: syntax.min_entropy,
-                    examples: syntax.examples, negativeExamples: syntax.negative_examples ?? [],
-                    references: syntax.references ?? [], origin: origin)
+        return Rule(
+            id: RuleID(syntax.id), name: syntax.name, pattern: syntax.pattern, keywords: syntax.keywords,
+            secretGroup: syntax.secret_group ?? 1, severity: severity, confidence: confidence,
+            validator: validator, isGeneric: syntax.generic ?? false,
+            keywordAnchored: syntax.keyword_anchored ?? false, minEntropy: syntax.min_entropy,
+            examples: syntax.examples, negativeExamples: syntax.negative_examples ?? [],
+            references: syntax.references ?? [], origin: origin)
     }
 }

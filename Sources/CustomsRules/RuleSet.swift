@@ -1,5 +1,5 @@
-import CustomsCore
 import Crypto
+import CustomsCore
 import Foundation
 
 /// The rules one scan runs, in a fixed order, with a content hash (cache keys, reports).
@@ -23,9 +23,11 @@ public struct RuleSet: Sendable {
     public var contentHash: String {
         var hasher = SHA256()
         for rule in rules {
-            let fields = [rule.id.rawValue, rule.pattern, rule.keywords.joined(separator: "\u{1}"), "\(rule.secretGroup)",
-                          rule.severity.rawValue, rule.confidence.rawValue, rule.validator?.rawValue ?? "", "\(rule.isGeneric)",
-                          "\(rule.keywordAnchored)", rule.minEntropy.map { "\($0)" } ?? "", rule.name]
+            let fields = [
+                rule.id.rawValue, rule.pattern, rule.keywords.joined(separator: "\u{1}"), "\(rule.secretGroup)",
+                rule.severity.rawValue, rule.confidence.rawValue, rule.validator?.rawValue ?? "", "\(rule.isGeneric)",
+                "\(rule.keywordAnchored)", rule.minEntropy.map { "\($0)" } ?? "", rule.name,
+            ]
             hasher.update(data: Data((fields.joined(separator: "\u{0}") + "\u{2}").utf8))
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

@@ -42,7 +42,8 @@ public struct Baseline: Codable, Sendable {
             }
             return baseline
         } catch {
-            throw PolicyError("\(url.path) is not a customs baseline (create one with `customs baseline create`): \(error)")
+            throw PolicyError(
+                "\(url.path) is not a customs baseline (create one with `customs baseline create`): \(error)")
         }
     }
 

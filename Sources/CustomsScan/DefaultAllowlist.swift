@@ -13,27 +13,40 @@ public enum DefaultAllowlist {
     }
 
     static let entries: [Entry] = [
-        Entry(name: "default: test suites of installed Python packages", rule: nil, paths: [
-            "**/site-packages/**/tests/**", "**/site-packages/**/test/**", "**/site-packages/**/test_*.py", "**/site-packages/**/*_test.py",
-            "**/dist-packages/**/tests/**", "**/dist-packages/**/test/**", "**/dist-packages/**/test_*.py", "**/dist-packages/**/*_test.py",
-        ]),
-        Entry(name: "default: AWS SDK documentation examples", rule: nil, paths: [
-            "**/site-packages/botocore/data/**/examples-1.json", "**/dist-packages/botocore/data/**/examples-1.json",
-        ]),
-        Entry(name: "default: C headers and package metadata inside Python packages (generic rule)", rule: "generic.secret-assignment", paths: [
-            "**/site-packages/**/include/**", "**/site-packages/*.dist-info/METADATA",
-            "**/dist-packages/**/include/**", "**/dist-packages/*.dist-info/METADATA",
-        ]),
-        Entry(name: "default: self-test keys compiled into TLS libraries", rule: "pem.private-key", paths: [
-            "usr/lib/**/libgnutls.so*", "usr/lib/**/libcrypto.so*", "usr/lib/**/libssl.so*",
-        ]),
+        Entry(
+            name: "default: test suites of installed Python packages", rule: nil,
+            paths: [
+                "**/site-packages/**/tests/**", "**/site-packages/**/test/**", "**/site-packages/**/test_*.py",
+                "**/site-packages/**/*_test.py",
+                "**/dist-packages/**/tests/**", "**/dist-packages/**/test/**", "**/dist-packages/**/test_*.py",
+                "**/dist-packages/**/*_test.py",
+            ]),
+        Entry(
+            name: "default: AWS SDK documentation examples", rule: nil,
+            paths: [
+                "**/site-packages/botocore/data/**/examples-1.json",
+                "**/dist-packages/botocore/data/**/examples-1.json",
+            ]),
+        Entry(
+            name: "default: C headers and package metadata inside Python packages (generic rule)",
+            rule: "generic.secret-assignment",
+            paths: [
+                "**/site-packages/**/include/**", "**/site-packages/*.dist-info/METADATA",
+                "**/dist-packages/**/include/**", "**/dist-packages/*.dist-info/METADATA",
+            ]),
+        Entry(
+            name: "default: self-test keys compiled into TLS libraries", rule: "pem.private-key",
+            paths: [
+                "usr/lib/**/libgnutls.so*", "usr/lib/**/libcrypto.so*", "usr/lib/**/libssl.so*",
+            ]),
     ]
 
     /// The allow rules, in the order they are tried.
     public static let rules: [AllowRule] = entries.flatMap { entry in
         entry.paths.map { path in
             // The globs above are constants checked by the tests; they always compile.
-            try! AllowRule(name: entry.name, rule: entry.rule.map { RuleID($0) }, path: path, secretPattern: nil, fingerprint: nil)
+            try! AllowRule(
+                name: entry.name, rule: entry.rule.map { RuleID($0) }, path: path, secretPattern: nil, fingerprint: nil)
         }
     }
 }

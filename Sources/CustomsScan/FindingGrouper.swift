@@ -16,10 +16,14 @@ enum FindingGrouper {
                 findings[key]!.locations.append(occurrence.location)
             }
             // A validator may rate one sighting higher than another: keep the best.
-            if occurrence.rule.confidence > findings[key]!.rule.confidence { findings[key]!.rule.confidence = occurrence.rule.confidence }
+            if occurrence.rule.confidence > findings[key]!.rule.confidence {
+                findings[key]!.rule.confidence = occurrence.rule.confidence
+            }
         }
         return order.compactMap { findings[$0] }.enumerated().sorted { lhs, rhs in
-            if lhs.element.rule.severity != rhs.element.rule.severity { return lhs.element.rule.severity > rhs.element.rule.severity }
+            if lhs.element.rule.severity != rhs.element.rule.severity {
+                return lhs.element.rule.severity > rhs.element.rule.severity
+            }
             if lhs.element.rule.id != rhs.element.rule.id { return lhs.element.rule.id < rhs.element.rule.id }
             return lhs.offset < rhs.offset
         }.map(\.element)

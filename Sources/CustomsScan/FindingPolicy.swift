@@ -28,7 +28,9 @@ public struct FindingPolicy: Sendable {
         for var finding in findings {
             if !allow.isEmpty {
                 finding.locations = finding.locations.filter { location in
-                    guard let rule = allow.first(where: { $0.matches(finding, at: location, scratch: scratch) }) else { return true }
+                    guard let rule = allow.first(where: { $0.matches(finding, at: location, scratch: scratch) }) else {
+                        return true
+                    }
                     outcome.suppressed[rule.name, default: 0] += 1
                     return false
                 }
@@ -68,8 +70,12 @@ public struct AllowRule: Sendable {
         self.path = path
         self.secretPattern = secretPattern
         self.fingerprint = fingerprint
-        self.name = name ?? [rule.map { "rule \($0)" }, path.map { "path \($0)" }, secretPattern.map { "regex \($0)" },
-                             fingerprint.map { "fingerprint \($0.prefix(12))" }].compactMap { $0 }.joined(separator: ", ")
+        self.name =
+            name
+            ?? [
+                rule.map { "rule \($0)" }, path.map { "path \($0)" }, secretPattern.map { "regex \($0)" },
+                fingerprint.map { "fingerprint \($0.prefix(12))" },
+            ].compactMap { $0 }.joined(separator: ", ")
         do {
             pathRegex = try path.map { try PCRE2Regex(Self.regex(forGlob: $0)) }
             secretRegex = try secretPattern.map { try PCRE2Regex($0) }
@@ -89,7 +95,8 @@ public struct AllowRule: Sendable {
             }
         }
         if let pathRegex {
-            guard case .file(let file) = location.place, Self.search(pathRegex, Array(file.path.value.utf8), scratch) else { return false }
+            guard case .file(let file) = location.place, Self.search(pathRegex, Array(file.path.value.utf8), scratch)
+            else { return false }
         }
         return true
     }

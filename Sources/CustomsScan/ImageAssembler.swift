@@ -1,7 +1,7 @@
 import CustomsCore
-import CustomsModel
 import CustomsDetect
 import CustomsImage
+import CustomsModel
 import CustomsProvenance
 import CustomsWalker
 
@@ -25,8 +25,10 @@ enum ImageAssembler {
     /// - Parameters:
     ///   - records: one per layer of `plan`, nil where the blob was missing or not read.
     ///   - metadata: matches in the plan's metadata fields.
-    static func assemble(target: String, plan: ImagePlan, records: [LayerRecord?],
-                         metadata: [(field: MetadataField, match: ContentMatch)]) -> Output {
+    static func assemble(
+        target: String, plan: ImagePlan, records: [LayerRecord?],
+        metadata: [(field: MetadataField, match: ContentMatch)]
+    ) -> Output {
         let instructions = plan.layerInstructions
         var diagnostics = plan.diagnostics.map { diagnostic -> ScanDiagnostic in
             var copy = diagnostic
@@ -37,15 +39,18 @@ enum ImageAssembler {
         for layer in plan.layers {
             let record = records[layer.index]
             diagnostics += check(layer, record: record, image: plan.name)
-            layers.append(LayerSummary(index: layer.index, digest: layer.digest ?? record?.digest,
-                                       diffID: record?.diffID ?? layer.expectedDiffID, mediaType: layer.mediaType,
-                                       compression: record?.compression, compressedSize: record?.compressedSize ?? layer.size ?? 0,
-                                       uncompressedSize: record?.uncompressedSize ?? 0, createdBy: instructions[layer.index],
-                                       fileCount: record?.fileCount ?? 0,
-                                       complete: record?.isComplete ?? false, fromCache: record?.fromCache ?? false))
+            layers.append(
+                LayerSummary(
+                    index: layer.index, digest: layer.digest ?? record?.digest,
+                    diffID: record?.diffID ?? layer.expectedDiffID, mediaType: layer.mediaType,
+                    compression: record?.compression, compressedSize: record?.compressedSize ?? layer.size ?? 0,
+                    uncompressedSize: record?.uncompressedSize ?? 0, createdBy: instructions[layer.index],
+                    fileCount: record?.fileCount ?? 0,
+                    complete: record?.isComplete ?? false, fromCache: record?.fromCache ?? false))
         }
-        let summary = ImageSummary(target: target, name: plan.name, manifestDigest: plan.manifestDigest,
-                                   configDigest: plan.configDigest, platform: plan.platform, layers: layers)
+        let summary = ImageSummary(
+            target: target, name: plan.name, manifestDigest: plan.manifestDigest,
+            configDigest: plan.configDigest, platform: plan.platform, layers: layers)
         let changes = records.map { $0?.changes.changes.map(provenanceChange) ?? [] }
         let resolver = ProvenanceResolver(layers: changes)
         var occurrences: [Occurrence] = []
@@ -56,15 +61,19 @@ enum ImageAssembler {
                 let file = LayerFileLocation(
                     layerIndex: index, layerCount: plan.layers.count, layerDigest: layers[index].digest,
                     diffID: layers[index].diffID, createdBy: instructions[index], path: fileMatch.path,
-                    nestedPath: fileMatch.nestedPath, line: fileMatch.match.line, column: fileMatch.match.column, visibility: visibility,
+                    nestedPath: fileMatch.nestedPath, line: fileMatch.match.line, column: fileMatch.match.column,
+                    visibility: visibility,
                     changedBy: visibility.changingLayer.flatMap { instructions[$0] })
-                occurrences.append(Occurrence(rule: fileMatch.match.rule, secret: fileMatch.match.secret,
-                                              location: location(plan, .file(file))))
+                occurrences.append(
+                    Occurrence(
+                        rule: fileMatch.match.rule, secret: fileMatch.match.secret,
+                        location: location(plan, .file(file))))
             }
         }
         for (field, match) in metadata {
             let place = MetadataLocation(field: field.field, createdBy: field.createdBy)
-            occurrences.append(Occurrence(rule: match.rule, secret: match.secret, location: location(plan, .metadata(place))))
+            occurrences.append(
+                Occurrence(rule: match.rule, secret: match.secret, location: location(plan, .metadata(place))))
         }
         return Output(summary: summary, occurrences: occurrences, diagnostics: diagnostics)
     }
@@ -76,14 +85,20 @@ enum ImageAssembler {
     /// Coverage and integrity problems of one layer.
     private static func check(_ layer: LayerPlan, record: LayerRecord?, image: String) -> [ScanDiagnostic] {
         func diagnostic(_ code: ScanDiagnostic.Code, _ message: String, incomplete: Bool) -> ScanDiagnostic {
-            ScanDiagnostic(code: code, message: "layer \(layer.index + 1): \(message)", image: image, layer: layer.index,
-                           blob: layer.digest, incomplete: incomplete)
+            ScanDiagnostic(
+                code: code, message: "layer \(layer.index + 1): \(message)", image: image, layer: layer.index,
+                blob: layer.digest, incomplete: incomplete)
         }
         if let reason = layer.unsupportedReason {
             return [diagnostic(.unsupportedMediaType, "unscanned: \(reason)", incomplete: true)]
         }
         guard let record else {
-            return [diagnostic(.missingBlob, "blob \(layer.digest?.description ?? layer.blobPath) is not in the image; not scanned", incomplete: true)]
+            return [
+                diagnostic(
+                    .missingBlob,
+                    "blob \(layer.digest?.description ?? layer.blobPath) is not in the image; not scanned",
+                    incomplete: true)
+            ]
         }
         var found = record.diagnostics.map { item -> ScanDiagnostic in
             var copy = item
@@ -94,21 +109,35 @@ enum ImageAssembler {
             return copy
         }
         if let expected = layer.digest, let actual = record.digest, expected != actual {
-            found.append(diagnostic(.digestMismatch,
-                "blob bytes hash to \(actual), not the declared \(expected); findings from it are unverified", incomplete: true))
+            found.append(
+                diagnostic(
+                    .digestMismatch,
+                    "blob bytes hash to \(actual), not the declared \(expected); findings from it are unverified",
+                    incomplete: true))
         }
         if let expected = layer.size, record.digest != nil, expected != record.compressedSize {
-            found.append(diagnostic(.digestMismatch,
-                "blob is \(record.compressedSize) bytes, the manifest says \(expected)", incomplete: true))
+            found.append(
+                diagnostic(
+                    .digestMismatch,
+                    "blob is \(record.compressedSize) bytes, the manifest says \(expected)", incomplete: true))
         }
         if let expected = layer.expectedDiffID, let actual = record.diffID, expected != actual {
-            found.append(diagnostic(.diffIDMismatch,
-                "uncompressed layer hashes to \(actual), not the config's diff_id \(expected); findings from it are unverified",
-                incomplete: true))
+            found.append(
+                diagnostic(
+                    .diffIDMismatch,
+                    "uncompressed layer hashes to \(actual), not the config's diff_id \(expected); findings from "
+                        + "it are unverified",
+                    incomplete: true))
         }
-        if let declared = layer.mediaType?.declaredLayerCompression, record.digest != nil, declared != record.compression {
-            found.append(diagnostic(.mediaTypeMismatch,
-                "media type says \(declared) but the bytes are \(record.compression); read as \(record.compression)", incomplete: false))
+        if let declared = layer.mediaType?.declaredLayerCompression, record.digest != nil,
+            declared != record.compression
+        {
+            found.append(
+                diagnostic(
+                    .mediaTypeMismatch,
+                    "media type says \(declared) but the bytes are \(record.compression); read as "
+                        + "\(record.compression)",
+                    incomplete: false))
         }
         return found
     }
@@ -136,13 +165,16 @@ enum ImageAssembler {
             } else {
                 for lower in stride(from: layer - 1, through: 0, by: -1) {
                     guard let lowerRecord = records[lower],
-                          let entry = lastFile(target, in: lowerRecord.changes.changes, before: lowerRecord.changes.changes.count)
+                        let entry = lastFile(
+                            target, in: lowerRecord.changes.changes, before: lowerRecord.changes.changes.count)
                     else { continue }
                     sources = lowerRecord.matches.filter { $0.entryIndex == entry }
                     break
                 }
             }
-            result += sources.map { FileMatch(path: name, entryIndex: position, nestedPath: $0.nestedPath, match: $0.match) }
+            result += sources.map {
+                FileMatch(path: name, entryIndex: position, nestedPath: $0.nestedPath, match: $0.match)
+            }
         }
         return result
     }

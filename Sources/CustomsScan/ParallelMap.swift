@@ -11,7 +11,8 @@ enum ParallelMap {
         _ transform: @Sendable (Item) -> Output
     ) -> [Output] {
         guard items.count > 1, width > 1 else { return items.map(transform) }
-        let order = cost.map { cost in items.indices.sorted { cost(items[$0]) > cost(items[$1]) } } ?? Array(items.indices)
+        let order =
+            cost.map { cost in items.indices.sorted { cost(items[$0]) > cost(items[$1]) } } ?? Array(items.indices)
         let state = Mutex((next: 0, results: [Output?](repeating: nil, count: items.count)))
         DispatchQueue.concurrentPerform(iterations: min(width, items.count)) { _ in
             while true {

@@ -38,13 +38,16 @@ public final class Scan {
         // Regex allow rules test clear secrets, which stored results do not hold.
         if options.policy.readsSecrets { settings?.access = .writeOnly }
         cache = LayerCache(settings: settings, profile: LayerKey.profile(rulesHash: rulesHash, limits: options.limits))
-        let prefilters = options.cache?.localDirectory.map { PrefilterFiles(directory: $0.appendingPathComponent("prefilter")) }
+        let prefilters = options.cache?.localDirectory.map {
+            PrefilterFiles(directory: $0.appendingPathComponent("prefilter"))
+        }
         engine = try DetectionEngine(ruleSet: rules, credentialFiles: Set(structural.keys), prefilterStore: prefilters)
     }
 
     private var reader: LayerReader {
-        LayerReader(engine: engine, limits: options.limits, cache: cache, progress: options.progress,
-                    concurrency: options.concurrency)
+        LayerReader(
+            engine: engine, limits: options.limits, cache: cache, progress: options.progress,
+            concurrency: options.concurrency)
     }
 
     /// Scans every target; a target that cannot be read is recorded and the others still run.
@@ -60,9 +63,13 @@ public final class Scan {
             }
         }
         let sources = expanded.map { target in
-            (target, { [options] () throws -> any ImageSource in
-                try ImageTargets.source(for: target, remote: options.remoteImages, parallel: options.concurrency > 1)
-            })
+            (
+                target,
+                { [options] () throws -> any ImageSource in
+                    try ImageTargets.source(
+                        for: target, remote: options.remoteImages, parallel: options.concurrency > 1)
+                }
+            )
         }
         return run(sources, failures: failures, onTarget: onTarget)
     }
@@ -72,8 +79,10 @@ public final class Scan {
         run(sources.map { source in (source.target, { source }) }, failures: [], onTarget: onTarget)
     }
 
-    private func run(_ sources: [(target: String, open: () throws -> any ImageSource)], failures: [TargetReport],
-                     onTarget: ((TargetReport) -> Void)?) -> ScanResult {
+    private func run(
+        _ sources: [(target: String, open: () throws -> any ImageSource)], failures: [TargetReport],
+        onTarget: ((TargetReport) -> Void)?
+    ) -> ScanResult {
         let started = Date()
         var result = ScanResult()
         result.rulesHash = engine.ruleSet.contentHash
@@ -117,8 +126,10 @@ public final class Scan {
     }
 
     /// Source-level diagnostics belong to the target, not one image: attach them once.
-    private func attach(_ diagnostics: [ScanDiagnostic], to outputs: [ImageAssembler.Output],
-                        target: String) -> [ImageAssembler.Output] {
+    private func attach(
+        _ diagnostics: [ScanDiagnostic], to outputs: [ImageAssembler.Output],
+        target: String
+    ) -> [ImageAssembler.Output] {
         var outputs = outputs
         let named = diagnostics.map { item -> ScanDiagnostic in
             var copy = item
@@ -126,8 +137,9 @@ public final class Scan {
             return copy
         }
         if outputs.isEmpty {
-            let empty = ImageSummary(target: target, name: target, manifestDigest: nil, configDigest: nil, platform: nil,
-                                     layers: [])
+            let empty = ImageSummary(
+                target: target, name: target, manifestDigest: nil, configDigest: nil, platform: nil,
+                layers: [])
             return named.isEmpty ? [] : [ImageAssembler.Output(summary: empty, occurrences: [], diagnostics: named)]
         }
         outputs[0].diagnostics = named + outputs[0].diagnostics

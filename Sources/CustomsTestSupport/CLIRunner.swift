@@ -22,26 +22,33 @@ public enum CLIRunner {
     public static func executable(_ name: String = "customs") -> URL { productsDirectory.appendingPathComponent(name) }
 
     /// A layer cache folder shared by this test process's runs, so tests never touch the user's cache.
-    public static let cacheHome = FileManager.default.temporaryDirectory.appendingPathComponent("customs-test-cache-\(UUID().uuidString)")
+    public static let cacheHome = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "customs-test-cache-\(UUID().uuidString)")
 
     /// Runs `customs` with `arguments`, feeding `stdin` when given. `XDG_CACHE_HOME` points at
     /// `cacheHome` unless `environment` sets it.
-    public static func run(_ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil,
-                           directory: URL? = nil) throws -> Output {
+    public static func run(
+        _ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil,
+        directory: URL? = nil
+    ) throws -> Output {
         var environment = environment ?? ProcessInfo.processInfo.environment
         if environment["XDG_CACHE_HOME"] == nil { environment["XDG_CACHE_HOME"] = cacheHome.path }
-        return try run(executable: executable(), arguments, stdin: stdin, environment: environment, directory: directory)
+        return try run(
+            executable: executable(), arguments, stdin: stdin, environment: environment, directory: directory)
     }
 
     /// Runs any program, capturing its output (tests of scripts and integrations).
-    public static func run(executable: URL, _ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil,
-                           directory: URL? = nil) throws -> Output {
+    public static func run(
+        executable: URL, _ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil,
+        directory: URL? = nil
+    ) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         if let environment { process.environment = environment }
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("customs-stderr-\(UUID().uuidString)")
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "customs-stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let out = Pipe()
@@ -52,7 +59,8 @@ public enum CLIRunner {
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let stderrData = (try? Data(contentsOf: errorFile)) ?? Data()
-        return Output(status: process.terminationStatus, stdout: stdoutData, stderr: String(decoding: stderrData, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: stdoutData, stderr: String(decoding: stderrData, as: UTF8.self))
     }
 }
 

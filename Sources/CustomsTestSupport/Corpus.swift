@@ -5,7 +5,8 @@ import Foundation
 public enum Corpus {
     /// The repository root, found from this source file's location.
     public static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// Every case, sorted by file name.
@@ -24,13 +25,16 @@ public enum Corpus {
         let usesPlatform = spec.expect.contains { $0.platform != nil }
         var observed: Set<ImageSpec.ExpectedFinding> = []
         for finding in report.findings {
-            let name = secrets.first { Secret($0.value).fingerprint(rule: RuleID(finding.rule.id)) == finding.fingerprint }?.key
+            let name =
+                secrets.first { Secret($0.value).fingerprint(rule: RuleID(finding.rule.id)) == finding.fingerprint }?
+                .key
                 ?? "<not planted: \(finding.secret)>"
             for location in finding.locations {
-                observed.insert(ImageSpec.ExpectedFinding(
-                    rule: finding.rule.id, secret: name, platform: usesPlatform ? location.platform : nil,
-                    layer: location.layer?.index, path: location.path, status: location.status?.kind,
-                    status_layer: location.status?.layer, field: location.field, nested_path: location.nestedPath))
+                observed.insert(
+                    ImageSpec.ExpectedFinding(
+                        rule: finding.rule.id, secret: name, platform: usesPlatform ? location.platform : nil,
+                        layer: location.layer?.index, path: location.path, status: location.status?.kind,
+                        status_layer: location.status?.layer, field: location.field, nested_path: location.nestedPath))
             }
         }
         return observed
@@ -39,8 +43,11 @@ public enum Corpus {
     /// One line per finding, for failure messages.
     public static func describe(_ findings: Set<ImageSpec.ExpectedFinding>) -> String {
         findings.map { item in
-            [item.rule, "secret=\(item.secret)", item.platform, item.layer.map { "layer=\($0)" }, item.path, item.status,
-             item.status_layer.map { "by=\($0)" }, item.field, item.nested_path.map { "nested=\($0)" }].compactMap { $0 }.joined(separator: " ")
+            [
+                item.rule, "secret=\(item.secret)", item.platform, item.layer.map { "layer=\($0)" }, item.path,
+                item.status,
+                item.status_layer.map { "by=\($0)" }, item.field, item.nested_path.map { "nested=\($0)" },
+            ].compactMap { $0 }.joined(separator: " ")
         }.sorted().joined(separator: "\n")
     }
 }

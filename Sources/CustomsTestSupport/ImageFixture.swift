@@ -49,10 +49,14 @@ public enum ImageFixture {
         if images.count > 1 && !layout.supportsIndex {
             throw FixtureError("\(spec.name): a multi-platform image cannot be written as \(layout.rawValue)")
         }
-        let layerCompression: Compression = (layout == .dockerSaveLegacy || layout == .dockerSaveLegacyGzip || layout == .dockerSave25) ? .none : compression
+        let layerCompression: Compression =
+            (layout == .dockerSaveLegacy || layout == .dockerSaveLegacyGzip || layout == .dockerSave25)
+            ? .none : compression
         var files = FileSet()
         var built: [BuiltImage] = []
-        for image in images { built.append(try build(image, secrets: secrets, compression: layerCompression, into: &files)) }
+        for image in images {
+            built.append(try build(image, secrets: secrets, compression: layerCompression, into: &files))
+        }
         switch layout {
         case .dockerSaveLegacy, .dockerSaveLegacyGzip:
             try writeLegacy(spec, built, files: &files)
@@ -76,8 +80,10 @@ public enum ImageFixture {
         var configDigest: Digest
     }
 
-    static func build(_ image: ImageSpec.PlatformImage, secrets: [String: String], compression: Compression,
-                      into files: inout FileSet) throws -> BuiltImage {
+    static func build(
+        _ image: ImageSpec.PlatformImage, secrets: [String: String], compression: Compression,
+        into files: inout FileSet
+    ) throws -> BuiltImage {
         var layers: [BuiltLayer] = []
         var history: [[String: Any]] = []
         for (index, layer) in image.layers.enumerated() {
@@ -111,12 +117,16 @@ public enum ImageFixture {
         return BuiltImage(platform: image.platform, layers: layers, config: configData, configDigest: configDigest)
     }
 
-    static func layerTar(_ layer: ImageSpec.LayerSpec, secrets: [String: String], compression: Compression) throws -> Data {
+    static func layerTar(_ layer: ImageSpec.LayerSpec, secrets: [String: String], compression: Compression) throws
+        -> Data
+    {
         try archive(layer.entries, format: .tar, secrets: secrets, compression: compression)
     }
 
-    static func archive(_ entries: [ImageSpec.EntrySpec], format: ArchiveWriter.Format, secrets: [String: String],
-                        compression: Compression) throws -> Data {
+    static func archive(
+        _ entries: [ImageSpec.EntrySpec], format: ArchiveWriter.Format, secrets: [String: String],
+        compression: Compression
+    ) throws -> Data {
         let writer = try ArchiveWriter(format: format, compression: compression)
         for entry in entries {
             let path = entry.path
@@ -166,16 +176,20 @@ public enum ImageFixture {
                 layerPaths.append("\(id)/layer.tar")
             }
             legacyFiles.add("\(image.configDigest.hex).json", image.config)
-            manifest.append(["Config": "\(image.configDigest.hex).json", "RepoTags": ["customs-corpus/\(spec.name):latest"],
-                             "Layers": layerPaths])
+            manifest.append([
+                "Config": "\(image.configDigest.hex).json", "RepoTags": ["customs-corpus/\(spec.name):latest"],
+                "Layers": layerPaths,
+            ])
         }
         // docker save writes manifest.json last: a streaming reader cannot wait for it.
         legacyFiles.add("manifest.json", try json(manifest))
         files = legacyFiles
     }
 
-    static func writeOCI(_ spec: ImageSpec, _ images: [BuiltImage], secrets: [String: String], files: inout FileSet,
-                         dockerManifest: Bool) throws {
+    static func writeOCI(
+        _ spec: ImageSpec, _ images: [BuiltImage], secrets: [String: String], files: inout FileSet,
+        dockerManifest: Bool
+    ) throws {
         var descriptors: [[String: Any]] = []
         for image in images {
             let layerTypes = image.layers.map { layer -> String in
@@ -187,8 +201,13 @@ public enum ImageFixture {
             }
             let manifest: [String: Any] = [
                 "schemaVersion": 2, "mediaType": MediaType.ociManifest.rawValue,
-                "config": ["mediaType": MediaType.ociConfig.rawValue, "digest": image.configDigest.description, "size": image.config.count],
-                "layers": zip(image.layers, layerTypes).map { ["mediaType": $1, "digest": $0.digest.description, "size": $0.size] },
+                "config": [
+                    "mediaType": MediaType.ociConfig.rawValue, "digest": image.configDigest.description,
+                    "size": image.config.count,
+                ],
+                "layers": zip(image.layers, layerTypes).map {
+                    ["mediaType": $1, "digest": $0.digest.description, "size": $0.size]
+                },
             ]
             let manifestData = try json(manifest)
             let manifestDigest = Digest.of(manifestData)
@@ -196,8 +215,10 @@ public enum ImageFixture {
             let parts = (image.platform ?? "linux/amd64").split(separator: "/").map(String.init)
             var platform: [String: Any] = ["os": parts[0], "architecture": parts[1]]
             if parts.count > 2 { platform["variant"] = parts[2] }
-            descriptors.append(["mediaType": MediaType.ociManifest.rawValue, "digest": manifestDigest.description,
-                                "size": manifestData.count, "platform": platform])
+            descriptors.append([
+                "mediaType": MediaType.ociManifest.rawValue, "digest": manifestDigest.description,
+                "size": manifestData.count, "platform": platform,
+            ])
             if let args = spec.attestation_build_args, descriptors.count == 1 {
                 descriptors.append(try attestation(args, secrets: secrets, for: manifestDigest, files: &files))
             }
@@ -208,34 +229,47 @@ public enum ImageFixture {
             top = descriptors[0]
             top["annotations"] = ["org.opencontainers.image.ref.name": "latest", "io.containerd.image.name": reference]
         } else {
-            let index: [String: Any] = ["schemaVersion": 2, "mediaType": MediaType.ociIndex.rawValue, "manifests": descriptors]
+            let index: [String: Any] = [
+                "schemaVersion": 2, "mediaType": MediaType.ociIndex.rawValue, "manifests": descriptors,
+            ]
             let indexData = try json(index)
             let indexDigest = Digest.of(indexData)
             files.add("blobs/sha256/\(indexDigest.hex)", indexData)
-            top = ["mediaType": MediaType.ociIndex.rawValue, "digest": indexDigest.description, "size": indexData.count,
-                   "annotations": ["org.opencontainers.image.ref.name": "latest", "io.containerd.image.name": reference]]
+            top = [
+                "mediaType": MediaType.ociIndex.rawValue, "digest": indexDigest.description, "size": indexData.count,
+                "annotations": ["org.opencontainers.image.ref.name": "latest", "io.containerd.image.name": reference],
+            ]
         }
         files.add("oci-layout", try json(["imageLayoutVersion": "1.0.0"]))
-        files.add("index.json", try json(["schemaVersion": 2, "mediaType": MediaType.ociIndex.rawValue, "manifests": [top]]))
+        files.add(
+            "index.json", try json(["schemaVersion": 2, "mediaType": MediaType.ociIndex.rawValue, "manifests": [top]]))
         if dockerManifest {
             let image = images[0]
-            files.add("manifest.json", try json([[
-                "Config": "blobs/sha256/\(image.configDigest.hex)", "RepoTags": [reference],
-                "Layers": image.layers.map(\.tarPath),
-            ]]))
+            files.add(
+                "manifest.json",
+                try json([
+                    [
+                        "Config": "blobs/sha256/\(image.configDigest.hex)", "RepoTags": [reference],
+                        "Layers": image.layers.map(\.tarPath),
+                    ]
+                ]))
         }
     }
 
     /// A BuildKit-style attestation manifest holding a SLSA v0.2 provenance statement.
-    static func attestation(_ args: [String: String], secrets: [String: String], for target: Digest,
-                            files: inout FileSet) throws -> [String: Any] {
+    static func attestation(
+        _ args: [String: String], secrets: [String: String], for target: Digest,
+        files: inout FileSet
+    ) throws -> [String: Any] {
         var parameters: [String: String] = [:]
         for (name, value) in args { parameters["build-arg:\(name)"] = ImageSpec.substitute(value, secrets) }
         let statement: [String: Any] = [
             "_type": "https://in-toto.io/Statement/v0.1", "predicateType": "https://slsa.dev/provenance/v0.2",
             "subject": [["name": "pkg:docker/app", "digest": ["sha256": target.hex]]],
-            "predicate": ["builder": ["id": ""], "buildType": "https://mobyproject.org/buildkit@v1",
-                          "invocation": ["parameters": ["frontend": "dockerfile.v0", "args": parameters]]],
+            "predicate": [
+                "builder": ["id": ""], "buildType": "https://mobyproject.org/buildkit@v1",
+                "invocation": ["parameters": ["frontend": "dockerfile.v0", "args": parameters]],
+            ],
         ]
         let statementData = try json(statement)
         let statementDigest = Digest.of(statementData)
@@ -245,16 +279,28 @@ public enum ImageFixture {
         files.add("blobs/sha256/\(emptyDigest.hex)", emptyConfig)
         let manifest: [String: Any] = [
             "schemaVersion": 2, "mediaType": MediaType.ociManifest.rawValue,
-            "config": ["mediaType": "application/vnd.oci.image.config.v1+json", "digest": emptyDigest.description, "size": 2],
-            "layers": [["mediaType": MediaType.inToto.rawValue, "digest": statementDigest.description, "size": statementData.count,
-                        "annotations": ["in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2"]]],
+            "config": [
+                "mediaType": "application/vnd.oci.image.config.v1+json", "digest": emptyDigest.description, "size": 2,
+            ],
+            "layers": [
+                [
+                    "mediaType": MediaType.inToto.rawValue, "digest": statementDigest.description,
+                    "size": statementData.count,
+                    "annotations": ["in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2"],
+                ]
+            ],
         ]
         let manifestData = try json(manifest)
         let manifestDigest = Digest.of(manifestData)
         files.add("blobs/sha256/\(manifestDigest.hex)", manifestData)
-        return ["mediaType": MediaType.ociManifest.rawValue, "digest": manifestDigest.description, "size": manifestData.count,
-                "platform": ["os": "unknown", "architecture": "unknown"],
-                "annotations": ["vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": target.description]]
+        return [
+            "mediaType": MediaType.ociManifest.rawValue, "digest": manifestDigest.description,
+            "size": manifestData.count,
+            "platform": ["os": "unknown", "architecture": "unknown"],
+            "annotations": [
+                "vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": target.description,
+            ],
+        ]
     }
 
     static func json(_ object: Any) throws -> Data {
@@ -287,14 +333,16 @@ public struct FileSet {
     public var layerBlobPaths: [String] {
         order.filter { path in
             guard path.hasPrefix("blobs/"), let data = contents[path] else { return false }
-            return Compression.sniff(data.prefix(4)) != .none || (data.count > 262 && data[257..<262].elementsEqual("ustar".utf8))
+            return Compression.sniff(data.prefix(4)) != .none
+                || (data.count > 262 && data[257..<262].elementsEqual("ustar".utf8))
         }
     }
 
     public func writeDirectory(_ root: URL) throws {
         for path in order {
             let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try contents[path]!.write(to: url)
         }
     }

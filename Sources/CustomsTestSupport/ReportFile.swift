@@ -2,9 +2,22 @@ import Foundation
 
 /// The JSON report as tests read it back (only the fields tests assert on).
 public struct ReportFile: Decodable {
-    public struct Rule: Decodable { public var id: String; public var severity: String; public var confidence: String }
-    public struct LayerRef: Decodable { public var index: Int; public var count: Int; public var digest: String?; public var createdBy: String? }
-    public struct Status: Decodable { public var kind: String; public var layer: Int?; public var createdBy: String? }
+    public struct Rule: Decodable {
+        public var id: String
+        public var severity: String
+        public var confidence: String
+    }
+    public struct LayerRef: Decodable {
+        public var index: Int
+        public var count: Int
+        public var digest: String?
+        public var createdBy: String?
+    }
+    public struct Status: Decodable {
+        public var kind: String
+        public var layer: Int?
+        public var createdBy: String?
+    }
     public struct Location: Decodable {
         public var image: String
         public var platform: String?
@@ -43,7 +56,10 @@ public struct ReportFile: Decodable {
         public var layer: Int?
         public var incomplete: Bool
     }
-    public struct FailedTarget: Decodable { public var target: String; public var message: String }
+    public struct FailedTarget: Decodable {
+        public var target: String
+        public var message: String
+    }
     public struct Coverage: Decodable {
         public var complete: Bool
         public var diagnostics: [Diagnostic]
@@ -55,5 +71,7 @@ public struct ReportFile: Decodable {
     public var findings: [Finding]
     public var coverage: Coverage
 
-    public static func decode(_ data: Data) throws -> ReportFile { try JSONDecoder().decode(ReportFile.self, from: data) }
+    public static func decode(_ data: Data) throws -> ReportFile {
+        try JSONDecoder().decode(ReportFile.self, from: data)
+    }
 }

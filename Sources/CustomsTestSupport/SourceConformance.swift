@@ -98,7 +98,8 @@ public enum SourceConformance {
         let usesPlatform = spec.expect.contains { $0.platform != nil }
         var findings: Set<ImageSpec.ExpectedFinding> = []
         for finding in result.findings {
-            let name = secrets.first { Secret($0.value).fingerprint(rule: finding.rule.id) == finding.fingerprint }?.key
+            let name =
+                secrets.first { Secret($0.value).fingerprint(rule: finding.rule.id) == finding.fingerprint }?.key
                 ?? "<not planted: \(finding.secret.redacted)>"
             for location in finding.locations {
                 var observed = ImageSpec.ExpectedFinding(
@@ -125,7 +126,8 @@ public enum SourceConformance {
             let header = "\(image.platform?.description ?? "-") config=\(image.configDigest?.description ?? "-")"
             return ([header] + layers).joined(separator: "\n")
         }.sorted()
-        return Observation(images: images, findings: findings, complete: result.isComplete,
-                           problems: result.failedTargets.map(\.message) + result.diagnostics.map(\.message))
+        return Observation(
+            images: images, findings: findings, complete: result.isComplete,
+            problems: result.failedTargets.map(\.message) + result.diagnostics.map(\.message))
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// `docker-registry`) with their own configs, and the small token service and proxy of
 /// `Tests/RegistryServers/fixture_server.py`. Each runs under `supervise.sh`, so none outlives
 /// the test process.
-public final class TestServer: @unchecked Sendable {
+public final class TestServer: Sendable {
     public let port: Int
     private let process: Process
     public var host: String { "127.0.0.1:\(port)" }
@@ -38,19 +38,21 @@ public final class TestServer: @unchecked Sendable {
     }
 
     /// A registry serving `storage` (several registries may share one storage folder).
-    public static func registry(storage: URL, auth: Auth, tls: (certificate: URL, key: URL)? = nil, in folder: TemporaryDirectory) throws -> TestServer {
+    public static func registry(
+        storage: URL, auth: Auth, tls: (certificate: URL, key: URL)? = nil, in folder: TemporaryDirectory
+    ) throws -> TestServer {
         let port = try freePort()
         var config = """
-        version: 0.1
-        log: {level: error, accesslog: {disabled: true}}
-        storage:
-          filesystem: {rootdirectory: \(storage.path)}
-          maintenance: {uploadpurging: {enabled: false}}
-        http:
-          addr: 127.0.0.1:\(port)
-          secret: customs-test-\(port)
+            version: 0.1
+            log: {level: error, accesslog: {disabled: true}}
+            storage:
+              filesystem: {rootdirectory: \(storage.path)}
+              maintenance: {uploadpurging: {enabled: false}}
+            http:
+              addr: 127.0.0.1:\(port)
+              secret: customs-test-\(port)
 
-        """
+            """
         if let tls {
             config += "  tls: {certificate: \(tls.certificate.path), key: \(tls.key.path)}\n"
         }
@@ -62,7 +64,9 @@ public final class TestServer: @unchecked Sendable {
             try output.write(to: file)
             config += "auth:\n  htpasswd: {realm: customs-test, path: \(file.path)}\n"
         case .token(let realm, let certificate):
-            config += "auth:\n  token: {realm: \"\(realm)\", service: customs-test, issuer: customs-test-issuer, rootcertbundle: \(certificate.path)}\n"
+            config +=
+                "auth:\n  token: {realm: \"\(realm)\", service: customs-test, issuer: customs-test-issuer, "
+                + "rootcertbundle: \(certificate.path)}\n"
         }
         let file = folder.path("registry-\(port).yml")
         try config.write(to: file, atomically: true, encoding: .utf8)
@@ -70,20 +74,30 @@ public final class TestServer: @unchecked Sendable {
     }
 
     /// The fixture token service, accepting only `user:password`.
-    public static func tokenService(user: String, password: String, key: URL, certificate: URL, in folder: TemporaryDirectory) throws -> TestServer {
-        try fixture(["token", "--user", "\(user):\(password)", "--key", key.path, "--cert", certificate.path,
-                     "--issuer", "customs-test-issuer"], in: folder)
+    public static func tokenService(
+        user: String, password: String, key: URL, certificate: URL, in folder: TemporaryDirectory
+    ) throws -> TestServer {
+        try fixture(
+            [
+                "token", "--user", "\(user):\(password)", "--key", key.path, "--cert", certificate.path,
+                "--issuer", "customs-test-issuer",
+            ], in: folder)
     }
 
     /// The fixture proxy in front of `upstream`; `arguments` choose its tricks (see the script).
-    public static func proxy(upstream: String, arguments: [String] = [], log: URL, in folder: TemporaryDirectory) throws -> TestServer {
+    public static func proxy(upstream: String, arguments: [String] = [], log: URL, in folder: TemporaryDirectory) throws
+        -> TestServer
+    {
         try fixture(["proxy", "--upstream", upstream, "--log", log.path] + arguments, in: folder)
     }
 
     private static func fixture(_ arguments: [String], in folder: TemporaryDirectory) throws -> TestServer {
         let portFile = folder.path("port-\(UUID().uuidString)")
-        let process = try launch(["/usr/bin/python3", serversFolder.appendingPathComponent("fixture_server.py").path,
-                                  arguments[0], "--port-file", portFile.path] + arguments.dropFirst())
+        let process = try launch(
+            [
+                "/usr/bin/python3", serversFolder.appendingPathComponent("fixture_server.py").path,
+                arguments[0], "--port-file", portFile.path,
+            ] + arguments.dropFirst())
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
@@ -137,7 +151,9 @@ public final class TestServer: @unchecked Sendable {
         defer { close(fd) }
         var address = loopback(port: port)
         return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 
@@ -163,15 +179,22 @@ public final class TestServer: @unchecked Sendable {
         let messages = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw TestServerError("\(executable) \(arguments.prefix(3).joined(separator: " ")) failed: \(String(decoding: messages.suffix(2000), as: UTF8.self))")
+            throw TestServerError(
+                "\(executable) \(arguments.prefix(3).joined(separator: " ")) failed: "
+                    + "\(String(decoding: messages.suffix(2000), as: UTF8.self))"
+            )
         }
         return data
     }
 
     /// Pushes an OCI archive (every platform) to a plain-http registry with skopeo.
     public static func push(ociArchive: URL, to reference: String) throws {
-        try run("/usr/bin/skopeo", ["--insecure-policy", "copy", "--all", "--quiet", "--dest-tls-verify=false",
-                                    "oci-archive:\(ociArchive.path)", "docker://\(reference)"])
+        try run(
+            "/usr/bin/skopeo",
+            [
+                "--insecure-policy", "copy", "--all", "--quiet", "--dest-tls-verify=false",
+                "oci-archive:\(ociArchive.path)", "docker://\(reference)",
+            ])
     }
 }
 
@@ -180,26 +203,46 @@ public final class TestServer: @unchecked Sendable {
 public enum TestPKI {
     public static func certificateAuthority(in folder: TemporaryDirectory) throws -> (certificate: URL, key: URL) {
         let key = folder.path("ca.key"), certificate = folder.path("ca.pem")
-        try TestServer.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=customs test CA",
-                                                "-keyout", key.path, "-out", certificate.path])
+        try TestServer.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=customs test CA",
+                "-keyout", key.path, "-out", certificate.path,
+            ])
         return (certificate, key)
     }
 
-    public static func serverCertificate(signedBy ca: (certificate: URL, key: URL), in folder: TemporaryDirectory) throws -> (certificate: URL, key: URL) {
-        let key = folder.path("server.key"), request = folder.path("server.csr"), certificate = folder.path("server.pem")
+    public static func serverCertificate(signedBy ca: (certificate: URL, key: URL), in folder: TemporaryDirectory)
+        throws -> (certificate: URL, key: URL)
+    {
+        let key = folder.path("server.key"), request = folder.path("server.csr"),
+            certificate = folder.path("server.pem")
         let extensions = folder.path("server.ext")
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n".write(to: extensions, atomically: true, encoding: .utf8)
-        try TestServer.run("/usr/bin/openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-                                                "-keyout", key.path, "-out", request.path])
-        try TestServer.run("/usr/bin/openssl", ["x509", "-req", "-in", request.path, "-CA", ca.certificate.path, "-CAkey", ca.key.path,
-                                                "-CAcreateserial", "-days", "2", "-extfile", extensions.path, "-out", certificate.path])
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n".write(
+            to: extensions, atomically: true, encoding: .utf8)
+        try TestServer.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                "-keyout", key.path, "-out", request.path,
+            ])
+        try TestServer.run(
+            "/usr/bin/openssl",
+            [
+                "x509", "-req", "-in", request.path, "-CA", ca.certificate.path, "-CAkey", ca.key.path,
+                "-CAcreateserial", "-days", "2", "-extfile", extensions.path, "-out", certificate.path,
+            ])
         return (certificate, key)
     }
 
     public static func signingCertificate(in folder: TemporaryDirectory) throws -> (certificate: URL, key: URL) {
         let key = folder.path("token.key"), certificate = folder.path("token.pem")
-        try TestServer.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=customs token issuer",
-                                                "-keyout", key.path, "-out", certificate.path])
+        try TestServer.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=customs token issuer",
+                "-keyout", key.path, "-out", certificate.path,
+            ])
         return (certificate, key)
     }
 }

@@ -37,8 +37,11 @@ public final class LayerWalker {
             let tar = try ArchiveReader(source: uncompressed, format: .tar, decompress: false)
             while let entry = try tar.nextEntry() {
                 guard record.changes.changes.count < limits.maxEntries else {
-                    record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
-                        message: "layer has more than \(limits.maxEntries) entries; the rest were not scanned", incomplete: true))
+                    record.diagnostics.append(
+                        ScanDiagnostic(
+                            code: .sizeLimit,
+                            message: "layer has more than \(limits.maxEntries) entries; the rest were not scanned",
+                            incomplete: true))
                     break
                 }
                 try take(entry, from: tar, into: &record)
@@ -51,12 +54,19 @@ public final class LayerWalker {
             try compressed.drain()
             record.digest = compressed.hasher.finalize()
         } catch let error where Self.isLayerBudget(error) {
-            record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
-                message: "layer decompresses to more than \(limits.maxLayerBytes) bytes (a decompression bomb?); the rest was not scanned",
-                incomplete: true))
+            record.diagnostics.append(
+                ScanDiagnostic(
+                    code: .sizeLimit,
+                    message:
+                        "layer decompresses to more than \(limits.maxLayerBytes) bytes (a decompression bomb?); "
+                        + "the rest was not scanned",
+                    incomplete: true))
         } catch {
-            record.diagnostics.append(ScanDiagnostic(code: .readError,
-                message: "layer is truncated or corrupt after \(record.changes.changes.count) entries: \(error)", incomplete: true))
+            record.diagnostics.append(
+                ScanDiagnostic(
+                    code: .readError,
+                    message: "layer is truncated or corrupt after \(record.changes.changes.count) entries: \(error)",
+                    incomplete: true))
         }
         record.compressedSize = compressed.hasher.byteCount
         if record.uncompressedSize == 0 { record.uncompressedSize = tarBytes?.hasher.byteCount ?? 0 }
@@ -70,8 +80,11 @@ public final class LayerWalker {
 
     private func take(_ entry: ArchiveEntry, from tar: ArchiveReader, into record: inout LayerRecord) throws {
         if let warning = entry.warning {
-            record.diagnostics.append(ScanDiagnostic(code: .entryWarning,
-                message: "entry \(ImagePath(entry.name).display): \(warning)", path: ImagePath(entry.name).value, incomplete: false))
+            record.diagnostics.append(
+                ScanDiagnostic(
+                    code: .entryWarning,
+                    message: "entry \(ImagePath(entry.name).display): \(warning)", path: ImagePath(entry.name).value,
+                    incomplete: false))
         }
         let kind: LayerChanges.EntryKind
         switch entry.kind {
@@ -82,8 +95,11 @@ public final class LayerWalker {
         case .other: kind = .other
         }
         guard let change = LayerChanges.change(forEntryNamed: entry.name, kind: kind) else {
-            record.diagnostics.append(ScanDiagnostic(code: .entryWarning,
-                message: "entry \(ImagePath(entry.name).display) is a bare whiteout marker; ignored", incomplete: false))
+            record.diagnostics.append(
+                ScanDiagnostic(
+                    code: .entryWarning,
+                    message: "entry \(ImagePath(entry.name).display) is a bare whiteout marker; ignored",
+                    incomplete: false))
             return
         }
         record.changes.changes.append(change)
@@ -105,8 +121,10 @@ public final class LayerWalker {
 
     /// Scans one file's bytes: as an archive when it is one (and the depth allows), else with
     /// the rules, plus its structure when it is a credential file.
-    func scanFile(_ file: ScannedFile, from source: ByteSource, depth: Int, budget: NestedBudget,
-                  into record: inout LayerRecord) throws {
+    func scanFile(
+        _ file: ScannedFile, from source: ByteSource, depth: Int, budget: NestedBudget,
+        into record: inout LayerRecord
+    ) throws {
         var source = source
         let innermost = file.innermost
         let name = innermost.name.lowercased()
@@ -130,16 +148,26 @@ public final class LayerWalker {
         }
         if let credentialFile { scanner.addCredentialFileMatches(credentialFile, structure, to: &result) }
         if SettingsFiles.contains(name: name) { scanner.raiseGenericConfidence(in: &result) }
-        record.matches += result.matches.map { FileMatch(path: path, entryIndex: file.entryIndex, nestedPath: file.nestedPath, match: $0) }
+        record.matches += result.matches.map {
+            FileMatch(path: path, entryIndex: file.entryIndex, nestedPath: file.nestedPath, match: $0)
+        }
         for (rule, message) in result.limitHits {
-            record.diagnostics.append(ScanDiagnostic(code: .regexLimit,
-                message: "rule \(rule) hit a regex limit in \(file.display) (\(message)); that rule's result for the file is unknown",
-                path: path.value, incomplete: true))
+            record.diagnostics.append(
+                ScanDiagnostic(
+                    code: .regexLimit,
+                    message:
+                        "rule \(rule) hit a regex limit in \(file.display) (\(message)); that rule's result for "
+                        + "the file is unknown",
+                    path: path.value, incomplete: true))
         }
         if result.truncated {
-            record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
-                message: "\(file.display) is larger than \(limits.maxFileBytes) bytes; only the first \(limits.maxFileBytes) were scanned",
-                path: path.value, incomplete: true))
+            record.diagnostics.append(
+                ScanDiagnostic(
+                    code: .sizeLimit,
+                    message:
+                        "\(file.display) is larger than \(limits.maxFileBytes) bytes; only the first "
+                        + "\(limits.maxFileBytes) were scanned",
+                    path: path.value, incomplete: true))
         }
         if let error = result.readError { throw error }
     }
@@ -148,7 +176,8 @@ public final class LayerWalker {
     public func walkDirectory(_ root: URL) -> LayerRecord {
         var record = LayerRecord()
         let keys: [URLResourceKey] = [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey]
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys, options: []) else {
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys, options: [])
+        else {
             return .unreadable("cannot list \(root.path)")
         }
         let rootPath = root.standardizedFileURL.path
@@ -167,8 +196,10 @@ public final class LayerWalker {
                     let file = try FileByteSource(path: url.path, noFollow: true)
                     try scanContent(of: path, from: file, into: &record)
                 } catch {
-                    record.diagnostics.append(ScanDiagnostic(code: .readError,
-                        message: "cannot read \(path.display): \(error)", path: path.value, incomplete: true))
+                    record.diagnostics.append(
+                        ScanDiagnostic(
+                            code: .readError,
+                            message: "cannot read \(path.display): \(error)", path: path.value, incomplete: true))
                 }
             }
         }

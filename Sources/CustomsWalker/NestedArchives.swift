@@ -29,8 +29,10 @@ struct ScannedFile {
 
 /// Which files are opened as archives: by name first (cheap), then by their first bytes.
 enum NestedArchive {
-    static let extensions = [".zip", ".jar", ".war", ".ear", ".aar", ".whl", ".egg", ".apk", ".nupkg", ".tar", ".tgz",
-                             ".tar.gz", ".tar.zst", ".tzst"]
+    static let extensions = [
+        ".zip", ".jar", ".war", ".ear", ".aar", ".whl", ".egg", ".apk", ".nupkg", ".tar", ".tgz",
+        ".tar.gz", ".tar.zst", ".tzst",
+    ]
 
     /// - Parameter name: the file name, lower-cased.
     static func mayBeArchive(named name: String) -> Bool {
@@ -99,7 +101,8 @@ final class BudgetedSource: ByteSource {
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard budget.remaining > 0 else { throw NestedBudget.Exceeded() }
-        let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(Int64(buffer.count), budget.remaining))]))
+        let count = try source.read(
+            into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(Int64(buffer.count), budget.remaining))]))
         budget.remaining -= Int64(count)
         return count
     }
@@ -109,27 +112,38 @@ extension LayerWalker {
     /// Scans every regular file inside the archive in `source` (zip or tar, compressed or not),
     /// one level deeper. A broken or over-budget archive becomes an incomplete diagnostic and the
     /// layer walk goes on; a failure of the layer itself is rethrown.
-    func scanArchive(_ file: ScannedFile, from source: ByteSource, depth: Int, budget: NestedBudget,
-                     into record: inout LayerRecord) throws {
+    func scanArchive(
+        _ file: ScannedFile, from source: ByteSource, depth: Int, budget: NestedBudget,
+        into record: inout LayerRecord
+    ) throws {
         var entries = 0
         do {
             let reader = try ArchiveReader(source: source, format: .nested, decompress: true, bufferSize: 256 * 1024)
             while let entry = try reader.nextEntry() {
                 guard entry.kind == .regular else { continue }
                 entries += 1
-                try scanFile(file.inner(entry.name), from: BudgetedSource(reader, budget: budget), depth: depth,
-                             budget: budget, into: &record)
+                try scanFile(
+                    file.inner(entry.name), from: BudgetedSource(reader, budget: budget), depth: depth,
+                    budget: budget, into: &record)
             }
         } catch let error where LayerSource.chain(error).contains(where: { $0 is LayerSource.Failure }) {
             throw error
         } catch let error where LayerSource.chain(error).contains(where: { $0 is NestedBudget.Exceeded }) {
-            record.diagnostics.append(ScanDiagnostic(code: .sizeLimit,
-                message: "archives inside \(file.path.display) hold more than \(limits.maxNestedBytes) bytes (a zip bomb?); stopped in \(file.display) after \(entries) entries",
-                path: file.path.value, incomplete: true))
+            record.diagnostics.append(
+                ScanDiagnostic(
+                    code: .sizeLimit,
+                    message:
+                        "archives inside \(file.path.display) hold more than \(limits.maxNestedBytes) bytes (a "
+                        + "zip bomb?); stopped in \(file.display) after \(entries) entries",
+                    path: file.path.value, incomplete: true))
         } catch {
-            record.diagnostics.append(ScanDiagnostic(code: .readError,
-                message: "\(file.display) cannot be read as an archive after \(entries) entries: \(error); the rest of it was not scanned",
-                path: file.path.value, incomplete: true))
+            record.diagnostics.append(
+                ScanDiagnostic(
+                    code: .readError,
+                    message:
+                        "\(file.display) cannot be read as an archive after \(entries) entries: \(error); the "
+                        + "rest of it was not scanned",
+                    path: file.path.value, incomplete: true))
         }
     }
 }

@@ -100,7 +100,9 @@ final class PipelineRing: @unchecked Sendable {
         state = Guarded(State(free: Array(buffers.indices)))
     }
 
-    deinit { buffers.forEach { $0.deallocate() } }
+    deinit {
+        for buffer in buffers { buffer.deallocate() }
+    }
 
     /// The producer thread's loop: fill free slots until the stream ends, fails, or is cancelled.
     func produce() {

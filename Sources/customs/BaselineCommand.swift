@@ -19,7 +19,8 @@ struct BaselineCommand: ParsableCommand {
 
         @OptionGroup var flags: ScanFlags
 
-        @Option(name: [.short, .long], help: ArgumentHelp("The baseline file to write (mode 0600).", valueName: "file"))
+        @Option(
+            name: [.short, .long], help: ArgumentHelp("The baseline file to write (mode 0600).", valueName: "file"))
         var output = ".customs-baseline.json"
 
         func run() throws {
@@ -34,7 +35,9 @@ struct BaselineCommand: ParsableCommand {
             let baseline = Baseline(result)
             try ReportSink(path: output).write(try baseline.encoded())
             var message = "customs: wrote \(baseline.findings.count) fingerprint(s) to \(output)\n"
-            if !result.isComplete { message += "customs: warning: the scan was incomplete; the baseline may miss findings\n" }
+            if !result.isComplete {
+                message += "customs: warning: the scan was incomplete; the baseline may miss findings\n"
+            }
             FileHandle.standardError.write(Data(message.utf8))
         }
     }

@@ -16,7 +16,8 @@ final class ProgressDisplay: Sendable {
             var stopping = false
             repeat {
                 Self.render(progress.snapshot())
-                stopping = state.withLock(waitingUntil: { $0.stopRequested }, deadline: Date().addingTimeInterval(0.2)) {
+                stopping = state.withLock(waitingUntil: { $0.stopRequested }, deadline: Date().addingTimeInterval(0.2))
+                {
                     $0.stopRequested
                 }
             } while !stopping
@@ -42,7 +43,9 @@ final class ProgressDisplay: Sendable {
         let rate = snapshot.elapsed > 0 ? megabytes / snapshot.elapsed : 0
         var line = "customs: \(snapshot.layersDone)" + (snapshot.layersTotal.map { "/\($0)" } ?? "") + " layers"
         line += String(format: " · %.0f MB", megabytes)
-        if let total = snapshot.totalBytes, total > 0 { line += String(format: " of %.0f MB", Double(total) / 1_000_000) }
+        if let total = snapshot.totalBytes, total > 0 {
+            line += String(format: " of %.0f MB", Double(total) / 1_000_000)
+        }
         line += String(format: " · %.0f MB/s", rate)
         if let total = snapshot.totalBytes, rate > 0, snapshot.bytesRead > 0 {
             let remaining = max(0, Double(total - snapshot.bytesRead) / 1_000_000 / rate)

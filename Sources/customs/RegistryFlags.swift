@@ -7,7 +7,10 @@ struct RegistryFlags: ParsableArguments {
     @Flag(name: .long, help: "Treat each repository target (no tag or digest) as all of its tags.")
     var allTags = false
 
-    @Option(name: .long, help: ArgumentHelp("User name for the registries named by the targets (with --password-stdin).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "User name for the registries named by the targets (with --password-stdin).", valueName: "name"))
     var username: String?
 
     @Flag(name: .long, help: "Read the registry password or token from standard input.")
@@ -16,7 +19,9 @@ struct RegistryFlags: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Extra CA certificates (PEM) to trust for registries.", valueName: "file"))
     var caFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("A registry (HOST[:PORT]) to reach over plain http. Repeatable.", valueName: "host"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A registry (HOST[:PORT]) to reach over plain http. Repeatable.", valueName: "host"))
     var insecureRegistry: [String] = []
 
     func validate(targets: [String]) throws {

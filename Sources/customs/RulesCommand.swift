@@ -15,14 +15,18 @@ struct RulesCommand: ParsableCommand {
     /// The built-in rules plus those of `--rules` folders.
     static func load(_ directories: [String]) throws -> RuleSet {
         var rules = try BuiltinRules.load()
-        for directory in directories { rules = try rules.merged(with: RuleLoader.ruleSet(fromDirectory: URL(fileURLWithPath: directory))) }
+        for directory in directories {
+            rules = try rules.merged(with: RuleLoader.ruleSet(fromDirectory: URL(fileURLWithPath: directory)))
+        }
         return rules
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every rule: id, severity, confidence, name.")
 
-        @Option(name: .customLong("rules"), help: ArgumentHelp("A folder of extra rule files to include. Repeatable.", valueName: "dir"))
+        @Option(
+            name: .customLong("rules"),
+            help: ArgumentHelp("A folder of extra rule files to include. Repeatable.", valueName: "dir"))
         var ruleDirectories: [String] = []
 
         func run() throws {
@@ -30,7 +34,11 @@ struct RulesCommand: ParsableCommand {
             var out = ""
             let structural = CredentialFiles.rules.values.sorted { $0.id < $1.id }
             for rule in rules.rules.map(\.summary) + structural {
-                out += "\(rule.id.rawValue.padding(toLength: 34, withPad: " ", startingAt: 0)) \(rule.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(rule.confidence.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(rule.name)\n"
+                out +=
+                    "\(rule.id.rawValue.padding(toLength: 34, withPad: " ", startingAt: 0)) "
+                    + "\(rule.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                    + "\(rule.confidence.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) "
+                    + "\(rule.name)\n"
             }
             FileHandle.standardOutput.write(Data(out.utf8))
         }
@@ -38,10 +46,18 @@ struct RulesCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compile every rule and run its examples and negative examples through the regex and the scan pipeline.",
-            discussion: "Exits 0 when every rule holds, 1 when any fails (each failure is listed), 2 when the rules cannot be loaded.")
+            abstract:
+                "Compile every rule and run its examples and negative examples through the regex and the scan "
+                + "pipeline.",
+            discussion:
+                "Exits 0 when every rule holds, 1 when any fails (each failure is listed), 2 when the rules "
+                + "cannot be loaded."
+        )
 
-        @Option(name: .customLong("rules"), help: ArgumentHelp("A folder of extra rule files to check with the built-in ones. Repeatable.", valueName: "dir"))
+        @Option(
+            name: .customLong("rules"),
+            help: ArgumentHelp(
+                "A folder of extra rule files to check with the built-in ones. Repeatable.", valueName: "dir"))
         var ruleDirectories: [String] = []
 
         func run() throws {
@@ -52,7 +68,8 @@ struct RulesCommand: ParsableCommand {
                 throw ValidationError("cannot load the rules: \(error)")
             }
             var out = outcome.failures.map { "FAIL \($0)\n" }.joined()
-            out += "\(outcome.rules) rules, \(outcome.examples) examples, \(outcome.negativeExamples) negative examples: "
+            out +=
+                "\(outcome.rules) rules, \(outcome.examples) examples, \(outcome.negativeExamples) negative examples: "
             out += outcome.failures.isEmpty ? "all pass\n" : "\(outcome.failures.count) failure(s)\n"
             FileHandle.standardOutput.write(Data(out.utf8))
             if !outcome.failures.isEmpty { throw ExitCode(1) }

@@ -11,18 +11,18 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Scan images for leaked credentials.",
         discussion: """
-        TARGET is a docker save archive (.tar, .tar.gz), an OCI layout directory or tar, a root \
-        filesystem directory, or - to read an archive from standard input (docker save app | customs scan -).
+            TARGET is a docker save archive (.tar, .tar.gz), an OCI layout directory or tar, a root \
+            filesystem directory, or - to read an archive from standard input (docker save app | customs scan -).
 
-        Settings come from ./.customs.yaml (or --config FILE): allow rules, disabled rules, extra rule \
-        folders, fail_on, min_confidence, baseline, limits. Flags override the file.
+            Settings come from ./.customs.yaml (or --config FILE): allow rules, disabled rules, extra rule \
+            folders, fail_on, min_confidence, baseline, limits. Flags override the file.
 
-        Exit codes:
-          0  scanned completely, no finding at or above --fail-on
-          1  at least one finding at or above --fail-on
-          2  usage error, or nothing could be scanned
-          3  no finding, but the scan was incomplete (see the coverage section)
-        """
+            Exit codes:
+              0  scanned completely, no finding at or above --fail-on
+              1  at least one finding at or above --fail-on
+              2  usage error, or nothing could be scanned
+              3  no finding, but the scan was incomplete (see the coverage section)
+            """
     )
 
     /// Output formats.
@@ -35,16 +35,25 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: Format = .text
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to FILE (created with mode 0600) instead of standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Write the report to FILE (created with mode 0600) instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .long, help: "Lowest severity that makes the exit code 1: low, medium, high, critical (default: low).")
+    @Option(
+        name: .long, help: "Lowest severity that makes the exit code 1: low, medium, high, critical (default: low).")
     var failOn: Severity?
 
-    @Option(name: .long, help: "Hide findings below this confidence: low, medium, high (default: medium; hidden ones are counted).")
+    @Option(
+        name: .long,
+        help: "Hide findings below this confidence: low, medium, high (default: medium; hidden ones are counted).")
     var minConfidence: Confidence?
 
-    @Option(name: .long, help: ArgumentHelp("Report only findings not in this baseline (see `customs baseline create`).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Report only findings not in this baseline (see `customs baseline create`).", valueName: "file"))
     var baseline: String?
 
     @Flag(name: .long, help: "Print secrets in full instead of redacted. Never use in shared CI logs.")
@@ -64,7 +73,8 @@ struct ScanCommand: ParsableCommand {
             }
         }
         let sink = try ReportSink(path: output)
-        let color = format == .text && output == nil && isatty(STDOUT_FILENO) != 0
+        let color =
+            format == .text && output == nil && isatty(STDOUT_FILENO) != 0
             && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let reportOptions = ReportOptions(showSecrets: showSecrets, color: color)
         let lines = JSONLinesReporter()

@@ -24,7 +24,9 @@ struct ScanConfiguration: Sendable {
     /// The file name looked for in the working directory.
     static let defaultFileName = ".customs.yaml"
 
-    static let topKeys: Set<String> = ["rules", "disable_rules", "fail_on", "min_confidence", "baseline", "limits", "allow", "default_allowlist"]
+    static let topKeys: Set<String> = [
+        "rules", "disable_rules", "fail_on", "min_confidence", "baseline", "limits", "allow", "default_allowlist",
+    ]
     static let limitKeys: Set<String> = ["max_file_bytes", "max_layer_bytes", "max_entries"]
     static let allowKeys: Set<String> = ["name", "rule", "path", "regex", "fingerprint"]
 
@@ -50,23 +52,31 @@ struct ScanConfiguration: Sendable {
         }
         var configuration = ScanConfiguration()
         guard let root else { return configuration }
-        guard let mapping = root.mapping else { throw PolicyError("\(name):\(line(root)): expected a mapping of settings") }
+        guard let mapping = root.mapping else {
+            throw PolicyError("\(name):\(line(root)): expected a mapping of settings")
+        }
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             let at = "\(name):\(line(keyNode))"
             switch key {
             case "rules":
-                configuration.ruleDirectories = try strings(value, at: at, key: key).map { base.appendingPathComponent($0) }
+                configuration.ruleDirectories = try strings(value, at: at, key: key).map {
+                    base.appendingPathComponent($0)
+                }
             case "disable_rules":
                 configuration.disabledRules = Set(try strings(value, at: at, key: key).map { RuleID($0) })
             case "fail_on":
                 guard let severity = value.string.flatMap(Severity.init(rawValue:)) else {
-                    throw PolicyError("\(at): fail_on must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw PolicyError(
+                        "\(at): fail_on must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 configuration.failOn = severity
             case "min_confidence":
                 guard let confidence = value.string.flatMap(Confidence.init(rawValue:)) else {
-                    throw PolicyError("\(at): min_confidence must be one of \(Confidence.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw PolicyError(
+                        "\(at): min_confidence must be one of "
+                            + "\(Confidence.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
                 configuration.minConfidence = confidence
             case "baseline":
@@ -78,10 +88,13 @@ struct ScanConfiguration: Sendable {
                 guard let flag = value.bool else { throw PolicyError("\(at): default_allowlist must be true or false") }
                 configuration.useDefaultAllowlist = flag
             case "allow":
-                guard let entries = value.sequence else { throw PolicyError("\(at): allow must be a list of allow rules") }
+                guard let entries = value.sequence else {
+                    throw PolicyError("\(at): allow must be a list of allow rules")
+                }
                 for entry in entries { configuration.allow.append(try parseAllow(entry, name: name)) }
             default:
-                throw PolicyError("\(at): unknown key '\(key)'; known keys: \(topKeys.sorted().joined(separator: ", "))")
+                throw PolicyError(
+                    "\(at): unknown key '\(key)'; known keys: \(topKeys.sorted().joined(separator: ", "))")
             }
         }
         return configuration
@@ -93,9 +106,12 @@ struct ScanConfiguration: Sendable {
             let key = keyNode.string ?? ""
             let at = "\(name):\(line(keyNode))"
             guard limitKeys.contains(key) else {
-                throw PolicyError("\(at): unknown key 'limits.\(key)'; known keys: \(limitKeys.sorted().joined(separator: ", "))")
+                throw PolicyError(
+                    "\(at): unknown key 'limits.\(key)'; known keys: \(limitKeys.sorted().joined(separator: ", "))")
             }
-            guard let number = value.int, number > 0 else { throw PolicyError("\(at): \(key) must be a positive whole number") }
+            guard let number = value.int, number > 0 else {
+                throw PolicyError("\(at): \(key) must be a positive whole number")
+            }
             switch key {
             case "max_file_bytes": configuration.maxFileBytes = Int64(number)
             case "max_layer_bytes": configuration.maxLayerBytes = Int64(number)
@@ -105,19 +121,27 @@ struct ScanConfiguration: Sendable {
     }
 
     private static func parseAllow(_ node: Node, name: String) throws -> AllowRule {
-        guard let mapping = node.mapping else { throw PolicyError("\(name):\(line(node)): an allow rule must be a mapping") }
+        guard let mapping = node.mapping else {
+            throw PolicyError("\(name):\(line(node)): an allow rule must be a mapping")
+        }
         var fields: [String: String] = [:]
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             guard allowKeys.contains(key) else {
-                throw PolicyError("\(name):\(line(keyNode)): unknown key 'allow.\(key)'; known keys: \(allowKeys.sorted().joined(separator: ", "))")
+                throw PolicyError(
+                    "\(name):\(line(keyNode)): unknown key 'allow.\(key)'; known keys: "
+                        + "\(allowKeys.sorted().joined(separator: ", "))"
+                )
             }
-            guard let text = value.string else { throw PolicyError("\(name):\(line(keyNode)): allow.\(key) must be a string") }
+            guard let text = value.string else {
+                throw PolicyError("\(name):\(line(keyNode)): allow.\(key) must be a string")
+            }
             fields[key] = text
         }
         do {
-            return try AllowRule(name: fields["name"], rule: fields["rule"].map { RuleID($0) }, path: fields["path"],
-                                 secretPattern: fields["regex"], fingerprint: fields["fingerprint"])
+            return try AllowRule(
+                name: fields["name"], rule: fields["rule"].map { RuleID($0) }, path: fields["path"],
+                secretPattern: fields["regex"], fingerprint: fields["fingerprint"])
         } catch let error as PolicyError {
             throw PolicyError("\(name):\(line(node)): \(error.message)")
         }

@@ -7,28 +7,44 @@ import Foundation
 
 /// What to scan and how, shared by `scan` and `baseline create`.
 struct ScanFlags: ParsableArguments {
-    @Argument(help: "Images to scan: archive paths, OCI layout or root filesystem directories, - for standard input, or image references (registry/repo:tag, repo@sha256:…) for any target that is not a path.")
+    @Argument(
+        help: ArgumentHelp(
+            "Images to scan: archive paths, OCI layout or root filesystem directories, - for standard input, or "
+                + "image references (registry/repo:tag, repo@sha256:…) for any target that is not a path.")
+    )
     var targets: [String]
 
     @Option(name: .long, help: "Scan only this platform of multi-platform images (os/arch[/variant]).")
     var platform: String?
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.", valueName: "dir"))
+    @Option(
+        name: .customLong("rules"),
+        help: ArgumentHelp(
+            "A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.", valueName: "dir"))
     var ruleDirectories: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Settings file (default: ./.customs.yaml when present).", valueName: "file"))
+    @Option(
+        name: .long, help: ArgumentHelp("Settings file (default: ./.customs.yaml when present).", valueName: "file"))
     var config: String?
 
     @Flag(name: [.short, .long], help: "No progress line on standard error.")
     var quiet = false
 
-    @Flag(name: .long, help: "Report known noise too (test suites and SDK examples inside installed packages, TLS self-test keys); see the README.")
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Report known noise too (test suites and SDK examples inside installed packages, TLS self-test "
+                + "keys); see the README.")
+    )
     var noDefaultAllowlist = false
 
     @Flag(name: .long, help: "Neither read nor write the layer cache.")
     var noCache = false
 
-    @Option(name: .long, help: ArgumentHelp("Layer cache folder (default: $XDG_CACHE_HOME/customs or ~/.cache/customs).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Layer cache folder (default: $XDG_CACHE_HOME/customs or ~/.cache/customs).", valueName: "dir"))
     var cacheDir: String?
 
     @OptionGroup(title: "Registries")
@@ -63,7 +79,9 @@ struct ScanFlags: ParsableArguments {
         options.platform = platform.flatMap(Platform.init(parsing:))
         options.ruleDirectories = configuration.ruleDirectories + ruleDirectories.map { URL(fileURLWithPath: $0) }
         options.disabledRules = configuration.disabledRules
-        options.policy.allow = configuration.allow + (noDefaultAllowlist || !configuration.useDefaultAllowlist ? [] : DefaultAllowlist.rules)
+        options.policy.allow =
+            configuration.allow
+            + (noDefaultAllowlist || !configuration.useDefaultAllowlist ? [] : DefaultAllowlist.rules)
         if let value = configuration.maxFileBytes { options.limits.maxFileBytes = value }
         if let value = configuration.maxLayerBytes { options.limits.maxLayerBytes = value }
         if let value = configuration.maxEntries { options.limits.maxEntries = value }

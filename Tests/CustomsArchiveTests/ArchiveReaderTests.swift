@@ -39,7 +39,8 @@ import Testing
         let names = ["app/café/ключ.env", "srv/数据/设置.yaml", "plain.txt"]
         let writer = try ArchiveWriter(format: format)
         for name in names { try writer.add(name, .file(Data("x\n".utf8))) }
-        let reader = try ArchiveReader(source: DataByteSource(try writer.finish()), format: format == .zip ? .nested : .tar)
+        let reader = try ArchiveReader(
+            source: DataByteSource(try writer.finish()), format: format == .zip ? .nested : .tar)
         var seen: [ArchiveEntry] = []
         while let entry = try reader.nextEntry() { seen.append(entry) }
         #expect(seen.map(\.name) == names)

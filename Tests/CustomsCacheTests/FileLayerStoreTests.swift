@@ -19,8 +19,12 @@ import Testing
         record.diffID = diffID
         record.changes = LayerChanges([.file(ImagePath("app/.env"))])
         let rule = RuleSummary(id: RuleID("stripe.secret-key"), name: "Stripe", severity: .high, confidence: .high)
-        record.matches = [FileMatch(path: ImagePath("app/.env"), entryIndex: 0, match: ContentMatch(
-            rule: rule, secret: Secret(secret), offset: 7, line: 1, column: 8))]
+        record.matches = [
+            FileMatch(
+                path: ImagePath("app/.env"), entryIndex: 0,
+                match: ContentMatch(
+                    rule: rule, secret: Secret(secret), offset: 7, line: 1, column: 8))
+        ]
         return record
     }
 
@@ -35,13 +39,17 @@ import Testing
         #expect(Set(found.keys) == [one])
         let restored = try #require(found[one]?.record)
         #expect(restored.matches.first?.match.secret.clearValue == nil, "a restored secret has no clear value")
-        #expect(restored.matches.first?.match.secret.fingerprint(rule: RuleID("stripe.secret-key"))
-            == Secret(Self.secret).fingerprint(rule: RuleID("stripe.secret-key")))
+        #expect(
+            restored.matches.first?.match.secret.fingerprint(rule: RuleID("stripe.secret-key"))
+                == Secret(Self.secret).fingerprint(rule: RuleID("stripe.secret-key")))
         #expect(restored.changes.changes == [.file(ImagePath("app/.env"))])
 
         let facts = BlobFacts(diffID: one.diffID, compression: .gzip, size: 42)
         store.put(facts, for: Digest.of(Data("blob".utf8)))
-        #expect(store.blobs([Digest.of(Data("blob".utf8)), Digest.of(Data("none".utf8))]) == [Digest.of(Data("blob".utf8)): facts])
+        #expect(
+            store.blobs([Digest.of(Data("blob".utf8)), Digest.of(Data("none".utf8))]) == [
+                Digest.of(Data("blob".utf8)): facts
+            ])
     }
 
     @Test func storedFilesHoldNoSecretAndOnlyTheirOwnerReadsThem() throws {
@@ -49,12 +57,16 @@ import Testing
         let store = FileLayerStore(directory: directory.url)
         let key = LayerKey(diffID: Digest.of(Data("one".utf8)), profile: "p")
         store.put(try #require(CachedLayer(Self.record(diffID: key.diffID))), for: key)
-        let files = try #require(FileManager.default.enumerator(atPath: directory.url.path)).compactMap { $0 as? String }
+        let files = try #require(FileManager.default.enumerator(atPath: directory.url.path)).compactMap {
+            $0 as? String
+        }
         var checked = 0
         for file in files where file.hasSuffix(".json") {
             let path = directory.path(file).path
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            #expect(!text.contains(Self.secret) && !text.contains(String(Self.secret.dropFirst(8))), "\(file) holds the secret")
+            #expect(
+                !text.contains(Self.secret) && !text.contains(String(Self.secret.dropFirst(8))),
+                "\(file) holds the secret")
             let mode = try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
             #expect(mode & 0o077 == 0)
             checked += 1

@@ -12,7 +12,13 @@ import Testing
 @Suite struct LayerCacheKeyTests {
     static func layers(_ result: ScanResult) -> [String] {
         result.images.flatMap { image in
-            image.layers.map { "\($0.index) \($0.digest?.description ?? "-") \($0.diffID?.description ?? "-") \($0.compression.map { "\($0)" } ?? "-") \($0.compressedSize) \($0.uncompressedSize) \($0.fileCount) \($0.complete)" }
+            image.layers.map { layer in
+                [
+                    "\(layer.index)", layer.digest?.description ?? "-", layer.diffID?.description ?? "-",
+                    layer.compression.map { "\($0)" } ?? "-", "\(layer.compressedSize)", "\(layer.uncompressedSize)",
+                    "\(layer.fileCount)", "\(layer.complete)",
+                ].joined(separator: " ")
+            }
         }
     }
 
@@ -37,8 +43,10 @@ import Testing
         (.ociTar, .gzip, .dockerSaveLegacy, .none),
         (.dockerSaveLegacy, .none, .ociDirectory, .zstd),
     ])
-    func sameLayerInAnotherCompressionComesFromTheCache(_ first: ImageFixture.Layout, _ firstCompression: Compression,
-                                                        _ second: ImageFixture.Layout, _ secondCompression: Compression) throws {
+    func sameLayerInAnotherCompressionComesFromTheCache(
+        _ first: ImageFixture.Layout, _ firstCompression: Compression,
+        _ second: ImageFixture.Layout, _ secondCompression: Compression
+    ) throws {
         let spec = try #require(try Corpus.cases().first { $0.name == "sample-app" })
         let directory = try TemporaryDirectory()
         let cache = directory.path("cache")

@@ -1,10 +1,11 @@
 import CustomsCore
-@testable import CustomsCache
 import CustomsModel
 import CustomsScan
 import CustomsTestSupport
 import Foundation
 import Testing
+
+@testable import CustomsCache
 
 /// A rescan of an unchanged local image serves its cached layers without reading the blobs
 /// again; a file written since (even with the same bytes), changed while read, or written too
@@ -24,8 +25,9 @@ import Testing
         options.progress = progress
         let result = try Scan(options: options).run([image.path])
         #expect(result.isComplete)
-        return Run(bytesRead: progress.snapshot().bytesRead, fromCache: result.layersFromCache,
-                   findings: result.findings.map(\.fingerprint).sorted())
+        return Run(
+            bytesRead: progress.snapshot().bytesRead, fromCache: result.layersFromCache,
+            findings: result.findings.map(\.fingerprint).sorted())
     }
 
     @Test(arguments: [ImageFixture.Layout.ociDirectory, .ociTar, .dockerSaveLegacy])
@@ -36,7 +38,7 @@ import Testing
         let compression: Compression = layout == .dockerSaveLegacy ? .none : .gzip
         try ImageFixture.write(spec, layout: layout, compression: compression, to: image)
         let cache = directory.path("cache")
-        Thread.sleep(forTimeInterval: 1.1)   // past the settle time: the walk may remember the blobs
+        Thread.sleep(forTimeInterval: 1.1)  // past the settle time: the walk may remember the blobs
         let cold = try Self.scan(image, cache: cache)
         let known = try Self.scan(image, cache: cache)
         #expect(cold.fromCache == 0 && known.fromCache == 4)
@@ -55,19 +57,25 @@ import Testing
     /// rewrite is told apart by its time stamps however coarse the file system's clock.
     static func setModificationTimeApart(_ url: URL) throws {
         let past = Date(timeIntervalSinceNow: -3600)
-        let files = FileManager.default.enumerator(atPath: url.path).map { enumerator in
-            enumerator.compactMap { $0 as? String }.map { url.appendingPathComponent($0).path }
-        } ?? [url.path]
+        let files =
+            FileManager.default.enumerator(atPath: url.path).map { enumerator in
+                enumerator.compactMap { $0 as? String }.map { url.appendingPathComponent($0).path }
+            } ?? [url.path]
         for file in files + [url.path] {
             try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: file)
         }
     }
 
     /// A one-blob file in `directory`, the markers beside it, and the blob's digest.
-    static func blobFile(in directory: TemporaryDirectory, settleTime: TimeInterval) throws -> (URL, VerifiedBlobs, Digest) {
+    static func blobFile(in directory: TemporaryDirectory, settleTime: TimeInterval) throws -> (
+        URL, VerifiedBlobs, Digest
+    ) {
         let file = directory.path("blob")
         try Data("layer bytes".utf8).write(to: file)
-        return (file, VerifiedBlobs(directory: directory.path("verified"), settleTime: settleTime), Digest.of(Data("layer bytes".utf8)))
+        return (
+            file, VerifiedBlobs(directory: directory.path("verified"), settleTime: settleTime),
+            Digest.of(Data("layer bytes".utf8))
+        )
     }
 
     @Test func aFileChangedRecentlyIsNotRemembered() throws {
@@ -75,7 +83,9 @@ import Testing
         let (file, blobs, digest) = try Self.blobFile(in: directory, settleTime: 60)
         let sighting = try #require(blobs.sight(.init(path: file.path, offset: 0)))
         blobs.insert(sighting, digest)
-        #expect(!blobs.contains(sighting, digest), "written a moment ago: a same-tick write could hide behind equal time stamps")
+        #expect(
+            !blobs.contains(sighting, digest),
+            "written a moment ago: a same-tick write could hide behind equal time stamps")
     }
 
     @Test func aFileChangedWhileReadIsNotRemembered() throws {
@@ -89,14 +99,17 @@ import Testing
         let handle = try FileHandle(forWritingTo: file)
         try handle.write(contentsOf: Data("other bytes".utf8))
         try handle.close()
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: file.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: file.path)
         blobs.insert(before, digest)
         #expect(!blobs.contains(try #require(blobs.sight(location)), digest))
 
         let now = try #require(blobs.sight(location))
         blobs.insert(now, digest)
         #expect(blobs.contains(try #require(blobs.sight(location)), digest))
-        #expect(!blobs.contains(try #require(blobs.sight(.init(path: file.path, offset: 512))), digest), "another offset is another blob")
+        #expect(
+            !blobs.contains(try #require(blobs.sight(.init(path: file.path, offset: 512))), digest),
+            "another offset is another blob")
         #expect(blobs.sight(.init(path: directory.path("missing").path, offset: 0)) == nil)
     }
 
@@ -106,7 +119,8 @@ import Testing
         store.save(Data("database bytes".utf8), as: "key")
         #expect(store.load("key") == Data("database bytes".utf8))
         #expect(store.load("other key") == nil)
-        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: directory.path("prefilter").path).first)
+        let file = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path("prefilter").path).first)
         let url = directory.path("prefilter").appendingPathComponent(file)
         var bytes = try Data(contentsOf: url)
         bytes[bytes.count - 1] ^= 1

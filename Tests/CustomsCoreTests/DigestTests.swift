@@ -84,8 +84,10 @@ import Testing
         let secret = Secret(value)
         var dumped = ""
         dump([secret], to: &dumped)
-        for text in [String(describing: secret), String(reflecting: secret), "\(secret)", dumped,
-                     String(describing: [secret]), String(describing: (rule: "r", secret: secret))] {
+        for text in [
+            String(describing: secret), String(reflecting: secret), "\(secret)", dumped,
+            String(describing: [secret]), String(describing: (rule: "r", secret: secret)),
+        ] {
             #expect(!text.contains(String(value.dropFirst(8))), "printed in clear: \(text.count) characters")
             #expect(text.contains(secret.redacted))
         }

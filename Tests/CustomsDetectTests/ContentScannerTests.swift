@@ -15,7 +15,9 @@ import Testing
         var offset = 0
         return Self.engine.makeScanner().scan(limit: nil) { buffer in
             let count = min(piece, buffer.count, data.count - offset)
-            data[offset..<(offset + count)].withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: count) }
+            data[offset..<(offset + count)].withUnsafeBytes {
+                buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: count)
+            }
             offset += count
             return count
         }
@@ -48,13 +50,17 @@ import Testing
         var data: [UInt8] = []
         let examples = Self.engine.ruleSet.rules.flatMap(\.examples)
         while data.count < 3 * ContentScanner.chunkSize {
-            let noise = (0..<Int.random(in: 0..<3000, using: &generator)).map { _ in UInt8.random(in: 32...126, using: &generator) }
+            let noise = (0..<Int.random(in: 0..<3000, using: &generator)).map { _ in
+                UInt8.random(in: 32...126, using: &generator)
+            }
             data += noise + Array("\n\(examples.randomElement(using: &generator)!)\n".utf8)
         }
         var unanchored = Self.engine.ruleSet.rules
         for index in unanchored.indices { unanchored[index].keywordAnchored = false }
         let searching = try DetectionEngine(ruleSet: try RuleSet(unanchored))
-        func key(_ match: ContentMatch) -> String { "\(match.rule.id) \(match.offset) \(match.secret.fingerprint(rule: match.rule.id))" }
+        func key(_ match: ContentMatch) -> String {
+            "\(match.rule.id) \(match.offset) \(match.secret.fingerprint(rule: match.rule.id))"
+        }
         let anchored = Set(scan(data).matches.map(key))
         let searched = Set(searching.makeScanner().scan(data).matches.map(key))
         #expect(anchored.count > 100)

@@ -20,7 +20,10 @@ import Testing
     }
 
     @Test func netrcTokensOnOneLineOrMany() {
-        #expect(values(.netrc, "machine a login u password hunter22 machine b login v passwd s3cret99\n") == ["hunter22", "s3cret99"])
+        #expect(
+            values(.netrc, "machine a login u password hunter22 machine b login v passwd s3cret99\n") == [
+                "hunter22", "s3cret99",
+            ])
         #expect(values(.netrc, "machine a\n\tlogin u\n\tpassword ${NETRC_PASSWORD}\n") == [])
     }
 
@@ -30,19 +33,22 @@ import Testing
 
     @Test func iniAndYamlAssignments() {
         #expect(values(.pypirc, "[pypi]\nusername = __token__\npassword = 'quoted99'\n") == ["quoted99"])
-        #expect(values(.kubeconfig, "users:\n- name: a\n  user:\n    token: abcd1234efgh\n    password: changeme\n") == ["abcd1234efgh"])
+        #expect(
+            values(.kubeconfig, "users:\n- name: a\n  user:\n    token: abcd1234efgh\n    password: changeme\n") == [
+                "abcd1234efgh"
+            ])
     }
 
     @Test func terraformStateSecretAttributes() {
         let state = """
-          "attributes": {
-            "master_password": "Zq9\\"x8y7w6",
-            "password_wo_version": "1",
-            "secret_arn": "arn:aws:secretsmanager:eu-west-1:1:secret:x",
-            "private_key_pem": "-----BEGIN RSA PRIVATE KEY-----\\nMIIE",
-            "token": ""
-          }
-        """
+              "attributes": {
+                "master_password": "Zq9\\"x8y7w6",
+                "password_wo_version": "1",
+                "secret_arn": "arn:aws:secretsmanager:eu-west-1:1:secret:x",
+                "private_key_pem": "-----BEGIN RSA PRIVATE KEY-----\\nMIIE",
+                "token": ""
+              }
+            """
         #expect(values(.terraformState, state) == ["Zq9\\\"x8y7w6", "-----BEGIN RSA PRIVATE KEY-----\\nMIIE"])
     }
 }

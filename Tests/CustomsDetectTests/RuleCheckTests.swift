@@ -6,46 +6,46 @@ import Testing
 /// `RuleCheck` must catch each way a rule can break its promise.
 @Suite struct RuleCheckTests {
     static let yaml = """
-    rules:
-      - id: test.sound
-        name: A sound rule
-        pattern: '\\b(zqtok_[A-Za-z0-9]{24})\\b'
-        keywords: [zqtok_]
-        severity: high
-        confidence: high
-        examples: ['key = zqtok_Q8v2Lr5Tn1Xc7Bm4Hs9Kd3Fw']
-        negative_examples: ['zqtok_short']
-      - id: test.example-misses
-        name: Example does not match
-        pattern: '\\b(zqmiss_[0-9]{20})\\b'
-        keywords: [zqmiss_]
-        severity: high
-        confidence: high
-        examples: ['zqmiss_abc']
-      - id: test.keyword-absent
-        name: Keyword never in the example
-        pattern: '\\b(zqkw_[A-Za-z0-9]{20})\\b'
-        keywords: [notthere]
-        severity: high
-        confidence: high
-        examples: ['zqkw_Q8v2Lr5Tn1Xc7Bm4Hs9K']
-      - id: test.negative-fires
-        name: Negative example is reported
-        pattern: '\\b(zqneg_[A-Za-z0-9]{20})\\b'
-        keywords: [zqneg_]
-        severity: high
-        confidence: high
-        examples: ['zqneg_Q8v2Lr5Tn1Xc7Bm4Hs9K']
-        negative_examples: ['zqneg_Z8v2Lr5Tn1Xc7Bm4Hs9K']
-      - id: test.false-anchor
-        name: Claims its matches begin with the keyword, but the keyword is in the middle
-        pattern: 'zqpre_([A-Za-z0-9]{20})_zqmid'
-        keywords: [_zqmid]
-        keyword_anchored: true
-        severity: high
-        confidence: high
-        examples: ['zqpre_Q8v2Lr5Tn1Xc7Bm4Hs9K_zqmid']
-    """
+        rules:
+          - id: test.sound
+            name: A sound rule
+            pattern: '\\b(zqtok_[A-Za-z0-9]{24})\\b'
+            keywords: [zqtok_]
+            severity: high
+            confidence: high
+            examples: ['key = zqtok_Q8v2Lr5Tn1Xc7Bm4Hs9Kd3Fw']
+            negative_examples: ['zqtok_short']
+          - id: test.example-misses
+            name: Example does not match
+            pattern: '\\b(zqmiss_[0-9]{20})\\b'
+            keywords: [zqmiss_]
+            severity: high
+            confidence: high
+            examples: ['zqmiss_abc']
+          - id: test.keyword-absent
+            name: Keyword never in the example
+            pattern: '\\b(zqkw_[A-Za-z0-9]{20})\\b'
+            keywords: [notthere]
+            severity: high
+            confidence: high
+            examples: ['zqkw_Q8v2Lr5Tn1Xc7Bm4Hs9K']
+          - id: test.negative-fires
+            name: Negative example is reported
+            pattern: '\\b(zqneg_[A-Za-z0-9]{20})\\b'
+            keywords: [zqneg_]
+            severity: high
+            confidence: high
+            examples: ['zqneg_Q8v2Lr5Tn1Xc7Bm4Hs9K']
+            negative_examples: ['zqneg_Z8v2Lr5Tn1Xc7Bm4Hs9K']
+          - id: test.false-anchor
+            name: Claims its matches begin with the keyword, but the keyword is in the middle
+            pattern: 'zqpre_([A-Za-z0-9]{20})_zqmid'
+            keywords: [_zqmid]
+            keyword_anchored: true
+            severity: high
+            confidence: high
+            examples: ['zqpre_Q8v2Lr5Tn1Xc7Bm4Hs9K_zqmid']
+        """
 
     @Test func eachBrokenPromiseIsReported() throws {
         let outcome = try RuleCheck.run(RuleSet(RuleLoader.rules(fromYAML: Self.yaml, origin: "test")))
@@ -59,6 +59,8 @@ import Testing
         #expect(failed["test.negative-fires"]?.contains { $0.contains("negative example 1") } == true)
         #expect(failed["test.false-anchor"]?.contains { $0.contains("does not begin with a keyword") } == true)
         #expect(failed["test.false-anchor"]?.contains { $0.contains("scan pipeline does not report it") } == true)
-        #expect(!outcome.failures.contains { $0.description.contains("Q8v2Lr5") }, "failures must not print example secrets")
+        #expect(
+            !outcome.failures.contains { $0.description.contains("Q8v2Lr5") }, "failures must not print example secrets"
+        )
     }
 }

@@ -9,7 +9,9 @@ import Testing
     static let engine = try! DetectionEngine(ruleSet: BuiltinRules.load())
 
     func generic(_ text: String) -> Int {
-        Self.engine.makeScanner().scan(Array(text.utf8)).matches.filter { $0.rule.id.rawValue == "generic.secret-assignment" }.count
+        Self.engine.makeScanner().scan(Array(text.utf8)).matches.filter {
+            $0.rule.id.rawValue == "generic.secret-assignment"
+        }.count
     }
 
     @Test(arguments: [

@@ -10,7 +10,7 @@ import Testing
 /// drops the finding.
 @Suite struct ValidatorsTests {
     static let engine = try! DetectionEngine(ruleSet: BuiltinRules.load())
-    static let now = Date(timeIntervalSince1970: 1_800_000_000) // 2027-01-15
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15
 
     func check(_ validator: Validator, _ text: String) -> Validation {
         Array(text.utf8).withUnsafeBytes { Validators.check(validator, $0, now: Self.now) }
@@ -33,22 +33,34 @@ import Testing
     @Test func pemKeysParseAsKeys() throws {
         let rsa = check(.privateKey, try FakeSecrets.make("rsa-private-key", seed: "v"))
         #expect(rsa == Validation(isValid: true, note: "RSA 2048-bit key"))
-        let random = Data((0..<600).map { UInt8(truncatingIfNeeded: $0 &* 37) }).base64EncodedString(options: .lineLength64Characters)
+        let random = Data((0..<600).map { UInt8(truncatingIfNeeded: $0 &* 37) }).base64EncodedString(
+            options: .lineLength64Characters)
         let noise = check(.privateKey, "-----BEGIN RSA PRIVATE KEY-----\n\(random)\n-----END RSA PRIVATE KEY-----")
         #expect(noise.isValid == false)
-        let legacy = check(.privateKey, "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,0F1E2D3C4B5A69788796A5B4C3D2E1F0\n\n\(random)\n-----END RSA PRIVATE KEY-----")
+        let legacy = check(
+            .privateKey,
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,0F1E2D3C4B5A69788796A5B4C3D2E1F0\n\n\(random)\n-----END RSA PRIVATE KEY-----"
+        )
         #expect(legacy == Validation(isValid: true, note: "encrypted key (AES-256-CBC)", severity: .medium))
         // PKCS#8 EncryptedPrivateKeyInfo: SEQUENCE { SEQUENCE { OID }, OCTET STRING }.
-        let encrypted = Data([0x30, 0x0C, 0x30, 0x04, 0x06, 0x02, 0x2A, 0x03, 0x04, 0x04, 0x01, 0x02, 0x03, 0x04]).base64EncodedString()
-        #expect(check(.privateKey, "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\(encrypted)\n-----END ENCRYPTED PRIVATE KEY-----").severity == .medium)
+        let encrypted = Data([0x30, 0x0C, 0x30, 0x04, 0x06, 0x02, 0x2A, 0x03, 0x04, 0x04, 0x01, 0x02, 0x03, 0x04])
+            .base64EncodedString()
+        #expect(
+            check(
+                .privateKey, "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\(encrypted)\n-----END ENCRYPTED PRIVATE KEY-----"
+            ).severity == .medium)
     }
 
     @Test func opensshKeysNameTheirTypeAndCipher() throws {
         let plain = check(.opensshKey, try FakeSecrets.make("openssh-private-key", seed: "v"))
         #expect(plain == Validation(isValid: true, note: "ssh-ed25519 key"))
         let locked = check(.opensshKey, try FakeSecrets.make("openssh-encrypted-key", seed: "v"))
-        #expect(locked == Validation(isValid: true, note: "encrypted ssh-ed25519 key (aes256-ctr, bcrypt)", severity: .medium))
-        #expect(check(.opensshKey, "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----").isValid == false)
+        #expect(
+            locked
+                == Validation(isValid: true, note: "encrypted ssh-ed25519 key (aes256-ctr, bcrypt)", severity: .medium))
+        #expect(
+            check(.opensshKey, "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----").isValid
+                == false)
     }
 
     /// The account id sits in bits 7…46 of the key id's first six base32-decoded bytes.
@@ -96,7 +108,9 @@ import Testing
         #expect(match.rule.severity == .medium)
         #expect(match.rule.confidence == .high)
         #expect(match.rule.note == "encrypted ssh-ed25519 key (aes256-ctr, bcrypt)")
-        let noise = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + String(repeating: "b3BlbnNzaC1rZXktdjEAAAAA", count: 4) + "\n-----END OPENSSH PRIVATE KEY-----"
+        let noise =
+            "-----BEGIN OPENSSH PRIVATE KEY-----\n" + String(repeating: "b3BlbnNzaC1rZXktdjEAAAAA", count: 4)
+            + "\n-----END OPENSSH PRIVATE KEY-----"
         let invalid = try #require(Self.engine.makeScanner().scan(Array(noise.utf8)).matches.first)
         #expect(invalid.rule.confidence == .low, "a key that does not parse is kept, at low confidence")
         #expect(invalid.rule.severity == .critical)

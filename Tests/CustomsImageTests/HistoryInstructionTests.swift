@@ -25,9 +25,11 @@ import Testing
     }
 
     @Test func layersMapToNonEmptyHistoryEntries() {
-        let history = [ImageConfig.History(created_by: "a", comment: nil, empty_layer: nil),
-                       ImageConfig.History(created_by: "ARG X", comment: nil, empty_layer: true),
-                       ImageConfig.History(created_by: "b", comment: nil, empty_layer: false)]
+        let history = [
+            ImageConfig.History(created_by: "a", comment: nil, empty_layer: nil),
+            ImageConfig.History(created_by: "ARG X", comment: nil, empty_layer: true),
+            ImageConfig.History(created_by: "b", comment: nil, empty_layer: false),
+        ]
         #expect(HistoryInstruction.layerEntries(history, layerCount: 2) == [0, 2])
         #expect(HistoryInstruction.layerEntries(history, layerCount: 3) == nil)
     }

@@ -11,7 +11,10 @@ import Testing
         func contains(_ path: String) -> Bool { files[path] != nil }
     }
 
-    @Test(arguments: ["sha256:" + String(repeating: "A", count: 64), "sha256:../x", "md5:abc", "sha256:" + String(repeating: "a", count: 63), "sha256:"])
+    @Test(arguments: [
+        "sha256:" + String(repeating: "A", count: 64), "sha256:../x", "md5:abc",
+        "sha256:" + String(repeating: "a", count: 63), "sha256:",
+    ])
     func malformedDigestsAreRejected(_ text: String) {
         #expect(Digest(parsing: text) == nil)
     }
@@ -26,14 +29,19 @@ import Testing
     }
 
     @Test func neitherIndexNorManifestIsNotAnImage() {
-        #expect(throws: ImageError.self) { try ImageResolver.resolve(MemoryLayout(files: [:]), name: "x", platform: nil) }
+        #expect(throws: ImageError.self) {
+            try ImageResolver.resolve(MemoryLayout(files: [:]), name: "x", platform: nil)
+        }
     }
 
     @Test func legacyManifestResolvesLayersAndHistory() throws {
-        let config = Data(#"{"os":"linux","architecture":"arm64","rootfs":{"diff_ids":["sha256:\#(String(repeating: "1", count: 64))"]},"history":[{"created_by":"ENV A=1","empty_layer":true},{"created_by":"COPY . /app # buildkit"}]}"#.utf8)
+        let config = Data(
+            #"{"os":"linux","architecture":"arm64","rootfs":{"diff_ids":["sha256:\#(String(repeating: "1", count: 64))"]},"history":[{"created_by":"ENV A=1","empty_layer":true},{"created_by":"COPY . /app # buildkit"}]}"#
+                .utf8)
         let manifest = Data(#"[{"Config":"c.json","RepoTags":["app:1"],"Layers":["l1/layer.tar"]}]"#.utf8)
-        let (images, diagnostics) = try ImageResolver.resolve(MemoryLayout(files: ["manifest.json": manifest, "c.json": config]),
-                                                               name: "t", platform: nil)
+        let (images, diagnostics) = try ImageResolver.resolve(
+            MemoryLayout(files: ["manifest.json": manifest, "c.json": config]),
+            name: "t", platform: nil)
         #expect(diagnostics.isEmpty)
         let image = try #require(images.first)
         #expect(image.name == "app:1")

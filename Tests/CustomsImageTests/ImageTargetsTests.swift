@@ -14,7 +14,8 @@ import Testing
     @Test func eachTargetKindOpensItsSource() throws {
         let directory = try TemporaryDirectory()
         let spec = try #require(try Corpus.cases().first { $0.name == "sample-app" })
-        let plain = directory.path("plain.tar"), zipped = directory.path("zipped.tar.gz"), layout = directory.path("layout")
+        let plain = directory.path("plain.tar"), zipped = directory.path("zipped.tar.gz"),
+            layout = directory.path("layout")
         try ImageFixture.write(spec, layout: .dockerSaveLegacy, compression: .none, to: plain)
         try ImageFixture.write(spec, layout: .dockerSaveLegacyGzip, compression: .none, to: zipped)
         try ImageFixture.write(spec, layout: .ociDirectory, compression: .gzip, to: layout)
@@ -34,7 +35,8 @@ import Testing
             _ = try ImageTargets.source(for: "/nonexistent/app.tar", remote: nil, parallel: true)
         } throws: { error in
             let message = "\(error)"
-            return message.contains("no such file") && message.contains("standard input") && !message.contains("image reference")
+            return message.contains("no such file") && message.contains("standard input")
+                && !message.contains("image reference")
         }
     }
 }

@@ -14,10 +14,12 @@ import Testing
 
     @Test func whiteoutOfFileOrAncestorDeletes() {
         let file = ImagePath("app/conf/.env")
-        #expect(ProvenanceResolver(layers: [[self.file("app/conf/.env")], [], [.whiteout(file)]])
-            .visibility(of: file, layer: 0, entryIndex: 0) == .deleted(layer: 2))
-        #expect(ProvenanceResolver(layers: [[self.file("app/conf/.env")], [.whiteout(ImagePath("app"))]])
-            .visibility(of: file, layer: 0, entryIndex: 0) == .deleted(layer: 1))
+        #expect(
+            ProvenanceResolver(layers: [[self.file("app/conf/.env")], [], [.whiteout(file)]])
+                .visibility(of: file, layer: 0, entryIndex: 0) == .deleted(layer: 2))
+        #expect(
+            ProvenanceResolver(layers: [[self.file("app/conf/.env")], [.whiteout(ImagePath("app"))]])
+                .visibility(of: file, layer: 0, entryIndex: 0) == .deleted(layer: 1))
     }
 
     @Test func whiteoutInTheSameLayerDoesNotDelete() {
@@ -26,8 +28,12 @@ import Testing
     }
 
     @Test func opaqueDirectoryHidesLowerContentOnly() {
-        let resolver = ProvenanceResolver(layers: [[file("etc/app/key")], [.opaque(directory: ImagePath("etc/app")), file("etc/app/new")]])
-        #expect(resolver.visibility(of: ImagePath("etc/app/key"), layer: 0, entryIndex: 0) == .hiddenByOpaqueDirectory(layer: 1))
+        let resolver = ProvenanceResolver(layers: [
+            [file("etc/app/key")], [.opaque(directory: ImagePath("etc/app")), file("etc/app/new")],
+        ])
+        #expect(
+            resolver.visibility(of: ImagePath("etc/app/key"), layer: 0, entryIndex: 0)
+                == .hiddenByOpaqueDirectory(layer: 1))
         #expect(resolver.visibility(of: ImagePath("etc/app/new"), layer: 1, entryIndex: 1) == .visible)
     }
 
@@ -36,8 +42,9 @@ import Testing
         #expect(resolver.visibility(of: ImagePath("x"), layer: 0, entryIndex: 0) == .overwritten(layer: 0))
         #expect(resolver.visibility(of: ImagePath("x"), layer: 0, entryIndex: 1) == .overwritten(layer: 1))
         #expect(resolver.visibility(of: ImagePath("x"), layer: 1, entryIndex: 0) == .visible)
-        #expect(resolver.visibility(of: ImagePath("d/y"), layer: 0, entryIndex: 2) == .overwritten(layer: 2),
-                "a file replacing the parent directory")
+        #expect(
+            resolver.visibility(of: ImagePath("d/y"), layer: 0, entryIndex: 2) == .overwritten(layer: 2),
+            "a file replacing the parent directory")
     }
 
     @Test func theFirstLaterChangeDecides() {

@@ -4,7 +4,9 @@ import Testing
 
 /// The PCRE2 and Vectorscan wrappers: captures, byte-mode subjects, limits, prefilter hits.
 @Suite struct PCRE2RegexTests {
-    func match(_ pattern: String, _ text: [UInt8], from start: Int = 0, scratch: MatchScratch = MatchScratch()) throws -> RegexOutcome {
+    func match(_ pattern: String, _ text: [UInt8], from start: Int = 0, scratch: MatchScratch = MatchScratch()) throws
+        -> RegexOutcome
+    {
         let regex = try PCRE2Regex(pattern)
         return text.withUnsafeBytes { regex.firstMatch(in: $0, from: start, scratch: scratch) }
     }
@@ -60,7 +62,9 @@ import Testing
     }
 
     @Test func storedPrefilterFindsWhatACompiledOneFinds() throws {
-        let literals: [Prefilter.Literal] = [.init(id: 0, text: "password"), .init(id: 1, text: "ghp_"), .init(id: 2, text: "AKIA", caseless: false)]
+        let literals: [Prefilter.Literal] = [
+            .init(id: 0, text: "password"), .init(id: 1, text: "ghp_"), .init(id: 2, text: "AKIA", caseless: false),
+        ]
         let text = Array("PASSWORD=1 ghp_x akia AKIA Password".utf8)
         func hits(_ prefilter: Prefilter) -> [String] {
             let scratch = prefilter.makeScratch()

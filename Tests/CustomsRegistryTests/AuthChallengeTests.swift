@@ -1,9 +1,14 @@
-@testable import CustomsRegistry
 import Testing
+
+@testable import CustomsRegistry
 
 @Suite struct AuthChallengeTests {
     @Test func bearerChallengeWithQuotedParameters() throws {
-        let challenge = try #require(AuthChallenge(header: #"Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:team/app:pull""#))
+        let challenge = try #require(
+            AuthChallenge(
+                header:
+                    #"Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:team/app:pull""#
+            ))
         #expect(challenge.scheme == "bearer")
         #expect(challenge.parameters["realm"] == "https://auth.example.com/token")
         #expect(challenge.parameters["service"] == "registry.example.com")

@@ -1,10 +1,12 @@
 import Foundation
-@testable import CustomsRegistry
 import Testing
+
+@testable import CustomsRegistry
 
 @Suite struct DockerCredentialStoreTests {
     func store(_ json: String) throws -> (DockerCredentialStore, URL) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("customs-docker-config-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "customs-docker-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("config.json")
         try Data(json.utf8).write(to: file)
@@ -13,15 +15,21 @@ import Testing
 
     @Test func authsEntriesByHostAndDockerHubAliases() throws {
         let auth = Data("alice:s3cret:with:colons".utf8).base64EncodedString()
-        let (store, folder) = try store(#"{"auths": {"registry.example.com": {"auth": "\#(auth)"}, "https://index.docker.io/v1/": {"username": "bob", "password": "pw"}}}"#)
+        let (store, folder) = try store(
+            #"{"auths": {"registry.example.com": {"auth": "\#(auth)"}, "https://index.docker.io/v1/": {"username": "bob", "password": "pw"}}}"#
+        )
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try store.credential(for: "registry.example.com") == RegistryCredential(username: "alice", password: "s3cret:with:colons"))
+        #expect(
+            try store.credential(for: "registry.example.com")
+                == RegistryCredential(username: "alice", password: "s3cret:with:colons"))
         #expect(try store.credential(for: "docker.io")?.username == "bob")
         #expect(try store.credential(for: "other.example.com") == nil)
     }
 
     @Test func aMissingConfigIsAnonymous() throws {
-        #expect(try DockerCredentialStore(configFile: URL(fileURLWithPath: "/nonexistent/config.json")).credential(for: "x.io") == nil)
+        #expect(
+            try DockerCredentialStore(configFile: URL(fileURLWithPath: "/nonexistent/config.json")).credential(
+                for: "x.io") == nil)
     }
 
     @Test func helpersAreNamedSafelyAndMustExist() throws {
@@ -40,7 +48,9 @@ import Testing
     }
 
     @Test func linkHeaderNextPage() {
-        #expect(RegistrySource.nextPage(#"</v2/team/app/tags/list?last=v9&n=1000>; rel="next""#, repository: "team/app") == "tags/list?last=v9&n=1000")
+        #expect(
+            RegistrySource.nextPage(#"</v2/team/app/tags/list?last=v9&n=1000>; rel="next""#, repository: "team/app")
+                == "tags/list?last=v9&n=1000")
         #expect(RegistrySource.nextPage(#"</v2/other/tags/list?n=1>; rel="next""#, repository: "team/app") == nil)
         #expect(RegistrySource.nextPage(#"</v2/team/app/tags/list>; rel="prev""#, repository: "team/app") == nil)
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import CustomsRegistry
 import Testing
+
+@testable import CustomsRegistry
 
 @Suite struct EndpointPolicyTests {
     let https = EndpointPolicy.Origin(URL(string: "https://registry.example.com/v2/")!)!
@@ -26,8 +27,11 @@ import Testing
         #expect(refused("http://127.0.0.1:9000/token", from: http, plain: false)?.contains("plain http") == true)
     }
 
-    @Test(arguments: ["http://169.254.169.254/latest/meta-data/", "http://metadata.google.internal/computeMetadata/v1/",
-                      "http://[fe80::1]/token", "http://169.254.10.10:8080/", "http://[::ffff:169.254.169.254]/", "http://100.100.100.200/"])
+    @Test(arguments: [
+        "http://169.254.169.254/latest/meta-data/", "http://metadata.google.internal/computeMetadata/v1/",
+        "http://[fe80::1]/token", "http://169.254.10.10:8080/", "http://[::ffff:169.254.169.254]/",
+        "http://100.100.100.200/",
+    ])
     func neverToLinkLocalOrMetadata(_ url: String) {
         #expect(refused(url, from: http, plain: true)?.contains("metadata") == true)
     }
@@ -40,7 +44,8 @@ import Testing
     }
 
     @Test func messagesDropQueriesAndUserInfo() {
-        let text = EndpointPolicy.redactedURL(URL(string: "https://user:pw@storage.example.com/blob?X-Amz-Signature=abc")!)
+        let text = EndpointPolicy.redactedURL(
+            URL(string: "https://user:pw@storage.example.com/blob?X-Amz-Signature=abc")!)
         #expect(text == "https://storage.example.com/blob")
     }
 }

@@ -1,6 +1,7 @@
 import CustomsCore
-@testable import CustomsRegistry
 import Testing
+
+@testable import CustomsRegistry
 
 @Suite struct ImageReferenceTests {
     @Test(arguments: [
@@ -31,8 +32,10 @@ import Testing
         #expect(ImageReference(parsing: "app@sha256:abc") == nil)
     }
 
-    @Test(arguments: ["", "/abs/path.tar", "./image.tar", "../x", "app/UPPER", "a//b", "app:", "app:-bad", "has space",
-                      "host:99999/app", "app:\(String(repeating: "t", count: 129))", "a..b/c", ".host/app"])
+    @Test(arguments: [
+        "", "/abs/path.tar", "./image.tar", "../x", "app/UPPER", "a//b", "app:", "app:-bad", "has space",
+        "host:99999/app", "app:\(String(repeating: "t", count: 129))", "a..b/c", ".host/app",
+    ])
     func rejectsWhatIsNotAReference(_ text: String) {
         #expect(ImageReference(parsing: text) == nil)
     }

@@ -21,40 +21,59 @@ import Testing
         let key = try FakeSecrets.make("stripe-live", seed: "golden/stripe")
         let platform = Platform(parsing: "linux/amd64")
         let layers = (0..<3).map { index in
-            LayerSummary(index: index, digest: digest("blob \(index)"), diffID: digest("diff \(index)"),
-                         mediaType: MediaType("application/vnd.oci.image.layer.v1.tar+gzip"), compression: .gzip,
-                         compressedSize: Int64(1000 * (index + 1)), uncompressedSize: Int64(4000 * (index + 1)),
-                         createdBy: ["ADD rootfs.tar /", "COPY . /app", "RUN rm /app/.env"][index], fileCount: 10 + index,
-                         complete: index != 2, fromCache: index == 0)
+            LayerSummary(
+                index: index, digest: digest("blob \(index)"), diffID: digest("diff \(index)"),
+                mediaType: MediaType("application/vnd.oci.image.layer.v1.tar+gzip"), compression: .gzip,
+                compressedSize: Int64(1000 * (index + 1)), uncompressedSize: Int64(4000 * (index + 1)),
+                createdBy: ["ADD rootfs.tar /", "COPY . /app", "RUN rm /app/.env"][index], fileCount: 10 + index,
+                complete: index != 2, fromCache: index == 0)
         }
         var result = ScanResult()
-        result.images = [ImageSummary(target: "app.tar", name: "acme/app:1.0", manifestDigest: digest("manifest"),
-                                      configDigest: digest("config"), platform: platform, layers: layers)]
-        func file(_ path: String, line: Int, visibility: Visibility) -> FindingLocation {
-            FindingLocation(image: "acme/app:1.0", imageDigest: digest("manifest"), platform: platform, place: .file(
-                LayerFileLocation(layerIndex: 1, layerCount: 3, layerDigest: digest("blob 1"), diffID: digest("diff 1"),
-                                  createdBy: "COPY . /app", path: ImagePath(path), line: line, column: 7,
-                                  visibility: visibility, changedBy: visibility == .visible ? nil : "RUN rm /app/.env")))
-        }
-        let github = RuleSummary(id: RuleID("github.pat.classic"), name: "GitHub personal access token", severity: .high,
-                                 confidence: .high)
-        let stripe = RuleSummary(id: RuleID("stripe.secret-key"), name: "Stripe secret key", severity: .critical,
-                                 confidence: .high, note: "live mode")
-        result.findings = [
-            Finding(rule: stripe, secret: Secret(key), locations: [
-                FindingLocation(image: "acme/app:1.0", imageDigest: digest("manifest"), platform: platform,
-                                place: .metadata(MetadataLocation(field: "config.Env[1] STRIPE_KEY"))),
-            ]),
-            Finding(rule: github, secret: Secret(token), locations: [
-                file("app/.env", line: 3, visibility: .deleted(layer: 2)),
-                file("app/\u{1b}[31mevil\u{7}.txt", line: 1, visibility: .visible),
-            ]),
+        result.images = [
+            ImageSummary(
+                target: "app.tar", name: "acme/app:1.0", manifestDigest: digest("manifest"),
+                configDigest: digest("config"), platform: platform, layers: layers)
         ]
-        result.rules = [RuleDescription(summary: stripe, references: ["https://docs.stripe.com/keys"]),
-                        RuleDescription(summary: github, references: ["https://docs.github.com/en/authentication"])]
+        func file(_ path: String, line: Int, visibility: Visibility) -> FindingLocation {
+            FindingLocation(
+                image: "acme/app:1.0", imageDigest: digest("manifest"), platform: platform,
+                place: .file(
+                    LayerFileLocation(
+                        layerIndex: 1, layerCount: 3, layerDigest: digest("blob 1"), diffID: digest("diff 1"),
+                        createdBy: "COPY . /app", path: ImagePath(path), line: line, column: 7,
+                        visibility: visibility, changedBy: visibility == .visible ? nil : "RUN rm /app/.env")))
+        }
+        let github = RuleSummary(
+            id: RuleID("github.pat.classic"), name: "GitHub personal access token", severity: .high,
+            confidence: .high)
+        let stripe = RuleSummary(
+            id: RuleID("stripe.secret-key"), name: "Stripe secret key", severity: .critical,
+            confidence: .high, note: "live mode")
+        result.findings = [
+            Finding(
+                rule: stripe, secret: Secret(key),
+                locations: [
+                    FindingLocation(
+                        image: "acme/app:1.0", imageDigest: digest("manifest"), platform: platform,
+                        place: .metadata(MetadataLocation(field: "config.Env[1] STRIPE_KEY")))
+                ]),
+            Finding(
+                rule: github, secret: Secret(token),
+                locations: [
+                    file("app/.env", line: 3, visibility: .deleted(layer: 2)),
+                    file("app/\u{1b}[31mevil\u{7}.txt", line: 1, visibility: .visible),
+                ]),
+        ]
+        result.rules = [
+            RuleDescription(summary: stripe, references: ["https://docs.stripe.com/keys"]),
+            RuleDescription(summary: github, references: ["https://docs.github.com/en/authentication"]),
+        ]
         result.rulesHash = "golden-rules"
-        result.diagnostics = [ScanDiagnostic(code: .sizeLimit, message: "layer 3: /var/big.bin is larger than 1024 bytes",
-                                             image: "acme/app:1.0", layer: 2, blob: digest("blob 2"), incomplete: true)]
+        result.diagnostics = [
+            ScanDiagnostic(
+                code: .sizeLimit, message: "layer 3: /var/big.bin is larger than 1024 bytes",
+                image: "acme/app:1.0", layer: 2, blob: digest("blob 2"), incomplete: true)
+        ]
         result.policyOutcome.suppressed = ["test fixtures": 2]
         result.policyOutcome.belowConfidence = 1
         result.bytesScanned = 24_000
@@ -69,10 +88,14 @@ import Testing
             try text.write(to: file, atomically: true, encoding: .utf8)
         }
         let expected = try String(contentsOf: file, encoding: .utf8)
-        let (got, want) = (text.split(separator: "\n", omittingEmptySubsequences: false),
-                           expected.split(separator: "\n", omittingEmptySubsequences: false))
+        let (got, want) = (
+            text.split(separator: "\n", omittingEmptySubsequences: false),
+            expected.split(separator: "\n", omittingEmptySubsequences: false)
+        )
         let firstDifference = zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }
-        #expect(text == expected, """
+        #expect(
+            text == expected,
+            """
             \(name) differs from its golden file at line \((firstDifference?.offset ?? min(got.count, want.count)) + 1):
             got:  \(firstDifference.map { String($0.element.0) } ?? "(\(got.count) lines)")
             want: \(firstDifference.map { String($0.element.1) } ?? "(\(want.count) lines)")

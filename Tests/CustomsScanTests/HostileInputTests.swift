@@ -10,7 +10,8 @@ import Testing
 /// coverage entry, keeps what was already found, and never ends "clean".
 @Suite struct HostileInputTests {
     /// Two layers; the token is in the first, so damage to the second must not lose it.
-    static let twoLayers = try! ImageSpec.parse("""
+    static let twoLayers = try! ImageSpec.parse(
+        """
         name: hostile-two-layers
         secrets: {gh: github-classic, npm: npm}
         image:
@@ -28,9 +29,15 @@ import Testing
         try Scan(options: options).run(targets)
     }
 
-    static func write(_ files: FileSet, as layout: ImageFixture.Layout, in directory: TemporaryDirectory) throws -> String {
+    static func write(_ files: FileSet, as layout: ImageFixture.Layout, in directory: TemporaryDirectory) throws
+        -> String
+    {
         let url = directory.path(layout.fileName("image"))
-        if layout == .ociDirectory { try files.writeDirectory(url) } else { try files.writeTar(url, compression: .none) }
+        if layout == .ociDirectory {
+            try files.writeDirectory(url)
+        } else {
+            try files.writeTar(url, compression: .none)
+        }
         return url.path
     }
 
@@ -38,7 +45,8 @@ import Testing
 
     /// Edits the config of the first image of a legacy docker-save file set.
     static func editLegacyConfig(_ files: inout FileSet, _ edit: (inout [String: Any]) -> Void) throws {
-        let manifest = try #require(try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
         let path = try #require(manifest[0]["Config"] as? String)
         var config = try #require(try JSONSerialization.jsonObject(with: files.data(path)!) as? [String: Any])
         edit(&config)
@@ -49,11 +57,13 @@ import Testing
         // Same document in a directory layout (read before any layer): nothing is scanned.
         let layoutDirectory = try TemporaryDirectory()
         var layout = try ImageFixture.files(Self.twoLayers, layout: .dockerSaveLegacy, compression: .none)
-        var entries = try #require(try JSONSerialization.jsonObject(with: layout.data("manifest.json")!) as? [[String: Any]])
+        var entries = try #require(
+            try JSONSerialization.jsonObject(with: layout.data("manifest.json")!) as? [[String: Any]])
         entries[0]["Layers"] = ["../../etc/shadow"]
         layout.add("manifest.json", try Self.json(entries))
         let root = try Self.write(layout, as: .ociDirectory, in: layoutDirectory)
-        try Data("{\"imageLayoutVersion\": \"1.0.0\"}".utf8).write(to: URL(fileURLWithPath: root).appendingPathComponent("oci-layout"))
+        try Data("{\"imageLayoutVersion\": \"1.0.0\"}".utf8).write(
+            to: URL(fileURLWithPath: root).appendingPathComponent("oci-layout"))
         let refused = try Self.scan([root])
         #expect(refused.failedTargets.first?.message.contains("unsafe path") == true, "\(refused.failedTargets)")
         #expect(refused.exitCode(failOn: .low) == ExitStatus.unusable)
@@ -61,7 +71,8 @@ import Testing
         for bad in ["../etc/passwd", "/etc/passwd", "a\\..\\b.json"] {
             let directory = try TemporaryDirectory()
             var files = try ImageFixture.files(Self.twoLayers, layout: .dockerSaveLegacy, compression: .none)
-            var manifest = try #require(try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
+            var manifest = try #require(
+                try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
             manifest[0]["Config"] = bad
             files.add("manifest.json", try Self.json(manifest))
             let result = try Self.scan([try Self.write(files, as: .dockerSaveLegacy, in: directory)])
@@ -73,9 +84,11 @@ import Testing
     }
 
     @Test func indexWithoutManifestsOrAmbiguousIsAnError() throws {
-        for (index, expected) in [(["schemaVersion": 2, "manifests": NSNull()] as [String: Any], "no manifests"),
-                                  (["schemaVersion": 2, "manifests": []], "no manifests"),
-                                  (["schemaVersion": 2, "manifests": [], "layers": []], "ambiguous")] {
+        for (index, expected) in [
+            (["schemaVersion": 2, "manifests": NSNull()] as [String: Any], "no manifests"),
+            (["schemaVersion": 2, "manifests": []], "no manifests"),
+            (["schemaVersion": 2, "manifests": [], "layers": []], "ambiguous"),
+        ] {
             let directory = try TemporaryDirectory()
             var files = try ImageFixture.files(Self.twoLayers, layout: .ociDirectory, compression: .gzip)
             files.add("index.json", try Self.json(index))
@@ -112,11 +125,13 @@ import Testing
         var files = try ImageFixture.files(Self.twoLayers, layout: .ociDirectory, compression: .gzip)
         let path = files.layerBlobPaths[0]
         var blob = files.data(path)!
-        blob[blob.count - 8] ^= 0xff   // first byte of the CRC32 trailer
+        blob[blob.count - 8] ^= 0xff  // first byte of the CRC32 trailer
         files.add(path, blob)
         let result = try Self.scan([try Self.write(files, as: .ociDirectory, in: directory)])
         #expect(result.diagnostics.contains { $0.code == .digestMismatch && $0.layer == 0 && $0.incomplete })
-        #expect(result.findings.contains { $0.rule.id.rawValue == "github.pat.classic" }, "findings from a corrupt layer are kept, flagged")
+        #expect(
+            result.findings.contains { $0.rule.id.rawValue == "github.pat.classic" },
+            "findings from a corrupt layer are kept, flagged")
         #expect(result.exitCode(failOn: .low) == ExitStatus.findings)
     }
 
@@ -139,8 +154,10 @@ import Testing
         let directory = try TemporaryDirectory()
         var files = try ImageFixture.files(Self.twoLayers, layout: .ociDirectory, compression: .gzip)
         let index = try #require(try JSONSerialization.jsonObject(with: files.data("index.json")!) as? [String: Any])
-        let manifestDigest = try #require(Digest(parsing: (index["manifests"] as! [[String: Any]])[0]["digest"] as! String))
-        var manifest = try #require(try JSONSerialization.jsonObject(with: files.data("blobs/sha256/\(manifestDigest.hex)")!) as? [String: Any])
+        let manifestDigest = try #require(
+            Digest(parsing: (index["manifests"] as! [[String: Any]])[0]["digest"] as! String))
+        var manifest = try #require(
+            try JSONSerialization.jsonObject(with: files.data("blobs/sha256/\(manifestDigest.hex)")!) as? [String: Any])
         var layers = manifest["layers"] as! [[String: Any]]
         layers[1]["mediaType"] = "application/vnd.oci.image.layer.v1.tar+xz"
         manifest["layers"] = layers
@@ -202,14 +219,19 @@ import Testing
         var files = try ImageFixture.files(spec, layout: .ociDirectory, compression: .gzip)
         // Drop the arm64 manifest blob: the index still names it.
         let manifests = files.order.filter { path in
-            guard let data = files.data(path), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+            guard let data = files.data(path),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return false }
             return object["config"] != nil && object["layers"] != nil
         }
-        let arm = try #require(manifests.first { path in
-            let config = (try? JSONSerialization.jsonObject(with: files.data(path)!) as? [String: Any])?["config"] as? [String: Any]
-            let digest = Digest(parsing: config?["digest"] as? String ?? "")!
-            return String(decoding: files.data("blobs/sha256/\(digest.hex)")!, as: UTF8.self).contains("arm64")
-        })
+        let arm = try #require(
+            manifests.first { path in
+                let config =
+                    (try? JSONSerialization.jsonObject(with: files.data(path)!) as? [String: Any])?["config"]
+                    as? [String: Any]
+                let digest = Digest(parsing: config?["digest"] as? String ?? "")!
+                return String(decoding: files.data("blobs/sha256/\(digest.hex)")!, as: UTF8.self).contains("arm64")
+            })
         files.remove(arm)
         let result = try Self.scan([try Self.write(files, as: .ociDirectory, in: directory)])
         #expect(result.images.count == 1)
@@ -220,7 +242,8 @@ import Testing
     @Test func sameLayerListedTwiceIsScannedOnceAndReportedTwice() throws {
         let directory = try TemporaryDirectory()
         var files = try ImageFixture.files(Self.twoLayers, layout: .dockerSaveLegacy, compression: .none)
-        var manifest = try #require(try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
+        var manifest = try #require(
+            try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
         let layers = manifest[0]["Layers"] as! [String]
         manifest[0]["Layers"] = [layers[0], layers[1], layers[0]]
         files.add("manifest.json", try Self.json(manifest))
@@ -267,7 +290,8 @@ import Testing
     }
 
     @Test func layerAndFileBudgetsAreReportedAndKeepEarlierFindings() throws {
-        let spec = try ImageSpec.parse("""
+        let spec = try ImageSpec.parse(
+            """
             name: budgets
             secrets: {gh: github-classic}
             image:
@@ -284,7 +308,8 @@ import Testing
         var options = ScanOptions()
         options.limits.maxFileBytes = 1_000_000
         let fileLimited = try Self.scan([image.path], options: options)
-        #expect(fileLimited.diagnostics.contains { $0.code == .sizeLimit && $0.incomplete && $0.path == "big/huge.log" })
+        #expect(
+            fileLimited.diagnostics.contains { $0.code == .sizeLimit && $0.incomplete && $0.path == "big/huge.log" })
         #expect(fileLimited.findings.count == 1)
         options = ScanOptions()
         options.limits.maxLayerBytes = 2_000_000
@@ -294,7 +319,8 @@ import Testing
     }
 
     @Test func hostileEntryNamesAreDataAndEscaped() throws {
-        let spec = try ImageSpec.parse("""
+        let spec = try ImageSpec.parse(
+            """
             name: names
             secrets: {gh: github-classic}
             image:
@@ -310,7 +336,10 @@ import Testing
         try ImageFixture.write(spec, layout: .ociTar, compression: .gzip, to: image)
         let result = try Self.scan([image.path])
         let finding = try #require(result.findings.first)
-        guard case .file(let file) = finding.locations[0].place else { Issue.record("not a file location"); return }
+        guard case .file(let file) = finding.locations[0].place else {
+            Issue.record("not a file location")
+            return
+        }
         #expect(!file.path.display.contains("\u{1b}") && !file.path.display.contains("\n"))
         #expect(result.diagnostics.contains { $0.code == .entryWarning && $0.message.contains("bare whiteout") })
         #expect(!FileManager.default.fileExists(atPath: "/etc/evil"))
@@ -319,7 +348,8 @@ import Testing
     @Test func docker25LayoutsThatDisagreeAreWarnedAndTheIndexWins() throws {
         let directory = try TemporaryDirectory()
         var files = try ImageFixture.files(Self.twoLayers, layout: .dockerSave25, compression: .none)
-        var manifest = try #require(try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
+        var manifest = try #require(
+            try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
         manifest[0]["Layers"] = [(manifest[0]["Layers"] as! [String])[0]]
         files.add("manifest.json", try Self.json(manifest))
         let result = try Self.scan([try Self.write(files, as: .dockerSave25, in: directory)])

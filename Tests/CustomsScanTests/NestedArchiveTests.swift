@@ -23,7 +23,8 @@ import Testing
     static func scan(_ entries: [(String, Data)], limits: WalkLimits = WalkLimits()) throws -> ScanResult {
         let tarball = try archive(entries, format: .tar)
         let directory = try TemporaryDirectory()
-        let root = try HostileContentTests.layout(blob: try HostileContentTests.gzip(tarball), diffID: Digest.of(tarball), in: directory)
+        let root = try HostileContentTests.layout(
+            blob: try HostileContentTests.gzip(tarball), diffID: Digest.of(tarball), in: directory)
         var options = ScanOptions()
         options.limits = limits
         return try Scan(options: options).run([root])
@@ -38,7 +39,9 @@ import Testing
 
     @Test func brokenZipIsIncompleteAndTheLayerGoesOn() throws {
         let broken = Data([0x50, 0x4B, 0x03, 0x04]) + Data((0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-        let result = try Self.scan([("app/broken.jar", broken), ("app/.env", Data("T=\(try Self.token("after"))\n".utf8))])
+        let result = try Self.scan([
+            ("app/broken.jar", broken), ("app/.env", Data("T=\(try Self.token("after"))\n".utf8)),
+        ])
         #expect(Self.nestedPaths(result) == ["app/.env"])
         #expect(result.diagnostics.contains { $0.code == .readError && $0.path == "app/broken.jar" && $0.incomplete })
         #expect(!result.isComplete)
@@ -55,11 +58,14 @@ import Testing
 
     @Test func depthLimitLeavesDeeperArchivesAsBytes() throws {
         let innermost = try Self.archive([("deep.txt", Data("T=\(try Self.token("deep"))\n".utf8))], format: .tar)
-        let middle = try Self.archive([("level2.tar", innermost), ("m.txt", Data("T=\(try Self.token("middle"))\n".utf8))])
+        let middle = try Self.archive([
+            ("level2.tar", innermost), ("m.txt", Data("T=\(try Self.token("middle"))\n".utf8)),
+        ])
         let outer = try Self.archive([("level1.zip", middle)])
         let deep = try Self.scan([("app/outer.zip", outer)])
         // level2.tar sits at depth 3: scanned as bytes. An uncompressed tar shows its contents anyway.
-        #expect(Self.nestedPaths(deep) == ["app/outer.zip!/level1.zip!/level2.tar", "app/outer.zip!/level1.zip!/m.txt"])
+        #expect(
+            Self.nestedPaths(deep) == ["app/outer.zip!/level1.zip!/level2.tar", "app/outer.zip!/level1.zip!/m.txt"])
         var shallow = WalkLimits()
         shallow.maxNestedDepth = 1
         #expect(Self.nestedPaths(try Self.scan([("app/outer.zip", outer)], limits: shallow)) == [])

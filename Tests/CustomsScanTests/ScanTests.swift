@@ -9,8 +9,10 @@ import Testing
 /// The scan as a library: targets are classified into sources, and the layer cache's records,
 /// which hold no clear secrets, never change what the finding policy decides.
 @Suite struct ScanTests {
-    static func writeSample(in directory: TemporaryDirectory, layout: ImageFixture.Layout = .ociTar,
-                            compression: Compression = .gzip) throws -> URL {
+    static func writeSample(
+        in directory: TemporaryDirectory, layout: ImageFixture.Layout = .ociTar,
+        compression: Compression = .gzip
+    ) throws -> URL {
         let spec = try #require(try Corpus.cases().first { $0.name == "sample-app" })
         let image = directory.path(layout.fileName("sample"))
         try ImageFixture.write(spec, layout: layout, compression: compression, to: image)
@@ -44,7 +46,8 @@ import Testing
         parallel.concurrency = 4
         let streamed = try Scan(options: sequential).run([image.path])
         let seeked = try Scan(options: parallel).run([image.path])
-        #expect(streamed.findings.map(\.fingerprint) == seeked.findings.map(\.fingerprint) && !streamed.findings.isEmpty)
+        #expect(
+            streamed.findings.map(\.fingerprint) == seeked.findings.map(\.fingerprint) && !streamed.findings.isEmpty)
         #expect(streamed.images.map { $0.layers.map(\.digest) } == seeked.images.map { $0.layers.map(\.digest) })
     }
 }

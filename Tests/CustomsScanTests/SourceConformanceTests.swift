@@ -63,14 +63,18 @@ import Testing
         let expected = Set(spec.expect)
         let reference = observations[0].1
         for (presentation, observed) in observations {
-            #expect(observed.findings == expected, """
+            #expect(
+                observed.findings == expected,
+                """
                 \(presentation): missing:
                 \(Corpus.describe(expected.subtracting(observed.findings)))
                 unexpected:
                 \(Corpus.describe(observed.findings.subtracting(expected)))
                 """)
             #expect(observed.complete, "\(presentation): \(observed.problems)")
-            #expect(observed.images == reference.images, """
+            #expect(
+                observed.images == reference.images,
+                """
                 \(presentation) differs from \(observations[0].0):
                 \(observed.images.joined(separator: "\n"))
                 ---

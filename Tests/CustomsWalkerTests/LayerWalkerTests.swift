@@ -37,21 +37,24 @@ import Testing
     }
 
     @Test func aWalkRecordsChangesInTarOrder() throws {
-        let record = try Self.walk(Self.layer([
-            ("app", .directory), ("app/.wh.old.env", .file(Data())), ("app/new.env", .file(Data("A=1\n".utf8))),
-            ("cache/.wh..wh..opq", .file(Data())), ("app/link", .symlink(target: "new.env")),
-        ]))
-        #expect(record.changes.changes == [
-            .directory(ImagePath("app")), .whiteout(ImagePath("app/old.env")), .file(ImagePath("app/new.env")),
-            .opaque(directory: ImagePath("cache")), .symlink(ImagePath("app/link")),
-        ])
+        let record = try Self.walk(
+            Self.layer([
+                ("app", .directory), ("app/.wh.old.env", .file(Data())), ("app/new.env", .file(Data("A=1\n".utf8))),
+                ("cache/.wh..wh..opq", .file(Data())), ("app/link", .symlink(target: "new.env")),
+            ]))
+        #expect(
+            record.changes.changes == [
+                .directory(ImagePath("app")), .whiteout(ImagePath("app/old.env")), .file(ImagePath("app/new.env")),
+                .opaque(directory: ImagePath("cache")), .symlink(ImagePath("app/link")),
+            ])
         #expect(record.isComplete && record.diffID != nil && record.digest != nil)
     }
 
     @Test func aFileOverItsBudgetIsScannedInPartAndSaysSo() throws {
         var limits = WalkLimits()
         limits.maxFileBytes = 1024
-        let record = try Self.walk(Self.layer([("big.bin", .file(Data(repeating: 0x41, count: 10_000)))]), limits: limits)
+        let record = try Self.walk(
+            Self.layer([("big.bin", .file(Data(repeating: 0x41, count: 10_000)))]), limits: limits)
         #expect(!record.isComplete)
         #expect(record.diagnostics.contains { $0.code == .sizeLimit && $0.message.contains("/big.bin") })
         #expect(record.diffID != nil, "the rest of the layer is still read and hashed")

@@ -14,7 +14,8 @@ import Testing
     static func run(_ arguments: [String], in directory: URL) throws -> String {
         let output = try CLIRunner.run(executable: URL(fileURLWithPath: buildah), arguments, directory: directory)
         guard output.status == 0 else {
-            throw FixtureError("buildah \(arguments.first ?? "") failed: \(output.text.suffix(1000)) \(output.stderr.suffix(1000))")
+            throw FixtureError(
+                "buildah \(arguments.first ?? "") failed: \(output.text.suffix(1000)) \(output.stderr.suffix(1000))")
         }
         return output.text
     }
@@ -26,18 +27,23 @@ import Testing
         let context = work.path("context")
         try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Self.busybox, toPath: context.appendingPathComponent("busybox").path)
-        try Data("""
+        try Data(
+            """
             FROM scratch
             COPY busybox /bin/busybox
             ARG NPM_TOKEN
             RUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /app && echo \\"//registry.npmjs.org/:_authToken=$NPM_TOKEN\\" > /app/.npmrc"]
             RUN ["/bin/busybox", "rm", "/app/.npmrc"]
             LABEL org.opencontainers.image.title=buildah-fixture
-            """.utf8).write(to: context.appendingPathComponent("Containerfile"))
+            """.utf8
+        ).write(to: context.appendingPathComponent("Containerfile"))
         let token = try FakeSecrets.make("npm", seed: "buildah")
         let storage = ["--root", work.path("root").path, "--runroot", work.path("run").path, "--storage-driver", "vfs"]
-        try Self.run(storage + ["bud", "--isolation", "chroot", "--layers", "--build-arg", "NPM_TOKEN=\(token)",
-                                "-t", "customs-buildah-fixture", "."], in: context)
+        try Self.run(
+            storage + [
+                "bud", "--isolation", "chroot", "--layers", "--build-arg", "NPM_TOKEN=\(token)",
+                "-t", "customs-buildah-fixture", ".",
+            ], in: context)
         defer { _ = try? Self.run(storage + ["rmi", "--all", "--force"], in: context) }
         for (transport, file) in [("oci-archive", "image-oci.tar"), ("docker-archive", "image-docker.tar")] {
             let archive = work.path(file)
@@ -54,7 +60,9 @@ import Testing
             #expect(file.status?.createdBy == #"RUN ["/bin/busybox", "rm", "/app/.npmrc"]"#)
             #expect(file.layer?.createdBy?.hasPrefix(#"RUN ["/bin/busybox", "sh", "-c""#) == true)
             let fields = Set(finding.locations.compactMap(\.field))
-            #expect(fields == ["history[2] build-arg NPM_TOKEN", "history[3] build-arg NPM_TOKEN"], "\(transport): \(fields)")
+            #expect(
+                fields == ["history[2] build-arg NPM_TOKEN", "history[3] build-arg NPM_TOKEN"],
+                "\(transport): \(fields)")
         }
     }
 }

@@ -6,8 +6,10 @@ import Testing
 /// The built `customs` binary, run as users run it: help, exit codes, report files, redaction,
 /// and JSON that validates against docs/schemas/report.schema.json.
 @Suite(.tags(.process)) struct CLITests {
-    static func sample(_ layout: ImageFixture.Layout = .dockerSaveLegacy, in directory: TemporaryDirectory,
-                       case name: String = "sample-app") throws -> (URL, ImageSpec) {
+    static func sample(
+        _ layout: ImageFixture.Layout = .dockerSaveLegacy, in directory: TemporaryDirectory,
+        case name: String = "sample-app"
+    ) throws -> (URL, ImageSpec) {
         let spec = try #require(try Corpus.cases().first { $0.name == name })
         let url = directory.path(layout.fileName(name))
         try ImageFixture.write(spec, layout: layout, compression: .gzip, to: url)
@@ -19,14 +21,17 @@ import Testing
         let directory = try TemporaryDirectory()
         let report = directory.path("report.json")
         try json.write(to: report)
-        return try SchemaValidator.validate(report, schema: Corpus.repositoryRoot.appendingPathComponent("docs/schemas/report.schema.json"))
+        return try SchemaValidator.validate(
+            report, schema: Corpus.repositoryRoot.appendingPathComponent("docs/schemas/report.schema.json"))
     }
 
     @Test func helpDocumentsTheExitCodesAndFlags() throws {
         let root = try CLIRunner.run(["--help"])
         #expect(root.status == 0 && root.text.contains("scan"))
         let scan = try CLIRunner.run(["scan", "--help"])
-        for word in ["--format", "--output", "--platform", "--show-secrets", "--fail-on", "Exit codes", "standard input"] {
+        for word in [
+            "--format", "--output", "--platform", "--show-secrets", "--fail-on", "Exit codes", "standard input",
+        ] {
             #expect(scan.text.contains(word), "scan --help lacks \(word)")
         }
         #expect(try CLIRunner.run(["--version"]).text.contains(CustomsVersion.current))
@@ -80,7 +85,9 @@ import Testing
         #expect(!leaked, "a secret appears in full in the JSON report")
         let report = try ReportFile.decode(output.stdout)
         #expect(report.schemaVersion == "1.0")
-        #expect(report.images.allSatisfy { $0.layers.enumerated().allSatisfy { $0.offset == $0.element.index } }, "0-based layer indexes")
+        #expect(
+            report.images.allSatisfy { $0.layers.enumerated().allSatisfy { $0.offset == $0.element.index } },
+            "0-based layer indexes")
     }
 
     @Test func incompleteReportValidatesToo() throws {
@@ -120,12 +127,15 @@ import Testing
         #expect(try CLIRunner.run(["scan", clean.path]).status == 0)
         let (dirty, _) = try Self.sample(in: directory, case: "whiteout-deleted")
         #expect(try CLIRunner.run(["scan", dirty.path]).status == 1)
-        #expect(try CLIRunner.run(["scan", "--fail-on", "critical", dirty.path]).status == 0, "a high finding under a critical threshold")
+        #expect(
+            try CLIRunner.run(["scan", "--fail-on", "critical", dirty.path]).status == 0,
+            "a high finding under a critical threshold")
         let badPlatform = try CLIRunner.run(["scan", "--platform", "nonsense", dirty.path])
         #expect(badPlatform.status == 2 && badPlatform.stderr.contains("os/arch"))
         // A layer blob missing and nothing found: incomplete, never clean.
-        var files = try ImageFixture.files(try #require(try Corpus.cases().first { $0.name == "multi-stage-clean" }),
-                                           layout: .ociDirectory, compression: .gzip)
+        var files = try ImageFixture.files(
+            try #require(try Corpus.cases().first { $0.name == "multi-stage-clean" }),
+            layout: .ociDirectory, compression: .gzip)
         files.remove(files.layerBlobPaths[0])
         let broken = directory.path("broken")
         try files.writeDirectory(broken)
@@ -137,10 +147,12 @@ import Testing
     @Test func rootFilesystemDirectoryAndStandardInput() throws {
         let directory = try TemporaryDirectory()
         let root = directory.path("rootfs")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("etc"), withIntermediateDirectories: true)
         let token = try FakeSecrets.make("gitlab-pat", seed: "rootfs")
         try Data("GITLAB_TOKEN=\(token)\n".utf8).write(to: root.appendingPathComponent("etc/ci.env"))
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("escape").path, withDestinationPath: "/etc")
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("escape").path, withDestinationPath: "/etc")
         let output = try CLIRunner.run(["scan", "--format", "json", root.path])
         let report = try ReportFile.decode(output.stdout)
         #expect(report.findings.map(\.rule.id) == ["gitlab.pat"])

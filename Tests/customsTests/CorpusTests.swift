@@ -40,13 +40,16 @@ import Testing
         let directory = try TemporaryDirectory()
         let image = directory.path(variant.layout.fileName(spec.name))
         try ImageFixture.write(spec, layout: variant.layout, compression: variant.compression, to: image)
-        let output = variant.viaStandardInput
+        let output =
+            variant.viaStandardInput
             ? try CLIRunner.run(["scan", "--format", "json", "-"], stdin: image)
             : try CLIRunner.run(["scan", "--format", "json", image.path])
         let report = try ReportFile.decode(output.stdout)
         let observed = try Corpus.observed(report, spec: spec)
         let expected = Set(spec.expect)
-        #expect(observed == expected, """
+        #expect(
+            observed == expected,
+            """
             missing:
             \(Corpus.describe(expected.subtracting(observed)))
             unexpected:

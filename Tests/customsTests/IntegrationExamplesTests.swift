@@ -21,16 +21,21 @@ import Yams
         environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["CUSTOMS_BIN"] = CLIRunner.executable().path
         environment["XDG_CACHE_HOME"] = CLIRunner.cacheHome.path
-        return try CLIRunner.run(executable: Self.examples.appendingPathComponent("pre-push-hook.sh"), ["acme/app:1"],
-                                 environment: environment)
+        return try CLIRunner.run(
+            executable: Self.examples.appendingPathComponent("pre-push-hook.sh"), ["acme/app:1"],
+            environment: environment)
     }
 
     @Test func prePushHookBlocksLeaksAndPassesCleanImages() throws {
         let directory = try TemporaryDirectory()
         let cases = try Corpus.cases()
         let leaking = directory.path("leaking.tar"), clean = directory.path("clean.tar")
-        try ImageFixture.write(try #require(cases.first { $0.name == "sample-app" }), layout: .dockerSaveLegacy, compression: .none, to: leaking)
-        try ImageFixture.write(try #require(cases.first { $0.name == "multi-stage-clean" }), layout: .dockerSaveLegacy, compression: .none, to: clean)
+        try ImageFixture.write(
+            try #require(cases.first { $0.name == "sample-app" }), layout: .dockerSaveLegacy, compression: .none,
+            to: leaking)
+        try ImageFixture.write(
+            try #require(cases.first { $0.name == "multi-stage-clean" }), layout: .dockerSaveLegacy, compression: .none,
+            to: clean)
         let blocked = try runHook(archive: leaking, in: directory)
         #expect(blocked.status == 1 && blocked.stderr.contains("leaks credentials"))
         #expect(blocked.text.contains("npm.token"), "the report names what leaked")
@@ -48,8 +53,9 @@ import Yams
     }
 
     @Test func hookUsesDocumentedFlags() throws {
-        try Self.checkFlags(in: String(contentsOf: Self.examples.appendingPathComponent("pre-push-hook.sh"), encoding: .utf8),
-                            file: "pre-push-hook.sh")
+        try Self.checkFlags(
+            in: String(contentsOf: Self.examples.appendingPathComponent("pre-push-hook.sh"), encoding: .utf8),
+            file: "pre-push-hook.sh")
     }
 
     /// Every `--flag` on a line that runs `customs … scan` appears in `customs scan --help`.
@@ -60,8 +66,11 @@ import Yams
             .filter { $0.contains("scan") && $0.contains("customs") }
         #expect(!lines.isEmpty, "\(file) never runs customs scan")
         for line in lines {
-            for flag in line.split(whereSeparator: { $0 == " " || $0 == "\"" }).filter({ $0.hasPrefix("--") && !$0.hasPrefix("--rm") }) {
-                #expect(help.contains(String(flag)), "\(file) uses \(flag), which `customs scan --help` does not document")
+            for flag in line.split(whereSeparator: { $0 == " " || $0 == "\"" }).filter({
+                $0.hasPrefix("--") && !$0.hasPrefix("--rm")
+            }) {
+                #expect(
+                    help.contains(String(flag)), "\(file) uses \(flag), which `customs scan --help` does not document")
             }
         }
     }
@@ -73,14 +82,18 @@ import Yams
         #expect(bases.count >= 2, "multi-stage")
         for base in bases {
             let tag = base.split(separator: ":").last ?? ""
-            #expect(base.contains(":") && tag != "latest" && tag.contains(where: \.isNumber), "\(base) is not pinned to a version")
+            #expect(
+                base.contains(":") && tag != "latest" && tag.contains(where: \.isNumber),
+                "\(base) is not pinned to a version")
         }
         let finalStage = lines.split { $0.hasPrefix("FROM ") }.last ?? []
         let user = try #require(finalStage.last { $0.hasPrefix("USER ") })
         #expect(!user.contains(" root") && !user.contains(" 0"), "final stage runs as non-root")
         #expect(text.contains("--mount=type=cache"), "build caches are mounts, not layers")
-        let secretish = lines.filter { ($0.hasPrefix("ARG ") || $0.hasPrefix("ENV ") || $0.hasPrefix("LABEL ")) &&
-            ["TOKEN", "PASSWORD", "SECRET", "KEY"].contains(where: $0.uppercased().contains) }
+        let secretish = lines.filter {
+            ($0.hasPrefix("ARG ") || $0.hasPrefix("ENV ") || $0.hasPrefix("LABEL "))
+                && ["TOKEN", "PASSWORD", "SECRET", "KEY"].contains(where: $0.uppercased().contains)
+        }
         #expect(secretish.isEmpty, "no secrets in ARG/ENV/LABEL")
     }
 }

@@ -10,7 +10,9 @@ import Testing
 @Suite(.tags(.process)) struct LayerCacheTests {
     static func fingerprints(_ report: ReportFile) -> [String] {
         report.findings.flatMap { finding in
-            finding.locations.map { "\(finding.fingerprint) \($0.layer?.index ?? -1) \($0.path ?? $0.field ?? "") \($0.status?.kind ?? "")" }
+            finding.locations.map {
+                "\(finding.fingerprint) \($0.layer?.index ?? -1) \($0.path ?? $0.field ?? "") \($0.status?.kind ?? "")"
+            }
         }.sorted()
     }
 
@@ -30,7 +32,9 @@ import Testing
         let warm = try CLIRunner.run(["scan", "--format", "json", "--cache-dir", cache, image.path])
         #expect(try Self.cachedLayers(cold.stdout) == 0)
         #expect(try Self.cachedLayers(warm.stdout) == 4, "every layer served from the cache on the second run")
-        #expect(Self.fingerprints(try ReportFile.decode(cold.stdout)) == Self.fingerprints(try ReportFile.decode(warm.stdout)))
+        #expect(
+            Self.fingerprints(try ReportFile.decode(cold.stdout))
+                == Self.fingerprints(try ReportFile.decode(warm.stdout)))
         #expect(cold.status == 1 && warm.status == 1)
         let secrets = try spec.secretValues().values
         let files = FileManager.default.enumerator(atPath: cache)?.compactMap { $0 as? String } ?? []
@@ -84,7 +88,9 @@ import Testing
         let warm = try CLIRunner.run(arguments, stdin: image)
         #expect(try Self.cachedLayers(cold.stdout) == 0)
         #expect(try Self.cachedLayers(warm.stdout) == 2, "both layers are named by digest and known")
-        #expect(Self.fingerprints(try ReportFile.decode(cold.stdout)) == Self.fingerprints(try ReportFile.decode(warm.stdout)))
+        #expect(
+            Self.fingerprints(try ReportFile.decode(cold.stdout))
+                == Self.fingerprints(try ReportFile.decode(warm.stdout)))
         #expect(cold.status == 1 && warm.status == 1)
 
         // The first layer's bytes changed under the same name: consumed unscanned, so never clean.
@@ -112,7 +118,9 @@ import Testing
         let image = directory.path("sample.tar")
         try ImageFixture.write(spec, layout: .ociTar, compression: .zstd, to: image)
         let cache = directory.path("cache").path
-        let outputs = ParallelRuns.run(4) { _ in try? CLIRunner.run(["scan", "--format", "json", "--cache-dir", cache, image.path]) }
+        let outputs = ParallelRuns.run(4) { _ in
+            try? CLIRunner.run(["scan", "--format", "json", "--cache-dir", cache, image.path])
+        }
         for output in outputs {
             let report = try ReportFile.decode(try #require(output).stdout)
             #expect(report.findings.count == 5 && report.coverage.complete)

@@ -7,7 +7,9 @@ import Testing
 /// The three jobs' features through the CLI: SARIF, JSON Lines, baselines, .customs.yaml,
 /// confidence floors, progress and colour on a terminal, completions.
 @Suite(.tags(.process)) struct WorkflowTests {
-    static func image(_ name: String, _ layout: ImageFixture.Layout = .dockerSaveLegacy, in directory: TemporaryDirectory) throws -> (URL, ImageSpec) {
+    static func image(
+        _ name: String, _ layout: ImageFixture.Layout = .dockerSaveLegacy, in directory: TemporaryDirectory
+    ) throws -> (URL, ImageSpec) {
         let spec = try #require(try Corpus.cases().first { $0.name == name })
         let url = directory.path(layout.fileName(name))
         try ImageFixture.write(spec, layout: layout, compression: .gzip, to: url)
@@ -22,9 +24,12 @@ import Testing
     func sarifValidatesAndSuitsCodeScanning(_ name: String) throws {
         let directory = try TemporaryDirectory()
         let (image, spec) = try Self.image(name, .ociTar, in: directory)
-        let output = try CLIRunner.run(["scan", "--format", "sarif", "-o", directory.path("out.sarif").path, image.path])
+        let output = try CLIRunner.run([
+            "scan", "--format", "sarif", "-o", directory.path("out.sarif").path, image.path,
+        ])
         let file = directory.path("out.sarif")
-        let validation = try SchemaValidator.validate(file, schema: Corpus.repositoryRoot.appendingPathComponent("docs/schemas/sarif-schema-2.1.0.json"))
+        let validation = try SchemaValidator.validate(
+            file, schema: Corpus.repositoryRoot.appendingPathComponent("docs/schemas/sarif-schema-2.1.0.json"))
         #expect(validation.valid, "\(validation.message)")
         let text = try String(contentsOf: file, encoding: .utf8)
         let leaked = try spec.secretValues().values.contains { text.contains($0) }
@@ -53,18 +58,22 @@ import Testing
         let (first, _) = try Self.image("whiteout-deleted", in: directory)
         let (second, _) = try Self.image("overwritten-file", .ociDirectory, in: directory)
         let output = try CLIRunner.run(["scan", "--format", "jsonl", first.path, second.path])
-        let lines = output.text.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let lines = output.text.split(separator: "\n").map {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
         #expect(lines.allSatisfy { $0 != nil }, "every line is one JSON object")
         let types = lines.compactMap { $0?["type"] as? String }
         #expect(types == ["finding", "finding", "finding", "summary"])
-        #expect(lines.compactMap { $0?["target"] as? String } == [first.path, second.path, second.path], "in target order")
+        #expect(
+            lines.compactMap { $0?["target"] as? String } == [first.path, second.path, second.path], "in target order")
         #expect(((lines.last??["summary"] as? [String: Any])?["findings"] as? Int) == 3)
         #expect(output.status == 1)
     }
 
     @Test func defaultAllowlistSuppressesKnownNoiseAndCountsIt() throws {
         let directory = try TemporaryDirectory()
-        let spec = try ImageSpec.parse("""
+        let spec = try ImageSpec.parse(
+            """
             name: noise
             secrets: {key: rsa-private-key, gh: github-classic}
             image:
@@ -83,20 +92,27 @@ import Testing
         let quiet = try Self.json(CLIRunner.run(["scan", "--format", "json", image.path]).stdout)
         let findings = quiet["findings"] as? [[String: Any]] ?? []
         #expect(findings.count == 1, "only the token in /app is reported")
-        #expect((findings.first?["locations"] as? [[String: Any]])?.compactMap { $0["path"] as? String } == ["/app/.env"])
-        #expect(((quiet["coverage"] as? [String: Any])?["suppressed"] as? [String: Int]) == [
-            "default: test suites of installed Python packages": 1, "default: self-test keys compiled into TLS libraries": 1])
+        #expect(
+            (findings.first?["locations"] as? [[String: Any]])?.compactMap { $0["path"] as? String } == ["/app/.env"])
+        #expect(
+            ((quiet["coverage"] as? [String: Any])?["suppressed"] as? [String: Int]) == [
+                "default: test suites of installed Python packages": 1,
+                "default: self-test keys compiled into TLS libraries": 1,
+            ])
 
-        let everything = try Self.json(CLIRunner.run(["scan", "--format", "json", "--no-default-allowlist", image.path]).stdout)
+        let everything = try Self.json(
+            CLIRunner.run(["scan", "--format", "json", "--no-default-allowlist", image.path]).stdout)
         #expect((everything["findings"] as? [[String: Any]])?.count == 2)
         try Data("default_allowlist: false\n".utf8).write(to: directory.path(".customs.yaml"))
-        let configured = try Self.json(CLIRunner.run(["scan", "--format", "json", image.path], directory: directory.url).stdout)
+        let configured = try Self.json(
+            CLIRunner.run(["scan", "--format", "json", image.path], directory: directory.url).stdout)
         #expect((configured["findings"] as? [[String: Any]])?.count == 2)
     }
 
     @Test func baselineHidesAcceptedFindingsAcrossARebuild() throws {
         let directory = try TemporaryDirectory()
-        let original = try ImageSpec.parse("""
+        let original = try ImageSpec.parse(
+            """
             name: rebuilt
             secrets: {gh: github-classic, npm: npm}
             image:
@@ -110,7 +126,8 @@ import Testing
             expect: []
             """)
         // The rebuild moves the same token to another layer and path, and adds a new secret.
-        let rebuilt = try ImageSpec.parse("""
+        let rebuilt = try ImageSpec.parse(
+            """
             name: rebuilt
             secrets: {gh: github-classic, npm: npm}
             image:
@@ -148,7 +165,8 @@ import Testing
         let (image, _) = try Self.image("sample-app", in: directory)
         let rules = directory.path("rules")
         try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
-        try Data("""
+        try Data(
+            """
             rules:
               - id: acme.internal-token
                 name: ACME internal token
@@ -157,8 +175,10 @@ import Testing
                 severity: low
                 confidence: high
                 examples: ['acme_0123456789ab']
-            """.utf8).write(to: rules.appendingPathComponent("acme.yaml"))
-        try Data("""
+            """.utf8
+        ).write(to: rules.appendingPathComponent("acme.yaml"))
+        try Data(
+            """
             # team policy
             rules: [rules]
             disable_rules: [jwt]
@@ -169,14 +189,20 @@ import Testing
                 rule: url.password
             limits:
               max_file_bytes: 100000000
-            """.utf8).write(to: directory.path(".customs.yaml"))
+            """.utf8
+        ).write(to: directory.path(".customs.yaml"))
         let output = try CLIRunner.run(["scan", "--format", "json", image.path], directory: directory.url)
         let report = try Self.json(output.stdout)
-        let ids = Set((report["findings"] as? [[String: Any]] ?? []).compactMap { ($0["rule"] as? [String: Any])?["id"] as? String })
+        let ids = Set(
+            (report["findings"] as? [[String: Any]] ?? []).compactMap {
+                ($0["rule"] as? [String: Any])?["id"] as? String
+            })
         #expect(ids == ["docker.config-auth", "npm.token", "sendgrid.api-key"], "jwt disabled, git remote allowed")
         #expect(((report["coverage"] as? [String: Any])?["suppressed"] as? [String: Int]) == ["sample git remote": 1])
         let builtin = try BuiltinRules.load().rules.count
-        #expect(((report["tool"] as? [String: Any])?["rules"] as? Int) == builtin, "one built-in disabled, one added from the folder")
+        #expect(
+            ((report["tool"] as? [String: Any])?["rules"] as? Int) == builtin,
+            "one built-in disabled, one added from the folder")
         #expect(output.status == 0, "no critical finding under fail_on: critical")
 
         try Data("fail_on: high\nallow:\n  - rule: jwt\n    pth: typo\n".utf8).write(to: directory.path("bad.yaml"))
@@ -199,8 +225,9 @@ import Testing
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         env["NO_COLOR"] = environment["NO_COLOR"]
-        let output = try CLIRunner.run(executable: URL(fileURLWithPath: "/usr/bin/script"),
-                                       ["-qec", command, "/dev/null"], environment: env)
+        let output = try CLIRunner.run(
+            executable: URL(fileURLWithPath: "/usr/bin/script"),
+            ["-qec", command, "/dev/null"], environment: env)
         return output.text
     }
 

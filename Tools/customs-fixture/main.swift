@@ -4,9 +4,8 @@ import Foundation
 
 // customs-fixture: writes a corpus case (Corpus/*.yaml) as a real image, with fake secrets
 // generated from a fixed seed. Used by the README's sample scan, the tests and benchmarks.
-let usage = """
-usage: customs-fixture CASE.yaml OUTPUT [--layout \(ImageFixture.Layout.allCases.map(\.rawValue).joined(separator: "|"))] [--compression none|gzip|zstd]
-"""
+let layouts = ImageFixture.Layout.allCases.map(\.rawValue).joined(separator: "|")
+let usage = "usage: customs-fixture CASE.yaml OUTPUT [--layout \(layouts)] [--compression none|gzip|zstd]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 /// Removes `name VALUE` from `arguments`; the value.
 func option(_ name: String, from arguments: inout [String]) -> String? {
@@ -18,7 +17,8 @@ func option(_ name: String, from arguments: inout [String]) -> String? {
 let layoutName = option("--layout", from: &arguments) ?? ImageFixture.Layout.dockerSaveLegacy.rawValue
 let compressionName = option("--compression", from: &arguments) ?? "gzip"
 guard arguments.count == 2, let layout = ImageFixture.Layout(rawValue: layoutName),
-      let compression = Compression(rawValue: compressionName) else {
+    let compression = Compression(rawValue: compressionName)
+else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(2)
 }
