@@ -117,7 +117,7 @@ let package = Package(
             name: "CustomsScanTests",
             dependencies: [
                 "CustomsScan", "CustomsModel", "CustomsArchive", "CustomsWalker", "CustomsTestSupport",
-                "CustomsCache", "CustomsImage", "CustomsRegistry",
+                "CustomsCache", "CustomsImage", "CustomsRegistry", "CustomsReport",
             ]
         ),
         .testTarget(

@@ -35,7 +35,7 @@ public struct CachedLayer: Codable, Sendable {
     var warnings: [ScanDiagnostic]
 
     /// The record of a complete walk as stored; nil when it has no digest (it was not read to its end).
-    public init?(_ record: LayerRecord) {
+    public init?(_ record: LayerRecord, key: FingerprintKey) {
         guard let digest = record.digest else { return nil }
         self.digest = digest
         diffID = record.diffID
@@ -62,7 +62,7 @@ public struct CachedLayer: Codable, Sendable {
                 path: item.path.value, entryIndex: item.entryIndex, nestedPath: item.nestedPath,
                 rule: item.match.rule.id.rawValue, name: item.match.rule.name,
                 severity: item.match.rule.severity, confidence: item.match.rule.confidence, note: item.match.rule.note,
-                fingerprint: item.match.secret.fingerprint(rule: item.match.rule.id),
+                fingerprint: item.match.secret.fingerprint(rule: item.match.rule.id, key: key),
                 redacted: item.match.secret.redacted,
                 offset: item.match.offset, line: item.match.line, column: item.match.column)
         }

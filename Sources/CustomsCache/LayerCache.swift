@@ -34,25 +34,30 @@ public struct CacheSettings: Sendable {
 }
 
 /// Decides, for each layer blob a source offers, whether a stored result may stand in for a
-/// walk, and keeps what walks produce. A stored result is used only when the blob is proven to
-/// be the one the result was recorded for: its bytes hash to its digest (read now), or its
-/// source verifies every read (a registry), or its local file is unchanged since its bytes
-/// last did. Results of content-addressed blobs are also remembered for the rest of the run, so
-/// a layer shared by several remote images is fetched once even without a store.
+/// walk, and keeps what walks produce. A stored result is used only when both links are proven:
+/// the blob is the one named by its digest (its bytes hash to it now, or its source verifies every
+/// read, as a registry does, or its local file is unchanged since its bytes last did), and that
+/// blob's content is the diffID whose result is stored (an earlier walk of this very blob computed
+/// it, or the blob is an uncompressed tar that is its own diffID). The config's pairing of blob and
+/// diffID is never trusted: a crafted config could pair a layer holding a secret with the diffID
+/// of a clean one. Results of content-addressed blobs are also remembered for the rest of the
+/// run, so a layer shared by several remote images is fetched once even without a store.
 public final class LayerCache: Sendable {
     let store: (any LayerStore)?
     let reads: Bool
     let profile: String
+    let fingerprintKey: FingerprintKey
     let verified: VerifiedBlobs?
     let memo = LayerMemo()
 
     /// - Parameters:
     ///   - settings: nil for no store (the run's memory only).
-    ///   - profile: `LayerKey.profile(rulesHash:limits:)` of the scan.
-    public init(settings: CacheSettings?, profile: String) {
+    ///   - rulesHash: the rule set's content hash; with the budgets and key it names the profile.
+    public init(settings: CacheSettings?, rulesHash: String, limits: WalkLimits, fingerprintKey: FingerprintKey) {
         store = settings?.store
         reads = settings?.access == .readWrite
-        self.profile = profile
+        profile = LayerKey.profile(rulesHash: rulesHash, limits: limits, fingerprintKey: fingerprintKey)
+        self.fingerprintKey = fingerprintKey
         verified = settings?.localDirectory.map { VerifiedBlobs(directory: $0.appendingPathComponent("verified")) }
     }
 
@@ -93,18 +98,18 @@ public final class LayerCache: Sendable {
         if reads, let store, let named, let facts = store.blobs([named])[named],
             var cached = store.layer(LayerKey(diffID: facts.diffID, profile: profile))?.record
         {
-            guard let (actual, count) = Self.digest(of: bytes) else {
+            guard let hashed = Self.hash(bytes) else {
                 return .unreadable("blob \(named) could not be read to its end; not scanned")
             }
-            guard actual == named else {
+            guard hashed.digest == named else {
                 var unscanned = LayerRecord()
-                unscanned.digest = actual
-                unscanned.compressedSize = count
+                unscanned.digest = hashed.digest
+                unscanned.compressedSize = hashed.count
                 unscanned.diagnostics = [
                     ScanDiagnostic(
                         code: .digestMismatch,
-                        message: "blob named \(named) hashes to \(actual) and was not scanned (the layer cache held "
-                            + "the named blob's results); run with --no-cache to scan these bytes",
+                        message: "blob named \(named) hashes to \(hashed.digest) and was not scanned (the layer cache "
+                            + "held the named blob's results); run with --no-cache to scan these bytes",
                         incomplete: true)
                 ]
                 return unscanned
@@ -118,48 +123,55 @@ public final class LayerCache: Sendable {
         return walked
     }
 
-    /// Keeps a complete record under its computed diffID, and what its blob was under its
-    /// digest; incomplete ones are never kept.
+    /// Keeps a complete record under its computed diffID, and the pairing its walk proved (this
+    /// blob digest decompresses to that diffID) under the digest; incomplete ones are never kept.
     public func keep(_ record: LayerRecord) {
         guard let store, let diffID = record.diffID, let digest = record.digest, record.isComplete,
-            let stored = CachedLayer(record)
+            let stored = CachedLayer(record, key: fingerprintKey)
         else { return }
         store.put(stored, for: LayerKey(diffID: diffID, profile: profile))
         store.put(BlobFacts(diffID: diffID, compression: record.compression, size: record.compressedSize), for: digest)
     }
 
-    /// The stored record of `layer`'s diffID, if one exists and `bytes` really hash to the
-    /// layer's blob digest (the blob is read and hashed, not decompressed or scanned). `bytes` is
-    /// nil where the blob is known good: then no byte is read. Results stored from the same
-    /// content in another compression are given this blob's digest, size and compression; the
-    /// manifest's pairing of blob and diffID is trusted, as every runtime refuses an image that
-    /// breaks it.
+    /// The stored record for the blob `layer` declares, if the blob's bytes are proven to be that
+    /// digest (`bytes` hash to it; nil where the source already proves it and no byte is read) and
+    /// the blob is proven to decompress to a diffID with a stored result. Results stored from the
+    /// same content in another blob are given this blob's digest, size and compression.
     func lookup(_ layer: DeclaredBlob, bytes: (() throws -> ByteSource)?) -> LayerRecord? {
-        guard let store, let blob = layer.digest, let diffID = layer.diffID,
+        guard let store, let blob = layer.digest else { return nil }
+        let walked = store.blobs([blob])[blob]
+        // Without a walk's proof, only a blob that is its own diffID (an uncompressed tar) may match.
+        guard let diffID = walked?.diffID ?? (layer.diffID == blob ? blob : nil),
             var record = store.layer(LayerKey(diffID: diffID, profile: profile))?.record
         else { return nil }
-        var blobSize = layer.size
+        var proven = walked
         if let bytes {
-            guard let source = try? bytes(), let (digest, count) = Self.digest(of: source), digest == blob else {
-                return nil
+            guard let source = try? bytes(), let hashed = Self.hash(source), hashed.digest == blob else { return nil }
+            if proven == nil, hashed.compression == Compression.none {
+                // Hashing an uncompressed tar proves it is its own diffID.
+                proven = BlobFacts(diffID: diffID, compression: .none, size: hashed.count)
+                store.put(BlobFacts(diffID: diffID, compression: .none, size: hashed.count), for: blob)
             }
-            blobSize = count
         }
+        guard let proven else { return nil }
         if record.digest != blob {
-            // Another blob of the same content: a plain tar is its own diffID; a compressed one is
-            // what its media type says (unknown: scan it rather than guess).
-            guard let compression = blob == diffID ? Compression.none : layer.compression else { return nil }
-            let size = blob == diffID ? record.uncompressedSize : blobSize ?? 0
-            BlobFacts(diffID: diffID, compression: compression, size: size).describe(blob, in: &record)
+            let size = proven.compression == Compression.none ? record.uncompressedSize : proven.size
+            BlobFacts(diffID: proven.diffID, compression: proven.compression, size: size).describe(blob, in: &record)
         }
         return record
     }
 
-    /// Reads `source` to its end: its digest and length; nil when it cannot be read.
-    private static func digest(of source: ByteSource) -> (Digest, Int64)? {
+    /// Reads `source` to its end: its digest, length and compression (from its first bytes); nil
+    /// when it cannot be read.
+    private static func hash(_ source: ByteSource) -> (digest: Digest, count: Int64, compression: Compression)? {
         var hasher = StreamHasher()
-        guard (try? source.drain { hasher.update($0) }) != nil else { return nil }
+        var head: [UInt8] = []
+        let read: ()? = try? source.drain { bytes in
+            if head.count < 4 { head += bytes.prefix(4 - head.count) }
+            hasher.update(bytes)
+        }
+        guard read != nil else { return nil }
         let count = hasher.byteCount
-        return (hasher.finalize(), count)
+        return (hasher.finalize(), count, Compression.sniff(head))
     }
 }

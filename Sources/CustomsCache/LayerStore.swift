@@ -38,10 +38,10 @@ public struct LayerKey: Hashable, Sendable {
         self.profile = profile
     }
 
-    /// The profile of a scan with these rules and budgets by this version of customs.
-    public static func profile(rulesHash: String, limits: WalkLimits) -> String {
+    /// The profile of a scan with these rules, budgets and fingerprint key by this version of customs.
+    public static func profile(rulesHash: String, limits: WalkLimits, fingerprintKey: FingerprintKey) -> String {
         let parts = [
-            "customs-layer-cache-v6", CustomsVersion.current, rulesHash, "\(limits.maxFileBytes)",
+            "customs-layer-cache-v7", CustomsVersion.current, rulesHash, fingerprintKey.id, "\(limits.maxFileBytes)",
             "\(limits.maxLayerBytes)", "\(limits.maxEntries)", "\(limits.maxNestedDepth)", "\(limits.maxNestedBytes)",
         ]
         return Digest.of(Data(parts.joined(separator: "|").utf8)).hex

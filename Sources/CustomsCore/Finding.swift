@@ -3,15 +3,21 @@
 public struct Finding: Sendable {
     public var rule: RuleSummary
     public var secret: Secret
-    /// `Secret.fingerprint(rule:)`; the key for baselines and deduplication.
+    /// `Secret.fingerprint(rule:key:)`; the key for baselines and deduplication.
     public var fingerprint: String
-    /// Where it was found, in scan order.
+    /// Where it was found, in scan order (at most `maxLocations`).
     public var locations: [FindingLocation]
+    /// Further places it was found that are not listed (past `maxLocations`).
+    public var omittedLocations = 0
 
-    public init(rule: RuleSummary, secret: Secret, locations: [FindingLocation]) {
+    /// The most locations listed per finding: one secret on ten thousand lines is one finding
+    /// with a count, not a report ten thousand entries long.
+    public static let maxLocations = 100
+
+    public init(rule: RuleSummary, secret: Secret, fingerprint: String, locations: [FindingLocation]) {
         self.rule = rule
         self.secret = secret
-        self.fingerprint = secret.fingerprint(rule: rule.id)
+        self.fingerprint = fingerprint
         self.locations = locations
     }
 

@@ -33,32 +33,45 @@ public struct Secret: Hashable, Sendable {
         return nil
     }
 
-    /// A short prefix and suffix, enough to recognise the secret, never enough to use it:
-    /// `ghp_…Qa` for long secrets, `ab…` for short ones.
+    /// Secrets shorter than this show no character at all in a redaction: with a few characters
+    /// shown, a short password falls to brute force against its fingerprint in seconds.
+    public static let shortestPartlyShown = 24
+
+    /// Enough to recognise a long secret, never enough to use or guess it: `ghp_…Qa` for secrets
+    /// of 24 characters or more; `[redacted]` for shorter ones (passwords, PINs, short keys).
     public var redacted: String {
         switch content {
         case .restored(_, let redacted): return redacted
         case .clear(let value):
             let characters = Array(value.replacingOccurrences(of: "\n", with: " "))
-            switch characters.count {
-            case 0..<8: return String(characters.prefix(1)) + "…"
-            case 8..<24: return String(characters.prefix(3)) + "…" + String(characters.suffix(1))
-            default: return String(characters.prefix(4)) + "…" + String(characters.suffix(2))
-            }
+            guard characters.count >= Self.shortestPartlyShown else { return "[redacted]" }
+            return String(characters.prefix(4)) + "…" + String(characters.suffix(2))
         }
     }
 
-    /// sha256 of rule id and secret: stable across rebuilds, layer moves and byte offsets.
-    public func fingerprint(rule: RuleID) -> String {
+    /// HMAC-SHA256 of rule id and secret under `key`: stable across rebuilds, layer moves and
+    /// byte offsets, and useless for guessing the secret without the key.
+    public func fingerprint(rule: RuleID, key: FingerprintKey) -> String {
         switch content {
         case .restored(let fingerprint, _): return fingerprint
         case .clear(let value):
-            var hasher = SHA256()
-            hasher.update(data: Data(rule.rawValue.utf8))
-            hasher.update(data: Data([0]))
-            hasher.update(data: Data(value.utf8))
-            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            var mac = HMAC<SHA256>(key: key.key)
+            mac.update(data: Data(rule.rawValue.utf8))
+            mac.update(data: Data([0]))
+            mac.update(data: Data(value.utf8))
+            return Data(mac.finalize()).map { String(format: "%02x", $0) }.joined()
         }
+    }
+
+    /// The unkeyed fingerprint of customs before 0.6 (SHA-256 of rule id and secret), kept only
+    /// to read old baselines; nil for a restored secret, which has no clear value to hash.
+    public func legacyFingerprint(rule: RuleID) -> String? {
+        guard let value = clearValue else { return nil }
+        var hasher = SHA256()
+        hasher.update(data: Data(rule.rawValue.utf8))
+        hasher.update(data: Data([0]))
+        hasher.update(data: Data(value.utf8))
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
 

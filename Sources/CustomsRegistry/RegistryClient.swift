@@ -139,14 +139,13 @@ public final class RegistryClient: Sendable {
                     session.credential == nil
                         ? "\(what) requires a login (401); run `docker login \(reference.registry)` or pass "
                             + "--username and --password-stdin"
-                        : "\(what) rejected the credentials for \(session.credential!.username) (401); check the "
-                            + "user name and password"
+                        : "\(what) rejected the configured credentials (401); check the user name and password"
                 )
             case 403:
                 stream.cancel()
                 throw RegistryError(
                     .forbidden,
-                    "\(what): access denied (403)\(session.credential.map { " for \($0.username)" } ?? ""); the "
+                    "\(what): access denied (403)\(session.credential == nil ? "" : " for the configured user"); the "
                         + "account needs pull access to this repository"
                 )
             case 404:
@@ -305,8 +304,8 @@ public final class RegistryClient: Sendable {
                 session.credential == nil
                     ? "\(what) requires a login (the token service refused anonymous access); run `docker login "
                         + "\(registry)` or pass --username and --password-stdin"
-                    : "the token service of \(what) rejected the credentials for "
-                        + "\(session.credential!.username); check the user name and password"
+                    : "the token service of \(what) rejected the configured credentials; check the user name and "
+                        + "password"
             )
         default:
             stream.cancel()

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A user name and password (or token) for one registry. `description` never shows the secret.
+/// A user name and password (or token) for one registry. Neither is ever shown: some registries
+/// (DigitalOcean among them) take a token as the user name.
 public struct RegistryCredential: Sendable, CustomStringConvertible, Equatable {
     public var username: String
     public var password: String
@@ -13,7 +14,7 @@ public struct RegistryCredential: Sendable, CustomStringConvertible, Equatable {
     /// The `Authorization: Basic` value.
     var basicAuthorization: String { "Basic " + Data("\(username):\(password)".utf8).base64EncodedString() }
 
-    public var description: String { "\(username):<redacted>" }
+    public var description: String { "<redacted user>:<redacted>" }
 }
 
 /// Finds the credential for a registry the way Docker does, from `$DOCKER_CONFIG/config.json`

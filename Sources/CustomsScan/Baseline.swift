@@ -3,8 +3,10 @@ import CustomsModel
 import Foundation
 
 /// Findings a team has accepted, by fingerprint (never the secret), so later scans report only
-/// new ones. The fingerprint depends on rule and secret only, so it survives rebuilds that move
-/// a secret to another layer.
+/// new ones. The fingerprint depends on rule, secret and the fingerprint key only, so it survives
+/// rebuilds that move a secret to another layer. Version 2 fingerprints are keyed (HMAC) and the
+/// file names the key's id; version 1 files (unkeyed SHA-256, before customs 0.6) are still read,
+/// and `customs baseline create --baseline OLD` re-keys one.
 public struct Baseline: Codable, Sendable {
     /// One accepted finding: its fingerprint, rule, and a secret-free note of where it was.
     public struct Entry: Codable, Sendable {
@@ -13,13 +15,18 @@ public struct Baseline: Codable, Sendable {
         public var firstSeen: String
     }
 
-    /// File format version.
-    public var customsBaseline = 1
-    public var createdWith = CustomsVersion.current
+    /// File format version: 2 (keyed fingerprints) when written now.
+    public var customsBaseline: Int
+    public var createdWith: String
+    /// `FingerprintKey.id` of the key the fingerprints were made with (version 2).
+    public var fingerprintKey: String?
     public var findings: [Entry]
 
-    /// A baseline accepting every finding of `result`.
-    public init(_ result: ScanResult) {
+    /// A baseline accepting every finding of `result`, whose fingerprints were made with `key`.
+    public init(_ result: ScanResult, key: FingerprintKey) {
+        customsBaseline = 2
+        createdWith = CustomsVersion.current
+        fingerprintKey = key.id
         findings = result.findings.map { finding in
             let place: String
             switch finding.locations[0].place {
@@ -32,6 +39,25 @@ public struct Baseline: Codable, Sendable {
 
     /// The accepted fingerprints.
     public var fingerprints: Set<String> { Set(findings.map(\.fingerprint)) }
+
+    /// Makes `policy` accept this baseline's findings, for a scan whose fingerprints use `key`.
+    /// - Returns: a warning for the user when the file is a version 1 baseline.
+    /// - Throws: `PolicyError` when the baseline was made with another key.
+    public func apply(to policy: inout FindingPolicy, key: FingerprintKey, file: String) throws -> String? {
+        guard customsBaseline >= 2 else {
+            policy.legacyBaseline.formUnion(fingerprints)
+            return "\(file) is a version 1 baseline (unkeyed fingerprints, which let anyone holding the file "
+                + "brute-force short secrets); every layer is read to match it. Re-key it with `customs baseline "
+                + "create --baseline \(file) TARGET... -o \(file)`"
+        }
+        guard fingerprintKey == key.id else {
+            throw PolicyError(
+                "\(file) was made with another fingerprint key (id \(fingerprintKey ?? "none"), this run uses "
+                    + "\(key.id)); set \(FingerprintKey.environmentVariable) to the key the baseline was made with")
+        }
+        policy.baseline.formUnion(fingerprints)
+        return nil
+    }
 
     /// Reads a baseline file. - Throws: `PolicyError` naming the file.
     public static func load(_ url: URL) throws -> Baseline {

@@ -10,14 +10,26 @@ public struct FindingPolicy: Sendable {
     public var allow: [AllowRule] = []
     /// Findings below this confidence are hidden (and counted).
     public var minConfidence: Confidence = .low
-    /// Fingerprints of accepted findings (`customs baseline create`).
+    /// Fingerprints of accepted findings (`customs baseline create`), under the scan's key.
     public var baseline: Set<String> = []
+    /// Unkeyed fingerprints of accepted findings from a version 1 baseline; matching them needs
+    /// the clear secret (see `Baseline.legacyFingerprints`).
+    public var legacyBaseline: Set<String> = []
 
     public init() {}
 
     /// True when an allow rule tests the secret itself: its findings need clear values, which
     /// layer results restored from a store do not have.
-    public var readsSecrets: Bool { allow.contains { $0.secretPattern != nil } }
+    public var readsSecrets: Bool { allow.contains { $0.secretPattern != nil } || !legacyBaseline.isEmpty }
+
+    /// True when a baseline accepts `finding`.
+    public func isBaselined(_ finding: Finding) -> Bool {
+        if baseline.contains(finding.fingerprint) { return true }
+        guard !legacyBaseline.isEmpty, let legacy = finding.secret.legacyFingerprint(rule: finding.rule.id) else {
+            return false
+        }
+        return legacyBaseline.contains(legacy)
+    }
 
     /// The findings to report, and what was left out.
     public func apply(_ findings: [Finding]) -> (kept: [Finding], outcome: PolicyOutcome) {
@@ -36,7 +48,7 @@ public struct FindingPolicy: Sendable {
                 }
                 if finding.locations.isEmpty { continue }
             }
-            if baseline.contains(finding.fingerprint) {
+            if isBaselined(finding) {
                 outcome.baselined += 1
             } else if finding.rule.confidence < minConfidence {
                 outcome.belowConfidence += 1

@@ -37,7 +37,8 @@ public final class Scan {
         var settings = options.cache
         // Regex allow rules test clear secrets, which stored results do not hold.
         if options.policy.readsSecrets { settings?.access = .writeOnly }
-        cache = LayerCache(settings: settings, profile: LayerKey.profile(rulesHash: rulesHash, limits: options.limits))
+        cache = LayerCache(
+            settings: settings, rulesHash: rulesHash, limits: options.limits, fingerprintKey: options.fingerprintKey)
         let prefilters = options.cache?.localDirectory.map {
             PrefilterFiles(directory: $0.appendingPathComponent("prefilter"))
         }
@@ -99,7 +100,7 @@ public final class Scan {
                 let found = outputs.flatMap(\.occurrences)
                 report.images = outputs.map(\.summary)
                 report.diagnostics = outputs.flatMap(\.diagnostics)
-                report.findings = options.policy.apply(FindingGrouper.group(found)).kept
+                report.findings = options.policy.apply(FindingGrouper.group(found, key: options.fingerprintKey)).kept
                 occurrences += found
             } catch {
                 report.failure = "\(error)"
@@ -109,7 +110,8 @@ public final class Scan {
             result.diagnostics += report.diagnostics
             onTarget?(report)
         }
-        (result.findings, result.policyOutcome) = options.policy.apply(FindingGrouper.group(occurrences))
+        (result.findings, result.policyOutcome) = options.policy.apply(
+            FindingGrouper.group(occurrences, key: options.fingerprintKey))
         result.bytesScanned = result.images.reduce(0) { $0 + $1.layers.reduce(0) { $0 + $1.uncompressedSize } }
         result.duration = Date().timeIntervalSince(started)
         return result
@@ -118,9 +120,13 @@ public final class Scan {
     /// One source's images, assembled with their layers' records and metadata findings.
     func scan(_ source: any ImageSource) throws -> [ImageAssembler.Output] {
         let resolved = try source.images(platform: options.platform, reader: reader)
-        let outputs = resolved.images.map { plan, records in
+        var outputs = resolved.images.map { plan, records in
             let metadata = MetadataDetector.scan(plan.metadataFields, with: engine.makeScanner())
             return ImageAssembler.assemble(target: source.target, plan: plan, records: records, metadata: metadata)
+        }
+        if !options.showSecrets {
+            let redactor = SecretRedactor(outputs.flatMap(\.occurrences).map(\.secret))
+            outputs = outputs.map(redactor.redact)
         }
         return attach(resolved.diagnostics, to: outputs, target: source.target)
     }

@@ -25,6 +25,11 @@ public struct ScanOptions: Sendable {
     public var concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Resolves targets that are not local paths (registry references); nil scans local paths only.
     public var remoteImages: (any RemoteImageSource)?
+    /// The key of every fingerprint (`CUSTOMS_FINGERPRINT_KEY`, else the documented default).
+    public var fingerprintKey = FingerprintKey.default
+    /// False (the default) redacts every detected secret wherever else it appears in the result
+    /// (build instructions from the history); true with `--show-secrets`.
+    public var showSecrets = false
 
     public init() {}
 }

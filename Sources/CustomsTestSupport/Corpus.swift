@@ -20,13 +20,17 @@ public enum Corpus {
 
     /// The findings a report makes, in the case's terms: secret names instead of values
     /// (matched by fingerprint), so a failure message never shows a secret.
-    public static func observed(_ report: ReportFile, spec: ImageSpec) throws -> Set<ImageSpec.ExpectedFinding> {
+    public static func observed(_ report: ReportFile, spec: ImageSpec, key: FingerprintKey = .fromEnvironment())
+        throws -> Set<ImageSpec.ExpectedFinding>
+    {
         let secrets = try spec.secretValues()
         let usesPlatform = spec.expect.contains { $0.platform != nil }
         var observed: Set<ImageSpec.ExpectedFinding> = []
         for finding in report.findings {
             let name =
-                secrets.first { Secret($0.value).fingerprint(rule: RuleID(finding.rule.id)) == finding.fingerprint }?
+                secrets.first {
+                    Secret($0.value).fingerprint(rule: RuleID(finding.rule.id), key: key) == finding.fingerprint
+                }?
                 .key
                 ?? "<not planted: \(finding.secret)>"
             for location in finding.locations {

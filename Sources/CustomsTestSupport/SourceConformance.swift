@@ -99,7 +99,10 @@ public enum SourceConformance {
         var findings: Set<ImageSpec.ExpectedFinding> = []
         for finding in result.findings {
             let name =
-                secrets.first { Secret($0.value).fingerprint(rule: finding.rule.id) == finding.fingerprint }?.key
+                secrets.first {
+                    Secret($0.value).fingerprint(rule: finding.rule.id, key: options.fingerprintKey)
+                        == finding.fingerprint
+                }?.key
                 ?? "<not planted: \(finding.secret.redacted)>"
             for location in finding.locations {
                 var observed = ImageSpec.ExpectedFinding(

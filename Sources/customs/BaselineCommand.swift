@@ -23,16 +23,31 @@ struct BaselineCommand: ParsableCommand {
             name: [.short, .long], help: ArgumentHelp("The baseline file to write (mode 0600).", valueName: "file"))
         var output = ".customs-baseline.json"
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Keep only the findings this older baseline accepted (re-keys a version 1 baseline, or one made "
+                    + "with another fingerprint key's findings found again).", valueName: "file"))
+        var baseline: String?
+
         func run() throws {
             let configuration = try flags.loadConfiguration()
-            let result = try flags.run(flags.options(configuration))
+            var options = flags.options(configuration)
+            var previous = FindingPolicy()
+            if let baseline {
+                try flags.accept(baselineAt: URL(fileURLWithPath: baseline), into: &previous)
+                // Matching old fingerprints may need the clear secrets, which stored results lack.
+                if previous.readsSecrets { options.cache?.access = .writeOnly }
+            }
+            var result = try flags.run(options)
+            if baseline != nil { result.findings = result.findings.filter(previous.isBaselined) }
             guard !result.images.isEmpty else {
                 for failure in result.failedTargets {
                     FileHandle.standardError.write(Data("customs: \(failure.target): \(failure.message)\n".utf8))
                 }
                 throw ExitCode(ExitStatus.unusable)
             }
-            let baseline = Baseline(result)
+            let baseline = Baseline(result, key: options.fingerprintKey)
             try ReportSink(path: output).write(try baseline.encoded())
             var message = "customs: wrote \(baseline.findings.count) fingerprint(s) to \(output)\n"
             if !result.isComplete {

@@ -64,13 +64,10 @@ struct ScanCommand: ParsableCommand {
         var options = flags.options(configuration)
         // Stored layer results keep fingerprints, not secrets: showing secrets means reading every layer.
         if showSecrets { options.cache?.access = .writeOnly }
+        options.showSecrets = showSecrets
         options.policy.minConfidence = minConfidence ?? configuration.minConfidence ?? .medium
         if let path = baseline.map({ URL(fileURLWithPath: $0) }) ?? configuration.baseline {
-            do {
-                options.policy.baseline = try Baseline.load(path).fingerprints
-            } catch {
-                throw ValidationError("\(error)")
-            }
+            try flags.accept(baselineAt: path, into: &options.policy)
         }
         let sink = try ReportSink(path: output)
         let color =

@@ -87,7 +87,20 @@ struct ScanFlags: ParsableArguments {
         if let value = configuration.maxEntries { options.limits.maxEntries = value }
         let cacheFolder = cacheDir.map { URL(fileURLWithPath: $0) } ?? FileLayerStore.defaultDirectory
         options.cache = noCache ? nil : .directory(cacheFolder)
+        options.fingerprintKey = .fromEnvironment()
         return options
+    }
+
+    /// Makes `policy` accept the findings of the baseline at `path` (a version 1 file is
+    /// accepted with a warning on standard error).
+    /// - Throws: `ValidationError` (exit 2) when the file cannot be used.
+    func accept(baselineAt path: URL, into policy: inout FindingPolicy) throws {
+        do {
+            let warning = try Baseline.load(path).apply(to: &policy, key: .fromEnvironment(), file: path.path)
+            if let warning { FileHandle.standardError.write(Data("customs: warning: \(warning)\n".utf8)) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     /// Runs the scan with a progress line on a terminal (unless --quiet).

@@ -59,21 +59,50 @@ import Testing
 }
 
 /// A secret restored from a layer store has no clear value; its fingerprint and redaction stay.
+/// Fingerprints are keyed, and short secrets show no character.
 @Suite struct SecretTests {
+    static let key = FingerprintKey.default
+
     @Test func restoredSecretHasNoClearValue() {
         let clear = Secret("ghp_" + String(repeating: "x", count: 36))
-        let restored = Secret.restored(fingerprint: clear.fingerprint(rule: RuleID("r")), redacted: clear.redacted)
+        let fingerprint = clear.fingerprint(rule: RuleID("r"), key: Self.key)
+        let restored = Secret.restored(fingerprint: fingerprint, redacted: clear.redacted)
         #expect(clear.clearValue != nil)
-        #expect(restored.clearValue == nil)
-        #expect(restored.fingerprint(rule: RuleID("other")) == clear.fingerprint(rule: RuleID("r")))
+        #expect(restored.clearValue == nil && restored.legacyFingerprint(rule: RuleID("r")) == nil)
+        #expect(restored.fingerprint(rule: RuleID("other"), key: FingerprintKey("other")) == fingerprint)
         #expect(restored.redacted == clear.redacted)
     }
 
-    @Test func fingerprintDependsOnRuleAndSecret() {
+    @Test func fingerprintDependsOnRuleSecretAndKey() {
         let secret = Secret("value-1234567890")
-        #expect(secret.fingerprint(rule: RuleID("a")) != secret.fingerprint(rule: RuleID("b")))
-        #expect(secret.fingerprint(rule: RuleID("a")) != Secret("value-1234567891").fingerprint(rule: RuleID("a")))
-        #expect(secret.fingerprint(rule: RuleID("a")).count == 64)
+        let fingerprint = secret.fingerprint(rule: RuleID("a"), key: Self.key)
+        #expect(fingerprint != secret.fingerprint(rule: RuleID("b"), key: Self.key))
+        #expect(fingerprint != Secret("value-1234567891").fingerprint(rule: RuleID("a"), key: Self.key))
+        #expect(fingerprint != secret.fingerprint(rule: RuleID("a"), key: FingerprintKey("team secret")))
+        #expect(fingerprint == secret.fingerprint(rule: RuleID("a"), key: FingerprintKey("customs-fingerprint-v2")))
+        #expect(fingerprint.count == 64)
+        // Keyed: not the unkeyed SHA-256 of rule and secret that anyone could brute-force offline.
+        #expect(fingerprint != secret.legacyFingerprint(rule: RuleID("a")))
+        #expect(secret.legacyFingerprint(rule: RuleID("a")) == Digest.of(Data("a\u{0}value-1234567890".utf8)).hex)
+    }
+
+    @Test func keyIDsNameKeysWithoutShowingThem() {
+        let key = FingerprintKey("team secret")
+        #expect(key.id.count == 16 && !key.id.contains("team"))
+        #expect(key.id != FingerprintKey.default.id)
+        #expect(FingerprintKey.fromEnvironment([FingerprintKey.environmentVariable: "team secret"]).id == key.id)
+        #expect(
+            FingerprintKey.fromEnvironment([FingerprintKey.environmentVariable: ""]).id == FingerprintKey.default.id)
+    }
+
+    @Test(arguments: ["summer24", "hunter2!", "correct-horse-battery", String(repeating: "k", count: 23)])
+    func shortSecretsShowNoCharacter(_ value: String) {
+        #expect(Secret(value).redacted == "[redacted]")
+    }
+
+    @Test func longSecretsShowSixCharacters() {
+        let token = "ghp_" + String(repeating: "Ab3", count: 12)
+        #expect(Secret(token).redacted == "ghp_…b3")
     }
 }
 

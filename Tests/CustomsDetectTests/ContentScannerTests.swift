@@ -59,7 +59,7 @@ import Testing
         for index in unanchored.indices { unanchored[index].keywordAnchored = false }
         let searching = try DetectionEngine(ruleSet: try RuleSet(unanchored))
         func key(_ match: ContentMatch) -> String {
-            "\(match.rule.id) \(match.offset) \(match.secret.fingerprint(rule: match.rule.id))"
+            "\(match.rule.id) \(match.offset) \(match.secret.fingerprint(rule: match.rule.id, key: .default))"
         }
         let anchored = Set(scan(data).matches.map(key))
         let searched = Set(searching.makeScanner().scan(data).matches.map(key))

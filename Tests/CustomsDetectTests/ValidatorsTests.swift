@@ -95,7 +95,7 @@ import Testing
     @Test func basicCredentialsNameTheUserOnly() throws {
         let auth = try FakeSecrets.make("docker-auth", seed: "v")
         let validation = check(.basicCredentials, auth)
-        #expect(validation == Validation(isValid: true, note: "user deploy"))
+        #expect(validation == Validation(isValid: true, note: "decodes to user:password"))
         #expect(check(.basicCredentials, Data("no-colon-here".utf8).base64EncodedString()).isValid == false)
         #expect(check(.basicCredentials, Data([0x00, 0x3A, 0xFF, 0x10]).base64EncodedString()).isValid == false)
     }

@@ -8,7 +8,8 @@ import Testing
 /// proxy that redirects, cuts or corrupts blobs. The corpus is pushed once with skopeo; every
 /// registry serves the same storage.
 @Suite(.serialized, .tags(.registry, .process)) struct RegistryTests {
-    static let user = "scanner"
+    /// Unique, so a test can tell that no output names it (a user name can be a token).
+    static let user = "scanner-\(UUID().uuidString.prefix(8).lowercased())"
     static let password = "pw-\(UUID().uuidString)"
 
     /// Everything the suite starts, once per test process.
@@ -174,8 +175,9 @@ import Testing
             stdin: passwordFile)
         #expect(refused.status == 2, "nothing could be scanned")
         #expect(
-            refusedReport.coverage.failedTargets.first?.message.contains("rejected the credentials for \(Self.user)")
+            refusedReport.coverage.failedTargets.first?.message.contains("rejected the configured credentials")
                 == true, "\(refusedReport.coverage.failedTargets)")
+        #expect(!refused.text.contains(Self.user) && !refused.stderr.contains(Self.user), "the user name was shown")
 
         // Next to a clean image that is scanned, the refused one makes the run incomplete.
         let (anonymous, anonymousReport) = try scan([

@@ -262,7 +262,7 @@ _customs_baseline_create() {
     repeating_flags=()
     non_repeating_flags=(-q --quiet --no-default-allowlist --no-cache --all-tags --password-stdin --version -h --help)
     repeating_options=(--rules --insecure-registry)
-    non_repeating_options=(--platform --config --cache-dir --username --ca-file -o --output)
+    non_repeating_options=(--platform --config --cache-dir --username --ca-file -o --output --baseline)
     __customs_offer_flags_options -1
 
     # Offer option value completions
@@ -289,6 +289,9 @@ _customs_baseline_create() {
         return
         ;;
     '-o'|'--output')
+        return
+        ;;
+    '--baseline')
         return
         ;;
     esac

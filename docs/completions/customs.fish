@@ -28,7 +28,7 @@ function __customs_parse_tokens -S
             __customs_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'no-default-allowlist' 'no-cache' 'cache-dir=' 'all-tags' 'username=' 'password-stdin' 'ca-file=' 'insecure-registry=+' 'o/output=' 'version' 'h/help'
+                __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'no-default-allowlist' 'no-cache' 'cache-dir=' 'all-tags' 'username=' 'password-stdin' 'ca-file=' 'insecure-registry=+' 'o/output=' 'baseline=' 'version' 'h/help'
             end
         case 'rules'
             __customs_parse_subcommand 0 'version' 'h/help'
@@ -135,6 +135,7 @@ complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_option
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" ca-file' -l 'ca-file' -d 'Extra CA certificates (PEM) to trust for registries.' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create"' -l 'insecure-registry' -d 'A registry (HOST[:PORT]) to reach over plain http. Repeatable.' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" o output' -s 'o' -l 'output' -d 'The baseline file to write (mode 0600).' -rfka ''
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" baseline' -l 'baseline' -d 'Keep only the findings this older baseline accepted (re-keys a version 1 baseline, or one made with another fingerprint key\'s findings found again).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" version' -l 'version' -d 'Show the version.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline create" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs rules" version' -l 'version' -d 'Show the version.'

@@ -147,6 +147,7 @@ _customs_baseline_create() {
         '--ca-file[Extra CA certificates (PEM) to trust for registries.]:file:'
         '*--insecure-registry[A registry (HOST\[\:PORT\]) to reach over plain http. Repeatable.]:host:'
         '(-o --output)'{-o,--output}'[The baseline file to write (mode 0600).]:file:'
+        '--baseline[Keep only the findings this older baseline accepted (re-keys a version 1 baseline, or one made with another fingerprint key'\''s findings found again).]:file:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
