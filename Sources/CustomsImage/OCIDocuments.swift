@@ -19,7 +19,7 @@ public struct PlatformJSON: Codable, Sendable {
 
     var platform: Platform? {
         guard let os, let architecture else { return nil }
-        return Platform(os: os, architecture: architecture, variant: variant)
+        return Platform(validating: os, architecture: architecture, variant: variant)
     }
 }
 
@@ -74,7 +74,7 @@ public struct ImageConfig: Decodable, Sendable {
     /// The platform the config declares.
     public var platform: Platform? {
         guard let os, let architecture else { return nil }
-        return Platform(os: os, architecture: architecture, variant: variant)
+        return Platform(validating: os, architecture: architecture, variant: variant)
     }
 }
 

@@ -4,7 +4,10 @@ import CustomsCore
 /// each entry's name, never dropped without a trace). Each entry was found scanning a clean
 /// Debian + Python image (`scripts/bench-image`) and is as narrow as that noise: test suites
 /// and documentation data shipped inside installed packages, and the self-test keys compiled
-/// into TLS libraries. `--no-default-allowlist` (or `default_allowlist: false`) turns it off.
+/// into TLS libraries. An entry for any rule suppresses medium and low confidence findings only
+/// (generic key-name matches, unvalidated tokens): a high-confidence provider key (a live Stripe
+/// key in a package's `tests/`) is never allowed by default. `--no-default-allowlist` (or
+/// `default_allowlist: false`) turns it off.
 public enum DefaultAllowlist {
     struct Entry {
         var name: String
@@ -45,8 +48,10 @@ public enum DefaultAllowlist {
     public static let rules: [AllowRule] = entries.flatMap { entry in
         entry.paths.map { path in
             // The globs above are constants checked by the tests; they always compile.
-            try! AllowRule(
+            var rule = try! AllowRule(
                 name: entry.name, rule: entry.rule.map { RuleID($0) }, path: path, secretPattern: nil, fingerprint: nil)
+            if entry.rule == nil { rule.maxConfidence = .medium }
+            return rule
         }
     }
 }

@@ -70,6 +70,9 @@ public struct AllowRule: Sendable {
     /// PCRE2 pattern over the secret.
     public var secretPattern: String?
     public var fingerprint: String?
+    /// When set, only findings at or below this confidence are suppressed (the default allowlist
+    /// never hides a high-confidence provider key).
+    public var maxConfidence: Confidence?
     private let pathRegex: PCRE2Regex?
     private let secretRegex: PCRE2Regex?
 
@@ -98,6 +101,7 @@ public struct AllowRule: Sendable {
 
     func matches(_ finding: Finding, at location: FindingLocation, scratch: MatchScratch) -> Bool {
         if let rule, rule != finding.rule.id { return false }
+        if let maxConfidence, finding.rule.confidence > maxConfidence { return false }
         if let fingerprint, fingerprint != finding.fingerprint { return false }
         if let secretRegex {
             // A secret restored from a layer store has no clear text to test (the scan reads

@@ -43,17 +43,14 @@ struct BaselineCommand: ParsableCommand {
             if baseline != nil { result.findings = result.findings.filter(previous.isBaselined) }
             guard !result.images.isEmpty else {
                 for failure in result.failedTargets {
-                    FileHandle.standardError.write(Data("customs: \(failure.target): \(failure.message)\n".utf8))
+                    Console.note("\(failure.target): \(failure.message)")
                 }
                 throw ExitCode(ExitStatus.unusable)
             }
             let baseline = Baseline(result, key: options.fingerprintKey)
             try ReportSink(path: output).write(try baseline.encoded())
-            var message = "customs: wrote \(baseline.findings.count) fingerprint(s) to \(output)\n"
-            if !result.isComplete {
-                message += "customs: warning: the scan was incomplete; the baseline may miss findings\n"
-            }
-            FileHandle.standardError.write(Data(message.utf8))
+            Console.note("wrote \(baseline.findings.count) fingerprint(s) to \(output)")
+            if !result.isComplete { Console.warn("the scan was incomplete; the baseline may miss findings") }
         }
     }
 }

@@ -86,7 +86,7 @@ struct ScanCommand: ParsableCommand {
         }
         if format != .text || output != nil {
             for failure in result.failedTargets {
-                FileHandle.standardError.write(Data("customs: \(failure.target): \(failure.message)\n".utf8))
+                Console.note("\(failure.target): \(failure.message)")
             }
         }
         let code = result.exitCode(failOn: failOn ?? configuration.failOn ?? .low)

@@ -97,7 +97,7 @@ struct ScanFlags: ParsableArguments {
     func accept(baselineAt path: URL, into policy: inout FindingPolicy) throws {
         do {
             let warning = try Baseline.load(path).apply(to: &policy, key: .fromEnvironment(), file: path.path)
-            if let warning { FileHandle.standardError.write(Data("customs: warning: \(warning)\n".utf8)) }
+            if let warning { Console.warn(warning) }
         } catch {
             throw ValidationError("\(error)")
         }

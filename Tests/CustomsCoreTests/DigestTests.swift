@@ -122,3 +122,21 @@ import Testing
         }
     }
 }
+
+/// A platform comes from the image's own config: it may only hold what the OCI grammar allows,
+/// so an image cannot print escape codes or forge a report line through it.
+@Suite struct PlatformTests {
+    @Test func partsOutsideTheGrammarAreRefused() {
+        #expect(Platform(validating: "linux", architecture: "arm64", variant: "v8")?.description == "linux/arm64/v8")
+        #expect(Platform(validating: "linux\u{1b}[2J", architecture: "amd64", variant: nil) == nil)
+        #expect(Platform(validating: "linux", architecture: "amd64\nimage evil", variant: nil) == nil)
+        #expect(Platform(validating: "linux", architecture: "amd64", variant: "") == nil)
+        #expect(Platform(validating: "", architecture: "amd64", variant: nil) == nil)
+        #expect(Platform(parsing: "linux/amd64/\u{7}") == nil)
+    }
+
+    @Test func evenAnUncheckedPlatformPrintsEscaped() {
+        let platform = Platform(os: "linux\u{1b}[31m", architecture: "amd64")
+        #expect(!platform.description.contains("\u{1b}"))
+    }
+}

@@ -40,3 +40,14 @@ import Testing
         }
     }
 }
+
+/// The platform an image's config declares is dropped, not printed, when it breaks the grammar.
+@Suite struct HostilePlatformTests {
+    @Test func aConfigWithEscapeCodesInItsPlatformHasNone() throws {
+        let json = #"{"os":"linux\u001b[2J","architecture":"amd64","rootfs":{"type":"layers","diff_ids":[]}}"#
+        let config = try JSONDecoder().decode(ImageConfig.self, from: Data(json.utf8))
+        #expect(config.platform == nil)
+        let fine = #"{"os":"linux","architecture":"amd64","rootfs":{"type":"layers","diff_ids":[]}}"#
+        #expect(try JSONDecoder().decode(ImageConfig.self, from: Data(fine.utf8)).platform?.description == "linux/amd64")
+    }
+}
