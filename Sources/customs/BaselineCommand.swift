@@ -48,7 +48,9 @@ struct BaselineCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.unusable)
             }
             let baseline = Baseline(result, key: options.fingerprintKey)
-            try ReportSink(path: output).write(try baseline.encoded())
+            let sink = try ReportSink.open(output, inputs: flags.targets)
+            sink.write(try baseline.encoded())
+            try sink.save()
             Console.note("wrote \(baseline.findings.count) fingerprint(s) to \(output)")
             if !result.isComplete { Console.warn("the scan was incomplete; the baseline may miss findings") }
         }

@@ -69,7 +69,7 @@ struct ScanCommand: ParsableCommand {
         if let path = baseline.map({ URL(fileURLWithPath: $0) }) ?? configuration.baseline {
             try flags.accept(baselineAt: path, into: &options.policy)
         }
-        let sink = try ReportSink(path: output)
+        let sink = try ReportSink.open(output, inputs: flags.targets)
         let color =
             format == .text && output == nil && isatty(STDOUT_FILENO) != 0
             && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
@@ -84,6 +84,7 @@ struct ScanCommand: ParsableCommand {
         case .sarif: sink.write(try SARIFReporter().render(result, options: reportOptions))
         case .jsonl: sink.write(lines.summary(result))
         }
+        try sink.save()
         if format != .text || output != nil {
             for failure in result.failedTargets {
                 Console.note("\(failure.target): \(failure.message)")

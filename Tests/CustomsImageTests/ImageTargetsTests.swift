@@ -48,6 +48,7 @@ import Testing
         let config = try JSONDecoder().decode(ImageConfig.self, from: Data(json.utf8))
         #expect(config.platform == nil)
         let fine = #"{"os":"linux","architecture":"amd64","rootfs":{"type":"layers","diff_ids":[]}}"#
-        #expect(try JSONDecoder().decode(ImageConfig.self, from: Data(fine.utf8)).platform?.description == "linux/amd64")
+        #expect(
+            try JSONDecoder().decode(ImageConfig.self, from: Data(fine.utf8)).platform?.description == "linux/amd64")
     }
 }

@@ -93,7 +93,9 @@ import Testing
         let quiet = try Self.json(CLIRunner.run(["scan", "--format", "json", image.path]).stdout)
         let findings = quiet["findings"] as? [[String: Any]] ?? []
         // A high-confidence provider key is never allowed by default, even inside a package's tests.
-        let paths = findings.flatMap { ($0["locations"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String } }
+        let paths = findings.flatMap {
+            ($0["locations"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        }
         #expect(paths.sorted() == ["/app/.env", "/usr/local/lib/python3.11/site-packages/acme/tests/conftest.py"])
         #expect(
             ((quiet["coverage"] as? [String: Any])?["suppressed"] as? [String: Int]) == [
