@@ -3,7 +3,9 @@ import Foundation
 
 /// The layer store of one machine: one JSON file per entry under a folder (by default
 /// `$XDG_CACHE_HOME/customs`), written under a temporary name and renamed, so concurrent runs
-/// are safe: a reader sees a whole entry or none. Owner-only permissions.
+/// are safe: a reader sees a whole entry or none. Owner-only permissions; an entry is read only
+/// when it and its folders are owned by the effective user and writable by nobody else
+/// (`OwnedFiles`), so a neighbour who can write to a shared cache folder cannot plant results.
 public struct FileLayerStore: LayerStore {
     public let directory: URL
     /// A claim older than this is taken to belong to a worker that died.
@@ -11,6 +13,10 @@ public struct FileLayerStore: LayerStore {
 
     /// - Parameter directory: created when first written.
     public init(directory: URL) { self.directory = directory }
+
+    /// Why `directory` cannot hold a trusted cache (another user's, or writable by group or
+    /// others); nil when it can. The CLI then warns and runs without the cache.
+    public static func trustProblem(_ directory: URL) -> String? { OwnedFiles.problem(with: directory) }
 
     /// `$XDG_CACHE_HOME/customs`, else `~/.cache/customs`.
     public static var defaultDirectory: URL {
@@ -30,7 +36,7 @@ public struct FileLayerStore: LayerStore {
 
     public func layers(_ keys: [LayerKey]) -> [LayerKey: CachedLayer] {
         keys.reduce(into: [:]) { found, key in
-            guard let data = try? Data(contentsOf: file(for: key)),
+            guard let data = OwnedFiles.read(file(for: key), under: directory),
                 let layer = try? JSONDecoder().decode(CachedLayer.self, from: data)
             else { return }
             found[key] = layer
@@ -44,7 +50,7 @@ public struct FileLayerStore: LayerStore {
 
     public func blobs(_ digests: [Digest]) -> [Digest: BlobFacts] {
         digests.reduce(into: [:]) { found, digest in
-            guard let data = try? Data(contentsOf: file("blob", digest.description)),
+            guard let data = OwnedFiles.read(file("blob", digest.description), under: directory),
                 let facts = try? JSONDecoder().decode(BlobFacts.self, from: data)
             else { return }
             found[digest] = facts

@@ -44,6 +44,7 @@ public struct ReportFile: Decodable {
         public var compression: String?
         public var createdBy: String?
         public var complete: Bool
+        public var cached: Bool?
     }
     public struct Image: Decodable {
         public var name: String

@@ -87,6 +87,11 @@ struct ScanFlags: ParsableArguments {
         if let value = configuration.maxEntries { options.limits.maxEntries = value }
         let cacheFolder = cacheDir.map { URL(fileURLWithPath: $0) } ?? FileLayerStore.defaultDirectory
         options.cache = noCache ? nil : .directory(cacheFolder)
+        if !noCache, let problem = FileLayerStore.trustProblem(cacheFolder) {
+            // Someone else could have planted results there: scanning with them could blind the scan.
+            Console.warn("not using the layer cache: \(problem) (fix its owner and mode, or pass --cache-dir)")
+            options.cache = nil
+        }
         options.fingerprintKey = .fromEnvironment()
         return options
     }

@@ -87,3 +87,57 @@ import Testing
         #expect(store.claim(key), "a claim older than its lifetime belongs to a worker that died")
     }
 }
+
+/// A neighbour who can write to the cache folder cannot plant what a later scan reads.
+@Suite struct CacheNeighbourTests {
+    static func storedEntry() throws -> (TemporaryDirectory, FileLayerStore, LayerKey, URL) {
+        let directory = try TemporaryDirectory()
+        let store = FileLayerStore(directory: directory.url)
+        let key = LayerKey(diffID: Digest.of(Data("one".utf8)), profile: "p")
+        store.put(try #require(CachedLayer(FileLayerStoreTests.record(diffID: key.diffID), key: .default)), for: key)
+        let entries = try #require(FileManager.default.enumerator(atPath: directory.url.path)).compactMap {
+            $0 as? String
+        }
+        let entry = try #require(entries.first { $0.hasSuffix(".json") })
+        #expect(store.layer(key) != nil)
+        return (directory, store, key, directory.path(entry))
+    }
+
+    @Test func anEntryOfAnotherUserIsNotRead() throws {
+        try #require(geteuid() == 0, "changing a file's owner needs root; CI runs as root")
+        let (directory, store, key, entry) = try Self.storedEntry()
+        defer { withExtendedLifetime(directory) {} }
+        #expect(chown(entry.path, 65534, 65534) == 0)
+        #expect(store.layer(key) == nil)
+    }
+
+    @Test func anEntryOthersCanWriteIsNotRead() throws {
+        let (directory, store, key, entry) = try Self.storedEntry()
+        defer { withExtendedLifetime(directory) {} }
+        #expect(chmod(entry.path, 0o666) == 0)
+        #expect(store.layer(key) == nil)
+    }
+
+    @Test func aFolderOthersCanWriteIsNotRead() throws {
+        let (directory, store, key, entry) = try Self.storedEntry()
+        defer { withExtendedLifetime(directory) {} }
+        #expect(chmod(entry.deletingLastPathComponent().path, 0o777) == 0)
+        #expect(store.layer(key) == nil)
+    }
+
+    @Test func aLinkedEntryIsNotFollowed() throws {
+        let (directory, store, key, entry) = try Self.storedEntry()
+        let elsewhere = directory.path("elsewhere.json")
+        try FileManager.default.moveItem(at: entry, to: elsewhere)
+        try FileManager.default.createSymbolicLink(at: entry, withDestinationURL: elsewhere)
+        #expect(store.layer(key) == nil)
+    }
+
+    @Test func aCacheFolderOthersCanWriteIsNotTrusted() throws {
+        let directory = try TemporaryDirectory()
+        #expect(FileLayerStore.trustProblem(directory.url) == nil)
+        #expect(chmod(directory.url.path, 0o777) == 0)
+        #expect(FileLayerStore.trustProblem(directory.url)?.contains("writable by group or others") == true)
+        #expect(FileLayerStore.trustProblem(directory.path("missing")) == nil, "created owner-only when first written")
+    }
+}

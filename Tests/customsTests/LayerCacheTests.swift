@@ -139,3 +139,21 @@ enum ParallelRuns {
         return results.withLock { $0.map { $0! } }
     }
 }
+
+/// A cache folder someone else can write to is not used: the scan warns and reads every layer.
+@Suite(.tags(.process)) struct SharedCacheFolderTests {
+    @Test func aWorldWritableCacheIsRefusedWithAWarning() throws {
+        let directory = try TemporaryDirectory()
+        let (image, _) = try CLITests.sample(in: directory)
+        let cache = directory.path("cache")
+        let warm = try CLIRunner.run(["scan", "--format", "json", "--cache-dir", cache.path, image.path])
+        #expect(warm.status == 1)
+        #expect(chmod(cache.path, 0o777) == 0)
+        let shared = try CLIRunner.run(["scan", "--format", "json", "--cache-dir", cache.path, image.path])
+        #expect(shared.status == 1)
+        #expect(shared.stderr.contains("not using the layer cache") && shared.stderr.contains("writable by group"))
+        let report = try ReportFile.decode(shared.stdout)
+        #expect(report.images.allSatisfy { $0.layers.allSatisfy { $0.cached == false } })
+        #expect(report.findings.count == 5)
+    }
+}
