@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "customs", targets: ["customs"]),
         .library(name: "CustomsScan", targets: ["CustomsScan"]),
+        .library(name: "CustomsRegistry", targets: ["CustomsRegistry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

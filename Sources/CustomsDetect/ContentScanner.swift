@@ -257,13 +257,26 @@ public final class ContentScanner {
     }
 
     /// Drops generic matches whose secret overlaps a specific rule's match: the specific rule
-    /// names the credential better, and one secret should not be reported twice.
+    /// names the credential better, and one secret should not be reported twice. O(n log n): a
+    /// file with a token on each of 20,000 lines has 20,000 of each kind.
     static func suppressGenericOverlaps(_ candidates: [Candidate]) -> [Candidate] {
-        let specific = candidates.filter { !$0.isGeneric }
+        let specific = candidates.filter { !$0.isGeneric }.map(\.whole).sorted { $0.lowerBound < $1.lowerBound }
         guard !specific.isEmpty, specific.count < candidates.count else { return candidates }
-        return candidates.filter { candidate in
-            !candidate.isGeneric || !specific.contains { $0.whole.overlaps(candidate.secretRange) }
+        // furthestEnd[i]: the largest upper bound among the first i + 1 specific matches.
+        var furthestEnd: [Int] = []
+        furthestEnd.reserveCapacity(specific.count)
+        for range in specific { furthestEnd.append(max(furthestEnd.last ?? Int.min, range.upperBound)) }
+        func overlapsSpecific(_ range: Range<Int>) -> Bool {
+            // Specific matches starting before `range` ends; one of them overlaps it when the
+            // furthest of their ends lies past its start.
+            var low = 0, high = specific.count
+            while low < high {
+                let middle = (low + high) / 2
+                if specific[middle].lowerBound < range.upperBound { low = middle + 1 } else { high = middle }
+            }
+            return low > 0 && furthestEnd[low - 1] > range.lowerBound
         }
+        return candidates.filter { !$0.isGeneric || !overlapsSpecific($0.secretRange) }
     }
 }
 

@@ -2,13 +2,13 @@ import Foundation
 
 /// A `WWW-Authenticate` challenge (RFC 7235): the scheme a registry asks for and its parameters
 /// (`realm`, `service`, `scope` for the Bearer token flow).
-struct AuthChallenge: Equatable {
+public struct AuthChallenge: Equatable, Sendable {
     /// Lower-cased scheme: `basic` or `bearer` (others are reported, not answered).
-    var scheme: String
-    var parameters: [String: String]
+    public var scheme: String
+    public var parameters: [String: String]
 
     /// Parses the first challenge of a header value; nil when the value is not a challenge.
-    init?(header: String) {
+    public init?(header: String) {
         var scanner = Substring(header.trimmingCharacters(in: .whitespaces))
         let space = scanner.firstIndex(of: " ") ?? scanner.endIndex
         guard space != scanner.startIndex else { return nil }

@@ -57,7 +57,7 @@ public final class RegistrySource: RemoteImageSource {
     }
 
     /// The part after `/v2/<repository>/` of a `Link` header's next page.
-    static func nextPage(_ link: String, repository: String) -> String? {
+    public static func nextPage(_ link: String, repository: String) -> String? {
         guard link.contains("rel=\"next\""), let open = link.firstIndex(of: "<"), let close = link.firstIndex(of: ">"),
             open < close
         else { return nil }

@@ -97,6 +97,8 @@ struct ReportDocument: Encodable {
         var redacted: Bool
         var fingerprint: String
         var locations: [Location]
+        /// Further places past `Finding.maxLocations`, counted, not listed; absent when none.
+        var omittedLocations: Int?
     }
     struct Diagnostic: Encodable {
         var code: String
@@ -159,7 +161,8 @@ struct ReportDocument: Encodable {
             secret: options.showSecrets
                 ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted,
             redacted: !options.showSecrets, fingerprint: finding.fingerprint,
-            locations: finding.locations.map(Self.location))
+            locations: finding.locations.map(Self.location),
+            omittedLocations: finding.omittedLocations > 0 ? finding.omittedLocations : nil)
     }
 
     static func coverage(_ result: ScanResult) -> Coverage {

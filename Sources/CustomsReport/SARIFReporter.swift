@@ -106,7 +106,8 @@ public struct SARIFReporter: Reporter {
             "level": level(finding.rule.severity),
             "message": [
                 "text": "\(finding.rule.name) `\(secret)` " + describe(finding.locations[0])
-                    + (finding.locations.count > 1 ? " (and \(finding.locations.count - 1) more place(s))" : "")
+                    + (finding.locations.count + finding.omittedLocations > 1
+                        ? " (and \(finding.locations.count + finding.omittedLocations - 1) more place(s))" : "")
             ],
             "locations": [locations[0]],
             "partialFingerprints": [fingerprintKey: finding.fingerprint],
@@ -116,8 +117,9 @@ public struct SARIFReporter: Reporter {
             ],
         ]
         if let index = ruleIndex[finding.rule.id] { result["ruleIndex"] = index }
-        if let note = finding.rule.note, var properties = result["properties"] as? [String: Any] {
-            properties["validation"] = note
+        if var properties = result["properties"] as? [String: Any] {
+            if let note = finding.rule.note { properties["validation"] = note }
+            if finding.omittedLocations > 0 { properties["omittedLocations"] = finding.omittedLocations }
             result["properties"] = properties
         }
         if locations.count > 1 {

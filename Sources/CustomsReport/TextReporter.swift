@@ -99,6 +99,10 @@ public struct TextReporter: Reporter {
         }
         out += coverage(result)
         out += policy(result.policyOutcome)
+        let omitted = result.findings.reduce(0) { $0 + $1.omittedLocations }
+        if omitted > 0 {
+            out += "note: \(omitted) more location(s) not listed (at most \(Finding.maxLocations) per finding)\n"
+        }
         out += style.bold + summary(result) + style.reset
         return out
     }

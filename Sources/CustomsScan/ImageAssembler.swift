@@ -153,22 +153,42 @@ enum ImageAssembler {
     }
 
     /// Matches a hardlink exposes under its own name: those of its target in the same layer
-    /// (an earlier entry), or else in the nearest lower layer that has the target.
+    /// (an earlier entry), or else in the nearest lower layer that has the target. Linear in the
+    /// layer's entries: each layer's last file entry per path is indexed once, when first needed.
     static func hardlinkMatches(layer: Int, records: [LayerRecord?]) -> [FileMatch] {
-        guard let record = records[layer] else { return [] }
+        guard let record = records[layer],
+            record.changes.changes.contains(where: { if case .hardlink = $0 { true } else { false } })
+        else { return [] }
+        var lastFileInLayer: [Int: [ImagePath: Int]] = [:]
+        func lastFile(_ path: ImagePath, inLayer lower: Int) -> Int? {
+            if lastFileInLayer[lower] == nil {
+                var index: [ImagePath: Int] = [:]
+                for (position, change) in (records[lower]?.changes.changes ?? []).enumerated() {
+                    if case .file(let file) = change { index[file] = position }
+                }
+                lastFileInLayer[lower] = index
+            }
+            return lastFileInLayer[lower]?[path]
+        }
+        var matchesByEntry: [Int: [Int: [FileMatch]]] = [:]
+        func matches(inLayer index: Int, entry: Int) -> [FileMatch] {
+            if matchesByEntry[index] == nil {
+                matchesByEntry[index] = Dictionary(grouping: records[index]?.matches ?? [], by: \.entryIndex)
+            }
+            return matchesByEntry[index]?[entry] ?? []
+        }
         var result: [FileMatch] = []
+        var filesSoFar: [ImagePath: Int] = [:]
         for (position, change) in record.changes.changes.enumerated() {
+            if case .file(let path) = change { filesSoFar[path] = position }
             guard case .hardlink(let name, let target) = change else { continue }
             var sources: [FileMatch] = []
-            if let entry = lastFile(target, in: record.changes.changes, before: position) {
-                sources = record.matches.filter { $0.entryIndex == entry }
+            if let entry = filesSoFar[target] {
+                sources = matches(inLayer: layer, entry: entry)
             } else {
                 for lower in stride(from: layer - 1, through: 0, by: -1) {
-                    guard let lowerRecord = records[lower],
-                        let entry = lastFile(
-                            target, in: lowerRecord.changes.changes, before: lowerRecord.changes.changes.count)
-                    else { continue }
-                    sources = lowerRecord.matches.filter { $0.entryIndex == entry }
+                    guard let entry = lastFile(target, inLayer: lower) else { continue }
+                    sources = matches(inLayer: lower, entry: entry)
                     break
                 }
             }
@@ -177,12 +197,5 @@ enum ImageAssembler {
             }
         }
         return result
-    }
-
-    private static func lastFile(_ path: ImagePath, in changes: [LayerChanges.Change], before end: Int) -> Int? {
-        changes[..<end].lastIndex { change in
-            if case .file(let candidate) = change { return candidate == path }
-            return false
-        }
     }
 }

@@ -1,0 +1,18 @@
+import CustomsCore
+import CustomsRules
+import CustomsScan
+import Foundation
+
+/// Rule files (YAML and JSON) and baselines (JSON), as a team's repository holds them.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let data = Data(bytes: bytes, count: count)
+    let text = String(decoding: data, as: UTF8.self)
+    _ = try? RuleLoader.rules(fromYAML: text, origin: "fuzz.yaml")
+    _ = try? RuleLoader.rules(fromJSON: data, origin: "fuzz.json")
+    if let baseline = try? JSONDecoder().decode(Baseline.self, from: data) {
+        var policy = FindingPolicy()
+        _ = try? baseline.apply(to: &policy, key: .default, file: "fuzz.json")
+    }
+    return 0
+}

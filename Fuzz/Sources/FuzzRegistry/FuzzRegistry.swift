@@ -1,0 +1,14 @@
+import CustomsRegistry
+import Foundation
+
+/// What a registry (or a user) sends that customs parses: WWW-Authenticate challenges, Link
+/// headers of paginated tag lists, image references.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    _ = AuthChallenge(header: text)
+    _ = RegistrySource.nextPage(text, repository: "team/app")
+    if let reference = ImageReference(parsing: text) { _ = reference.description }
+    _ = ImageReference.namesRepositoryOnly(text)
+    return 0
+}
