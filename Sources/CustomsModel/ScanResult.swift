@@ -20,6 +20,8 @@ public struct ScanResult: Sendable {
     /// Every rule the scan ran, in rule-set order (reports describe them).
     public var rules: [RuleDescription] = []
     public var ruleCount: Int { rules.count }
+    /// The settings file the scan used, if any (set by the CLI).
+    public var settings: AppliedSettings?
 
     public init() {}
 

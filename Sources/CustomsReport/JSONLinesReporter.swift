@@ -25,6 +25,7 @@ public struct JSONLinesReporter {
         var schemaVersion = JSONReporter.schemaVersion
         var summary: ReportDocument.Summary
         var coverage: ReportDocument.Coverage
+        var settings: ReportDocument.Settings?
     }
 
     /// The lines for one finished target.
@@ -37,6 +38,7 @@ public struct JSONLinesReporter {
     /// The closing summary line for the whole run.
     public func summary(_ result: ScanResult) -> String {
         let document = ReportDocument(result, options: ReportOptions())
-        return Self.encode(SummaryLine(summary: document.summary, coverage: document.coverage))
+        return Self.encode(
+            SummaryLine(summary: document.summary, coverage: document.coverage, settings: document.settings))
     }
 }

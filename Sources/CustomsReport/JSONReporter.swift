@@ -126,8 +126,27 @@ struct ReportDocument: Encodable {
     var images: [Image]
     var findings: [FindingEntry]
     var coverage: Coverage
+    /// The settings file used and what it changed; absent when none was.
+    var settings: Settings?
+
+    struct Settings: Encodable {
+        var file: String
+        var disabledRules: [String]
+        var allowRules: [String]
+        var failOn: String?
+        var minConfidence: String?
+        var baseline: String?
+        var extraRuleFolders: [String]
+        var defaultAllowlist: Bool
+    }
 
     init(_ result: ScanResult, options: ReportOptions) {
+        settings = result.settings.map {
+            Settings(
+                file: $0.file, disabledRules: $0.disabledRules, allowRules: $0.allowRules, failOn: $0.failOn,
+                minConfidence: $0.minConfidence, baseline: $0.baseline, extraRuleFolders: $0.extraRuleFolders,
+                defaultAllowlist: $0.defaultAllowlist)
+        }
         tool = Tool(rules: result.ruleCount, rulesHash: result.rulesHash)
         summary = Summary(
             findings: result.findings.count, images: result.images.count,

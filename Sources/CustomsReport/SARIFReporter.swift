@@ -32,7 +32,10 @@ public struct SARIFReporter: Reporter {
                     ],
                     "invocations": [Self.invocation(result)],
                     "results": result.findings.map { Self.result($0, ruleIndex: ruleIndex, options: options) },
-                    "properties": ["customs": ["complete": result.isComplete, "rulesHash": result.rulesHash]],
+                    "properties": [
+                        "customs": ["complete": result.isComplete, "rulesHash": result.rulesHash]
+                            .merging(result.settings.map { ["settings": $0.summary] } ?? [:]) { first, _ in first }
+                    ],
                 ] as [String: Any]
             ],
         ]

@@ -99,6 +99,7 @@ public struct TextReporter: Reporter {
         }
         out += coverage(result)
         out += policy(result.policyOutcome)
+        if let settings = result.settings { out += "settings: \(settings.summary.escapedForTerminal)\n" }
         let omitted = result.findings.reduce(0) { $0 + $1.omittedLocations }
         if omitted > 0 {
             out += "note: \(omitted) more location(s) not listed (at most \(Finding.maxLocations) per finding)\n"

@@ -75,9 +75,10 @@ struct ScanCommand: ParsableCommand {
             && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let reportOptions = ReportOptions(showSecrets: showSecrets, color: color)
         let lines = JSONLinesReporter()
-        let result = try flags.run(options) { target in
+        var result = try flags.run(options) { target in
             if format == .jsonl { sink.write(lines.lines(for: target, options: reportOptions)) }
         }
+        result.settings = configuration.applied
         switch format {
         case .text: sink.write(try TextReporter().render(result, options: reportOptions))
         case .json: sink.write(try JSONReporter().render(result, options: reportOptions))

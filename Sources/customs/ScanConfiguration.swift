@@ -1,4 +1,5 @@
 import CustomsCore
+import CustomsModel
 import CustomsScan
 import Foundation
 import Yams
@@ -18,6 +19,8 @@ struct ScanConfiguration: Sendable {
     var allow: [AllowRule] = []
     /// Whether `DefaultAllowlist` applies (`default_allowlist: false` turns it off).
     var useDefaultAllowlist = true
+    /// The file these settings came from; nil for the defaults.
+    var file: URL?
 
     init() {}
 
@@ -39,7 +42,9 @@ struct ScanConfiguration: Sendable {
         } catch {
             throw PolicyError("cannot read \(url.path): \(error.localizedDescription)")
         }
-        return try parse(text, name: url.path, base: url.deletingLastPathComponent())
+        var configuration = try parse(text, name: url.path, base: url.deletingLastPathComponent())
+        configuration.file = url
+        return configuration
     }
 
     /// Parses configuration text. `name` labels errors; `base` resolves relative paths.
@@ -156,4 +161,16 @@ struct ScanConfiguration: Sendable {
     }
 
     private static func line(_ node: Node) -> Int { node.mark?.line ?? 0 }
+}
+
+extension ScanConfiguration {
+    /// What every report says about these settings; nil when no file was used.
+    var applied: AppliedSettings? {
+        guard let file else { return nil }
+        return AppliedSettings(
+            file: file.relativePath, disabledRules: disabledRules.map(\.rawValue).sorted(),
+            allowRules: allow.map(\.name),
+            failOn: failOn?.rawValue, minConfidence: minConfidence?.rawValue, baseline: baseline?.relativePath,
+            extraRuleFolders: ruleDirectories.map(\.relativePath), defaultAllowlist: useDefaultAllowlist)
+    }
 }

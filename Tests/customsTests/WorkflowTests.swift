@@ -112,6 +112,38 @@ import Testing
         #expect((configured["findings"] as? [[String: Any]])?.count == 3)
     }
 
+    /// A settings file found in the working directory changes the scan, so every report names it
+    /// and what it changed.
+    @Test func everyReportNamesTheSettingsFileAndWhatItChanged() throws {
+        let directory = try TemporaryDirectory()
+        let (image, _) = try CLITests.sample(in: directory)
+        try Data(
+            """
+            disable_rules: [jwt]
+            fail_on: critical
+            allow:
+              - {name: git config, path: "app/.git/config"}
+
+            """.utf8
+        ).write(to: directory.path(".customs.yaml"))
+        let text = try CLIRunner.run(["scan", image.path], directory: directory.url)
+        #expect(text.status == 0, "fail_on critical: nothing fails the scan")
+        #expect(
+            text.text.contains("settings: .customs.yaml (disables jwt; allows git config; fail_on critical)"),
+            "\(text.text.suffix(400))")
+        let json = try CLIRunner.run(["scan", "--format", "json", image.path], directory: directory.url)
+        let settings = try #require(try Self.json(json.stdout)["settings"] as? [String: Any])
+        #expect(settings["file"] as? String == ".customs.yaml")
+        #expect(settings["disabledRules"] as? [String] == ["jwt"])
+        #expect(settings["failOn"] as? String == "critical")
+        let validation = try CLITests.validateAgainstSchema(json.stdout)
+        #expect(validation.valid, "\(validation.message)")
+        let sarif = try CLIRunner.run(["scan", "--format", "sarif", image.path], directory: directory.url)
+        #expect(sarif.text.contains("disables jwt"))
+        let none = try CLIRunner.run(["scan", "--format", "json", image.path])
+        #expect(try Self.json(none.stdout)["settings"] == nil)
+    }
+
     @Test func baselineHidesAcceptedFindingsAcrossARebuild() throws {
         let directory = try TemporaryDirectory()
         let original = try ImageSpec.parse(
