@@ -71,19 +71,55 @@ public final class FileByteSource: ByteSource {
     /// True for regular files opened by path: skips become seeks.
     private var seekable = false
 
-    /// Opens a regular file. Refuses FIFOs, devices and other non-regular files; never follows a
-    /// symlink when `noFollow` is set.
-    public init(path: String, limit: Int64? = nil, noFollow: Bool = false) throws {
-        let flags = O_RDONLY | O_CLOEXEC | (noFollow ? O_NOFOLLOW : 0)
-        let fd = open(path, flags)
+    /// Opens a regular file. Refuses FIFOs, devices and other non-regular files (opened without
+    /// blocking, so a FIFO cannot hang the scan); never follows a symlink when `noFollow` is set.
+    public convenience init(path: String, limit: Int64? = nil, noFollow: Bool = false) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (noFollow ? O_NOFOLLOW : 0))
         guard fd >= 0 else {
             throw ArchiveError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
+        try self.init(regularFile: fd, name: path, limit: limit)
+    }
+
+    /// Opens `relativePath` under the directory `root` one component at a time (`openat` with
+    /// `O_NOFOLLOW`), so no symbolic link anywhere on the way, a directory included, leads outside
+    /// `root`; the last component must be a regular file (opened without blocking, so a FIFO
+    /// cannot hang the scan).
+    public convenience init(root: String, relativePath: String, limit: Int64? = nil) throws {
+        let components = relativePath.split(separator: "/").map(String.init)
+        guard !components.isEmpty, !components.contains(".."), !components.contains(".") else {
+            throw ArchiveError(.notRegularFile, "\(relativePath) is not a path inside \(root)")
+        }
+        var directory = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else {
+            throw ArchiveError(.io, "cannot open \(root): \(String(cString: strerror(errno)))")
+        }
+        for component in components.dropLast() {
+            let next = openat(directory, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            close(directory)
+            guard next >= 0 else {
+                throw ArchiveError(
+                    .notRegularFile, "\(relativePath) in \(root) passes through a link or a missing directory")
+            }
+            directory = next
+        }
+        let fd = openat(directory, components.last!, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        let openError = errno
+        close(directory)
+        guard fd >= 0 else {
+            throw ArchiveError(.io, "cannot open \(relativePath) in \(root): \(String(cString: strerror(openError)))")
+        }
+        try self.init(regularFile: fd, name: relativePath, limit: limit)
+    }
+
+    /// Takes `fd` if it is a regular file (closing it otherwise) and makes its reads blocking.
+    private init(regularFile fd: Int32, name: String, limit: Int64?) throws {
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw ArchiveError(.notRegularFile, "\(path) is not a regular file")
+            throw ArchiveError(.notRegularFile, "\(name) is not a regular file")
         }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         descriptor = fd
         ownsDescriptor = true
         remaining = limit

@@ -32,6 +32,11 @@ public struct OCIDirectory: BlobStore {
         return root.appendingPathComponent(safe).path
     }
 
+    /// Opens `path` inside the layout component by component: no link on the way is followed.
+    private func open(_ path: String, limit: Int64?) throws -> FileByteSource {
+        try FileByteSource(root: root.path, relativePath: try LayoutPath.safe(path, in: "the layout"), limit: limit)
+    }
+
     public func document(_ path: String) throws -> Data? {
         let host = try hostPath(path)
         guard
@@ -41,21 +46,18 @@ public struct OCIDirectory: BlobStore {
             return nil
         }
         do {
-            return try FileByteSource(path: host, limit: Int64(JSONDocument.maxBytes) + 1, noFollow: true)
-                .readAll(limit: JSONDocument.maxBytes)
+            return try open(path, limit: Int64(JSONDocument.maxBytes) + 1).readAll(limit: JSONDocument.maxBytes)
         } catch {
             throw ImageError(.unreadable, "\(path) in the OCI layout cannot be read safely: \(error)")
         }
     }
 
     public func contains(_ path: String) -> Bool {
-        guard let host = try? hostPath(path) else { return false }
-        var info = stat()
-        return lstat(host, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        (try? open(path, limit: 0)) != nil
     }
 
     /// A stream of the blob at `path`, capped at `size + 1` bytes when the size is declared.
     public func openBlob(_ path: String, size: Int64?) throws -> ByteSource {
-        try FileByteSource(path: try hostPath(path), limit: size.map { $0 + 1 }, noFollow: true)
+        try open(path, limit: size.map { $0 + 1 })
     }
 }

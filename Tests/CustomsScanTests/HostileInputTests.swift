@@ -279,6 +279,33 @@ import Testing
         #expect(fifo.diagnostics.contains { $0.layer == 1 && $0.incomplete })
     }
 
+    /// A symbolic link to a folder inside the layout (here `blobs/sha256`) would read blobs from
+    /// outside it: every component is opened without following links.
+    @Test func aLinkedFolderInsideALayoutIsNotFollowed() throws {
+        let directory = try TemporaryDirectory()
+        let files = try ImageFixture.files(Self.twoLayers, layout: .ociDirectory, compression: .gzip)
+        let root = try Self.write(files, as: .ociDirectory, in: directory)
+        let blobs = URL(fileURLWithPath: root).appendingPathComponent("blobs/sha256")
+        let outside = directory.path("outside")
+        try FileManager.default.moveItem(at: blobs, to: outside)
+        try FileManager.default.createSymbolicLink(at: blobs, withDestinationURL: outside)
+        let result = try Self.scan([root])
+        #expect(result.findings.isEmpty && !result.isComplete)
+    }
+
+    /// A FIFO where a document belongs would block a reader forever: it is refused at once.
+    @Test(.timeLimit(.minutes(1))) func aFIFONamedIndexJSONIsRefusedNotAwaited() throws {
+        let directory = try TemporaryDirectory()
+        let files = try ImageFixture.files(Self.twoLayers, layout: .ociDirectory, compression: .gzip)
+        let root = try Self.write(files, as: .ociDirectory, in: directory)
+        let index = URL(fileURLWithPath: root).appendingPathComponent("index.json")
+        try FileManager.default.removeItem(at: index)
+        #expect(mkfifo(index.path, 0o600) == 0)
+        let result = try Self.scan([root])
+        #expect(result.images.isEmpty && result.failedTargets.count == 1)
+        #expect(result.failedTargets.first?.message.contains("not a regular file") == true)
+    }
+
     @Test func notAnArchiveIsAClearError() throws {
         let directory = try TemporaryDirectory()
         let junk = directory.path("junk.tar")

@@ -1,10 +1,10 @@
 import CustomsRegistry
 import Foundation
+import FuzzDriver
 
 /// What a registry (or a user) sends that customs parses: WWW-Authenticate challenges, Link
 /// headers of paginated tag lists, image references.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     _ = AuthChallenge(header: text)
     _ = RegistrySource.nextPage(text, repository: "team/app")
@@ -12,3 +12,5 @@ public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     _ = ImageReference.namesRepositoryOnly(text)
     return 0
 }
+
+exit(FuzzDriver.run(fuzz))

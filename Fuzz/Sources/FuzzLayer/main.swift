@@ -4,14 +4,14 @@ import CustomsCore
 import CustomsDetect
 import CustomsWalker
 import Foundation
+import FuzzDriver
 
 /// Any bytes as a layer blob (gzip, zstd or plain, sniffed as a scan does): tar entries,
 /// whiteouts, nested archives, and every file through the detectors. Small budgets keep one
 /// input fast; they are hit, reported and never crash.
 nonisolated(unsafe) let engine = try! DetectionEngine(ruleSet: BuiltinRules.load())
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     var limits = WalkLimits()
     limits.maxLayerBytes = 8 << 20
     limits.maxNestedBytes = 8 << 20
@@ -20,3 +20,5 @@ public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     _ = record.isComplete
     return 0
 }
+
+exit(FuzzDriver.run(fuzz))

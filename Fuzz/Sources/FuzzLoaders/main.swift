@@ -2,10 +2,10 @@ import CustomsCore
 import CustomsRules
 import CustomsScan
 import Foundation
+import FuzzDriver
 
 /// Rule files (YAML and JSON) and baselines (JSON), as a team's repository holds them.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let data = Data(bytes: bytes, count: count)
     let text = String(decoding: data, as: UTF8.self)
     _ = try? RuleLoader.rules(fromYAML: text, origin: "fuzz.yaml")
@@ -16,3 +16,5 @@ public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     }
     return 0
 }
+
+exit(FuzzDriver.run(fuzz))
