@@ -4,6 +4,9 @@ import Foundation
 /// Turns an image layout's documents (OCI `index.json`, Docker `manifest.json`) into one plan
 /// per image and platform. Pure: it reads documents through `ImageDocuments` and never a layer.
 public struct ImageResolver {
+    /// The most manifests and indexes one layout may lead to (a registry serves the documents, so
+    /// an index listing millions would otherwise be fetched one by one).
+    static let maxManifests = 1_000
     /// The most index levels followed (index → index → manifest…).
     static let maxDepth = 4
     static let attestationType = "vnd.docker.reference.type"
@@ -73,6 +76,11 @@ public struct ImageResolver {
         while !queue.isEmpty {
             let (item, depth) = queue.removeFirst()
             guard visited.insert(item.digest).inserted else { continue }
+            guard visited.count <= Self.maxManifests else {
+                throw ImageError(
+                    .invalidDocument,
+                    "index.json leads to more than \(Self.maxManifests) manifests; refusing an index this large")
+            }
             let path = LayoutPath.blob(item.digest)
             guard let data = try files.document(path) else {
                 diagnostics.append(

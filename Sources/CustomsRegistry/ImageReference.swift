@@ -17,6 +17,15 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a reference; nil for anything that is not one (a path, an empty string, upper case
     /// in the repository, a malformed digest).
+    /// True when `text` is a reference that names its registry (`registry.example.com/app`,
+    /// `localhost:5000/app`), not one that implies Docker Hub (`alpine`, `team/app`).
+    public static func namesRegistry(_ text: String) -> Bool {
+        guard let reference = ImageReference(parsing: text), let first = text.split(separator: "/").first,
+            text.contains("/")
+        else { return false }
+        return String(first) == reference.registry || (reference.registry == dockerHub && first.contains("."))
+    }
+
     public init?(parsing text: String) {
         guard !text.isEmpty, text.count <= 4096, !text.hasPrefix("/"), !text.hasPrefix("."),
             !text.contains("//"), !text.contains(where: { $0.isWhitespace })

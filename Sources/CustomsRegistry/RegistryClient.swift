@@ -92,9 +92,8 @@ public final class RegistryClient: Sendable {
             let head: HTTPResponseHead
             do {
                 let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
-                head = try stream.start(
-                    http, request,
-                    deadline: document ? .now() + .milliseconds(Int64(options.documentDeadline * 1000)) : nil)
+                let seconds = document ? options.documentDeadline : options.blobDeadline(size: limit)
+                head = try stream.start(http, request, deadline: .now() + .milliseconds(Int64(seconds * 1000)))
             } catch {
                 if attempt < options.retries, Self.isRetryable(error) {
                     attempt += 1

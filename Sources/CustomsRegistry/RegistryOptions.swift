@@ -18,6 +18,17 @@ public struct RegistryOptions: Sendable {
     public var readTimeout: TimeInterval = 60
     /// Longest a document request (manifest, config, token, tag list) may take in all.
     public var documentDeadline: TimeInterval = 120
+    /// The slowest transfer a blob may keep up in all: a server that sends a byte a minute never
+    /// trips `readTimeout`, but cannot hold a blob past `documentDeadline` plus its size at this rate.
+    public var slowestBlobBytesPerSecond: Double = 256 * 1024
+    /// The most tags one repository may list for `--all-tags`.
+    public var maxTags = 10_000
+
+    /// The whole-request deadline of a blob of `size` bytes (unknown: the size of a large layer).
+    func blobDeadline(size: Int64?) -> TimeInterval {
+        documentDeadline + Double(size ?? (4 << 30)) / slowestBlobBytesPerSecond
+    }
+
     /// Extra attempts after a 429, a 5xx or a failed connection.
     public var retries = 3
     /// First backoff; doubled per attempt, capped at 10 s (a `Retry-After` is honoured up to the cap).

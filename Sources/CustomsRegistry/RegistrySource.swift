@@ -45,6 +45,12 @@ public final class RegistrySource: RemoteImageSource {
                     .protocolError, "\(reference.registry)/\(reference.repository): the tag list is not valid JSON")
             }
             tags += page.tags ?? []
+            guard tags.count <= client.options.maxTags else {
+                throw RegistryError(
+                    .protocolError,
+                    "\(reference.registry)/\(reference.repository) lists more than \(client.options.maxTags) tags; "
+                        + "scan the tags you need by name")
+            }
             guard let link = head.headers.first(name: "Link"),
                 let next = Self.nextPage(link, repository: reference.repository)
             else { break }

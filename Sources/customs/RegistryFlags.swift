@@ -43,8 +43,17 @@ struct RegistryFlags: ParsableArguments {
             var password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
             guard !password.isEmpty else { throw ValidationError("--password-stdin read an empty password") }
-            // The credential goes only to the registries the targets name.
-            for registry in Set(targets.compactMap { ImageReference(parsing: $0)?.registry }) {
+            // The credential goes only to the registries the targets name explicitly: never to
+            // Docker Hub because a target is a short name, nor for a path that looks like one.
+            let named = Set(
+                targets.filter { ImageReference.namesRegistry($0) && !FileManager.default.fileExists(atPath: $0) }
+                    .compactMap { ImageReference(parsing: $0)?.registry })
+            guard !named.isEmpty else {
+                throw ValidationError(
+                    "--username and --password-stdin are for the registry a target names (registry.example.com/app:1); "
+                        + "no target names one")
+            }
+            for registry in named {
                 options.credentials[registry] = RegistryCredential(username: username, password: password)
             }
         }

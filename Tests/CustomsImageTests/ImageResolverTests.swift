@@ -34,6 +34,25 @@ import Testing
         }
     }
 
+    /// A registry serves every document an index names, one request each: an index that leads to
+    /// more than a thousand manifests is refused rather than fetched.
+    @Test func anIndexOfTooManyManifestsIsRefused() throws {
+        let entries = (0..<1_001).map { number -> String in
+            let digest = Digest.of(Data(String(number).utf8))
+            return #"{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(digest)","size":2}"#
+        }
+        let index = Data(#"{"schemaVersion":2,"manifests":[\#(entries.joined(separator: ","))]}"#.utf8)
+        #expect {
+            try ImageResolver.resolve(MemoryLayout(files: ["index.json": index]), name: "x", platform: nil)
+        } throws: { error in
+            "\(error)".contains("more than 1000 manifests")
+        }
+        let small = Data(#"{"schemaVersion":2,"manifests":[\#(entries.prefix(1_000).joined(separator: ","))]}"#.utf8)
+        let (images, diagnostics) = try ImageResolver.resolve(
+            MemoryLayout(files: ["index.json": small]), name: "x", platform: nil)
+        #expect(images.isEmpty && diagnostics.count == 1_000, "each missing manifest is reported, none fetched twice")
+    }
+
     @Test func legacyManifestResolvesLayersAndHistory() throws {
         let config = Data(
             #"{"os":"linux","architecture":"arm64","rootfs":{"diff_ids":["sha256:\#(String(repeating: "1", count: 64))"]},"history":[{"created_by":"ENV A=1","empty_layer":true},{"created_by":"COPY . /app # buildkit"}]}"#

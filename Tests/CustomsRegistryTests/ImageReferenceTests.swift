@@ -51,3 +51,16 @@ import Testing
         #expect(!ImageReference.namesRepositoryOnly("team/app@sha256:\(String(repeating: "0", count: 64))"))
     }
 }
+
+/// A password given on standard input goes only to a registry the target names: a short name
+/// implies Docker Hub, which the user never named.
+@Suite struct NamedRegistryTests {
+    @Test(arguments: [
+        ("registry.example.com/team/app:1", true), ("localhost:5000/app", true), ("docker.io/library/alpine", true),
+        ("127.0.0.1:5000/app@sha256:" + String(repeating: "a", count: 64), true),
+        ("alpine", false), ("team/app:1.4", false), ("library/alpine", false), ("app.tar", false),
+    ])
+    func namesRegistry(_ target: String, _ expected: Bool) {
+        #expect(ImageReference.namesRegistry(target) == expected)
+    }
+}

@@ -82,4 +82,28 @@ import Testing
                 """)
         }
     }
+
+    /// `--all-tags` lists at most `maxTags` tags of a repository; more is an error, not a flood.
+    @Test func aRepositoryWithTooManyTagsIsRefused() throws {
+        let registry = try Self.sharedRegistry()
+        let spec = try #require(try Corpus.cases().first { $0.name == "sample-app" })
+        let archive = registry.folder.path("tags-\(UUID().uuidString.prefix(8)).tar")
+        try ImageFixture.write(spec, layout: .ociTar, compression: .gzip, to: archive)
+        for tag in ["a", "b", "c"] {
+            try TestServer.push(ociArchive: archive, to: "\(registry.server.host)/conformance/tags:\(tag)")
+        }
+        var options = RegistryOptions()
+        options.insecureRegistries = [registry.server.host]
+        options.credentialStore = nil
+        options.allTags = true
+        options.maxTags = 2
+        let bounded = try RegistrySource(options: options)
+        #expect {
+            _ = try bounded.expand("\(registry.server.host)/conformance/tags")
+        } throws: { error in
+            "\(error)".contains("lists more than 2 tags")
+        }
+        options.maxTags = 3
+        #expect(try RegistrySource(options: options).expand("\(registry.server.host)/conformance/tags").count == 3)
+    }
 }

@@ -162,4 +162,14 @@ import Testing
         let piped = try CLIRunner.run(["scan", "--format", "json", "-"], stdin: image)
         #expect(try ReportFile.decode(piped.stdout).findings.count == 5)
     }
+
+    /// --password-stdin never sends the password to Docker Hub because a target is a short name.
+    @Test func aPasswordIsForANamedRegistryOnly() throws {
+        let directory = try TemporaryDirectory()
+        let password = directory.path("password")
+        try Data("not-for-docker-hub\n".utf8).write(to: password)
+        let output = try CLIRunner.run(["scan", "--username", "ci", "--password-stdin", "alpine"], stdin: password)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("no target names one"), "\(output.stderr)")
+    }
 }
