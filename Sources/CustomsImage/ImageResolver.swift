@@ -70,9 +70,18 @@ public struct ImageResolver {
         var images: [ImagePlan] = []
         var attestations: [(target: Digest, statements: [Data])] = []
         var visited: Set<Digest> = []
-        var queue: [(Pending, depth: Int)] = try manifests.map {
-            (try pending($0, parentName: nil, in: "index.json"), 0)
+        var queue: [(Pending, depth: Int)] = []
+        var firstProblem: (any Error)?
+        for descriptor in manifests {
+            do {
+                queue.append((try pending(descriptor, parentName: nil, in: "index.json"), 0))
+            } catch {
+                firstProblem = firstProblem ?? error
+                report(error, image: fallbackName)
+            }
         }
+        // One bad entry does not stop the valid ones beside it; with none valid, nothing can be scanned.
+        if queue.isEmpty, let firstProblem { throw firstProblem }
         while !queue.isEmpty {
             let (item, depth) = queue.removeFirst()
             guard visited.insert(item.digest).inserted else { continue }
@@ -92,8 +101,14 @@ public struct ImageResolver {
                         image: item.name ?? fallbackName, blob: item.digest, incomplete: true))
                 continue
             }
-            try verify(data, digest: item.digest, what: "manifest")
-            let document = try JSONDocument.decode(OCIDocumentJSON.self, from: data, name: "manifest \(item.digest)")
+            let document: OCIDocumentJSON
+            do {
+                try verify(data, digest: item.digest, what: "manifest")
+                document = try JSONDocument.decode(OCIDocumentJSON.self, from: data, name: "manifest \(item.digest)")
+            } catch {
+                report(error, image: item.name ?? fallbackName, blob: item.digest)
+                continue
+            }
             if document.manifests != nil && (document.layers != nil || document.config != nil) {
                 throw ImageError(
                     .invalidDocument, "\(item.digest) has both manifests and layers; refusing an ambiguous document")
@@ -102,8 +117,12 @@ public struct ImageResolver {
                 guard depth < Self.maxDepth else {
                     throw ImageError(.invalidDocument, "index \(item.digest) nests deeper than \(Self.maxDepth) levels")
                 }
-                queue += try children.map {
-                    (try pending($0, parentName: item.name, in: "index \(item.digest)"), depth + 1)
+                for child in children {
+                    do {
+                        queue.append((try pending(child, parentName: item.name, in: "index \(item.digest)"), depth + 1))
+                    } catch {
+                        report(error, image: item.name ?? fallbackName, blob: item.digest)
+                    }
                 }
                 continue
             }
@@ -155,17 +174,7 @@ public struct ImageResolver {
         guard let configDigest = Digest(parsing: configDescriptor.digest) else {
             throw ImageError(.invalidDocument, "manifest \(item.digest) has a malformed config digest")
         }
-        let configPath = LayoutPath.blob(configDigest)
-        guard let configData = try files.document(configPath) else {
-            diagnostics.append(
-                ScanDiagnostic(
-                    code: .missingBlob,
-                    message: "config \(configDigest) of manifest \(item.digest) is not in the layout; image skipped",
-                    image: imageName, blob: configDigest, incomplete: true))
-            return nil
-        }
-        try verify(configData, digest: configDigest, what: "config")
-        let config = try JSONDocument.decode(ImageConfig.self, from: configData, name: "config \(configDigest)")
+        let config = readConfig(configDigest, of: item.digest, image: imageName)
         var layers: [LayerPlan] = []
         for (index, descriptor) in layerDescriptors.enumerated() {
             guard let digest = Digest(parsing: descriptor.digest) else {
@@ -193,6 +202,51 @@ public struct ImageResolver {
             attestations: [], diagnostics: [])
         attachDiffIDs(&image)
         return image
+    }
+
+    /// A problem with one entry of a layout, kept as incomplete coverage while the rest is resolved.
+    private mutating func report(_ error: any Error, image: String, blob: Digest? = nil) {
+        diagnostics.append(
+            ScanDiagnostic(
+                code: .invalidDocument,
+                message: "\(error); the entries beside it are still scanned", image: image, blob: blob, incomplete: true
+            ))
+    }
+
+    /// The image config, as far as it can be read. A missing, oversized, malformed or
+    /// digest-mismatched config costs the image its history and diffIDs, never its layers: they
+    /// are still scanned, the config bytes that are there are scanned as metadata, and the run is
+    /// incomplete.
+    private mutating func readConfig(_ digest: Digest, of manifest: Digest, image: String) -> ImageConfig {
+        let empty = ImageConfig(architecture: nil, os: nil, variant: nil, config: nil, rootfs: nil, history: nil)
+        func problem(_ code: ScanDiagnostic.Code, _ message: String) {
+            diagnostics.append(
+                ScanDiagnostic(
+                    code: code,
+                    message: "config \(digest) of manifest \(manifest) \(message); its layers are scanned without "
+                        + "history or diffIDs", image: image, blob: digest, incomplete: true))
+        }
+        let data: Data
+        do {
+            guard let found = try files.document(LayoutPath.blob(digest)) else {
+                problem(.missingBlob, "is not in the layout")
+                return empty
+            }
+            data = found
+        } catch {
+            problem(.invalidDocument, "cannot be read (\(error))")
+            return empty
+        }
+        if Digest.of(data) != digest {
+            problem(
+                .digestMismatch, "does not match its digest (content hashes to \(Digest.of(data))); it is unverified")
+        }
+        do {
+            return try JSONDocument.decode(ImageConfig.self, from: data, name: "config \(digest)")
+        } catch {
+            problem(.invalidDocument, "is not a valid config (\(error))")
+            return empty
+        }
     }
 
     private func statements(of manifest: OCIDocumentJSON, manifest digest: Digest) -> [Data] {

@@ -109,6 +109,53 @@ import Testing
         #expect(result.failedTargets.first?.message.contains("malformed digest") == true)
     }
 
+    /// One malformed entry of an index (a traversal digest) is reported; the valid manifest beside
+    /// it is still scanned.
+    @Test func oneBadIndexEntryDoesNotStopTheOthers() throws {
+        let directory = try TemporaryDirectory()
+        var files = try ImageFixture.files(Self.twoLayers, layout: .ociDirectory, compression: .gzip)
+        var index = try #require(try JSONSerialization.jsonObject(with: files.data("index.json")!) as? [String: Any])
+        var manifests = index["manifests"] as! [[String: Any]]
+        var bad = manifests[0]
+        bad["digest"] = "sha256:../../../etc/passwd"
+        manifests.insert(bad, at: 0)
+        index["manifests"] = manifests
+        files.add("index.json", try Self.json(index))
+        let result = try Self.scan([try Self.write(files, as: .ociDirectory, in: directory)])
+        #expect(result.images.count == 1 && result.findings.count == 2)
+        #expect(result.diagnostics.contains { $0.code == .invalidDocument && $0.message.contains("malformed digest") })
+        #expect(result.exitCode(failOn: .low) == ExitStatus.findings && !result.isComplete)
+    }
+
+    /// The config's path in an OCI directory's file set (the one blob with `rootfs`).
+    static func configPath(_ files: FileSet) throws -> String {
+        try #require(
+            files.order.first { path in
+                path.hasPrefix("blobs/")
+                    && String(decoding: files.data(path) ?? Data(), as: UTF8.self).contains("rootfs")
+            })
+    }
+
+    /// Without its config (missing, or not matching its digest) an image still has every layer
+    /// scanned; the run says the config was unusable and is incomplete.
+    @Test(arguments: ["missing", "tampered"])
+    func aBadConfigCostsTheHistoryNotTheLayers(_ damage: String) throws {
+        let directory = try TemporaryDirectory()
+        var files = try ImageFixture.files(Self.twoLayers, layout: .ociDirectory, compression: .gzip)
+        let config = try Self.configPath(files)
+        if damage == "missing" {
+            files.remove(config)
+        } else {
+            var text = String(decoding: files.data(config)!, as: UTF8.self)
+            text = text.replacingOccurrences(of: "COPY more /more", with: "COPY less /less")
+            files.add(config, Data(text.utf8))
+        }
+        let result = try Self.scan([try Self.write(files, as: .ociDirectory, in: directory)])
+        #expect(result.findings.count == 2, "both layers were scanned")
+        #expect(result.diagnostics.contains { $0.message.contains("scanned without history") && $0.incomplete })
+        #expect(result.exitCode(failOn: .low) == ExitStatus.findings)
+    }
+
     @Test(arguments: [ImageFixture.Layout.ociDirectory, .ociTar])
     func missingLayerBlobIsIncompleteAndOtherLayersStillScanned(_ layout: ImageFixture.Layout) throws {
         let directory = try TemporaryDirectory()
