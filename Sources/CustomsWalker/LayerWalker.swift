@@ -128,11 +128,20 @@ public final class LayerWalker {
         var source = source
         let innermost = file.innermost
         let name = innermost.name.lowercased()
-        if depth < limits.maxNestedDepth, NestedArchive.mayBeArchive(named: name) {
+        if NestedArchive.mayBeArchive(named: name) {
             let peeked = try (depth == 0 ? LayerSource(source) : source).peek(upTo: NestedArchive.sniffLength)
             if NestedArchive.startsLikeArchive(peeked.prefix) {
-                try scanArchive(file, from: peeked, depth: depth + 1, budget: budget, into: &record)
-                return
+                if depth < limits.maxNestedDepth {
+                    try scanArchive(file, from: peeked, depth: depth + 1, budget: budget, into: &record)
+                    return
+                }
+                // Past the depth limit its entries are not read as files (a compressed one hides them).
+                record.diagnostics.append(
+                    ScanDiagnostic(
+                        code: .sizeLimit,
+                        message: "\(file.display) is an archive nested deeper than \(limits.maxNestedDepth) levels; "
+                            + "scanned as plain bytes, its entries not opened",
+                        path: file.path.value, incomplete: true))
             }
             source = peeked
         }

@@ -7,9 +7,10 @@ public struct WalkLimits: Sendable {
     public var maxLayerBytes: Int64 = 64 << 30
     /// Entries per layer.
     public var maxEntries = 5_000_000
-    /// Archives opened inside archives: 1 reads `app.jar`, 2 also the jars inside it. Deeper
-    /// archives are scanned as plain bytes.
-    public var maxNestedDepth = 2
+    /// Archives opened inside archives: 1 reads `app.jar`, 2 also the jars inside it, and so on.
+    /// Deeper archives are scanned as plain bytes and reported as incomplete coverage. The byte
+    /// budget (`maxNestedBytes`) bounds the work whatever the depth.
+    public var maxNestedDepth = 4
     /// Uncompressed bytes read from the archives inside one layer file (zip bombs).
     public var maxNestedBytes: Int64 = 4 << 30
 

@@ -62,14 +62,25 @@ import Testing
             ("level2.tar", innermost), ("m.txt", Data("T=\(try Self.token("middle"))\n".utf8)),
         ])
         let outer = try Self.archive([("level1.zip", middle)])
-        let deep = try Self.scan([("app/outer.zip", outer)])
-        // level2.tar sits at depth 3: scanned as bytes. An uncompressed tar shows its contents anyway.
+        var two = WalkLimits()
+        two.maxNestedDepth = 2
+        let deep = try Self.scan([("app/outer.zip", outer)], limits: two)
+        // level2.tar sits at depth 3: scanned as bytes (an uncompressed tar shows its contents
+        // anyway), and reported: what lies past the limit was not read as files.
         #expect(
             Self.nestedPaths(deep) == ["app/outer.zip!/level1.zip!/level2.tar", "app/outer.zip!/level1.zip!/m.txt"])
+        #expect(!deep.isComplete)
+        #expect(deep.diagnostics.contains { $0.code == .sizeLimit && $0.message.contains("nested deeper than 2") })
         var shallow = WalkLimits()
         shallow.maxNestedDepth = 1
         #expect(Self.nestedPaths(try Self.scan([("app/outer.zip", outer)], limits: shallow)) == [])
-        #expect(deep.isComplete)
+        // The default depth (4) opens all three levels.
+        let full = try Self.scan([("app/outer.zip", outer)])
+        #expect(
+            Self.nestedPaths(full).sorted() == [
+                "app/outer.zip!/level1.zip!/level2.tar!/deep.txt", "app/outer.zip!/level1.zip!/m.txt",
+            ])
+        #expect(full.isComplete)
     }
 
     @Test func aFileNamedLikeAnArchiveIsScannedAsText() throws {
