@@ -157,6 +157,10 @@ public final class ArchiveReader: ByteSource {
     /// uncompressed archive: a tar stream read from there starts with this entry.
     public var headerPosition: Int64 { archive_read_header_position(archive) }
 
+    /// Bytes of the (decompressed) stream the format reader has consumed: after the last entry
+    /// of a tar, the offset just past its end-of-archive marker.
+    public var consumedBytes: Int64 { archive_filter_bytes(archive, 0) }
+
     /// The compression libarchive detected, valid after the first `nextEntry()`.
     public var detectedCompression: Compression {
         switch archive_filter_code(archive, 0) {

@@ -8,6 +8,9 @@ final class HashingByteSource: BlockByteSource {
     private let inner: ByteSource
     private let limit: Int64?
     private(set) var hasher = StreamHasher()
+    /// Offset of the last non-zero byte passed so far (-1: none): tells real data after a tar's
+    /// end-of-archive marker from the zero padding every tar writer adds.
+    private(set) var lastNonZeroOffset: Int64 = -1
     private var buffer: UnsafeMutableRawBufferPointer?
 
     /// - Parameter limit: bytes allowed through; more throws `LimitExceeded`.
@@ -41,6 +44,8 @@ final class HashingByteSource: BlockByteSource {
 
     private func pass(_ bytes: UnsafeRawBufferPointer) throws {
         if let limit, hasher.byteCount + Int64(bytes.count) > limit { throw LimitExceeded() }
+        // From the end: a block of data ends in a non-zero byte at once; only padding is walked.
+        if let last = bytes.lastIndex(where: { $0 != 0 }) { lastNonZeroOffset = hasher.byteCount + Int64(last) }
         hasher.update(bytes)
     }
 }

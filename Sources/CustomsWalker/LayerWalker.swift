@@ -35,7 +35,12 @@ public final class LayerWalker {
             let uncompressed = HashingByteSource(pipeline, limit: limits.maxLayerBytes)
             tarBytes = uncompressed
             let tar = try ArchiveReader(source: uncompressed, format: .tar, decompress: false)
-            while let entry = try tar.nextEntry() {
+            var tarEnd: Int64?
+            while true {
+                guard let entry = try tar.nextEntry() else {
+                    tarEnd = tar.consumedBytes
+                    break
+                }
                 guard record.changes.changes.count < limits.maxEntries else {
                     record.diagnostics.append(
                         ScanDiagnostic(
@@ -48,6 +53,15 @@ public final class LayerWalker {
             }
             // What the tar reader left (end-of-archive padding, trailing bytes) is hashed too.
             try uncompressed.drain()
+            if let tarEnd, uncompressed.lastNonZeroOffset >= tarEnd {
+                // A runtime ignores bytes past the end marker; a crafted layer could hide a file there.
+                record.diagnostics.append(
+                    ScanDiagnostic(
+                        code: .invalidDocument,
+                        message: "layer holds \(uncompressed.hasher.byteCount - tarEnd) bytes after the tar's "
+                            + "end-of-archive marker, not read as files",
+                        incomplete: true))
+            }
             pipeline.finish()
             record.diffID = uncompressed.hasher.finalize()
             record.uncompressedSize = uncompressed.hasher.byteCount

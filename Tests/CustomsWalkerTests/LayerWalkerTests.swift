@@ -76,4 +76,15 @@ import Testing
         #expect(record.diagnostics.contains { $0.code == .sizeLimit && $0.message.contains("decompression bomb") })
         #expect(record.diffID == nil)
     }
+
+    /// Bytes after the tar's end-of-archive marker are ignored by every runtime, and could hide a
+    /// file from a scanner that stops there: they make the layer incomplete. Zero padding does not.
+    @Test func dataAfterTheEndOfArchiveMarkerIsReported() throws {
+        let tar = try Self.layer([("a.txt", .file(Data("hello\n".utf8)))])
+        #expect(try Self.walk(tar).isComplete, "the writer's zero padding is not data")
+        let record = try Self.walk(tar + Data("GITHUB_TOKEN=hidden-after-the-end\n".utf8))
+        #expect(!record.isComplete)
+        #expect(record.diagnostics.contains { $0.message.contains("after the tar's end-of-archive marker") })
+        #expect(record.diffID == Digest.of(tar + Data("GITHUB_TOKEN=hidden-after-the-end\n".utf8)))
+    }
 }
