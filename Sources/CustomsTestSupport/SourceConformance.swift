@@ -134,3 +134,51 @@ public enum SourceConformance {
             problems: result.failedTargets.map(\.message) + result.diagnostics.map(\.message))
     }
 }
+
+extension SourceConformance {
+    /// The final filesystem of a one-platform case, as a directory: each layer's tar extracted in
+    /// order over the last with the host's `tar`, its whiteouts and opaque markers applied first
+    /// (OCI semantics: they act on lower layers). Read by `RootFilesystemSource`.
+    public static func writeRootFilesystem(_ spec: ImageSpec, in directory: TemporaryDirectory) throws -> URL {
+        guard spec.images.count == 1, let image = spec.images.first else {
+            throw TestServerError("\(spec.name) has several platforms; a root filesystem has one")
+        }
+        let secrets = try spec.secretValues()
+        let root = directory.path("rootfs-\(spec.name)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for (index, layer) in image.layers.enumerated() {
+            let tar = directory.path("layer-\(spec.name)-\(index).tar")
+            try ImageFixture.layerTar(layer, secrets: secrets, compression: .none).write(to: tar)
+            let names = String(decoding: try TestServer.run("/bin/tar", ["-tf", tar.path]), as: UTF8.self)
+                .split(separator: "\n").map { ImagePath(String($0)) }
+            for name in names where name.name.hasPrefix(".wh.") {
+                let folder = root.appendingPathComponent(name.parent?.value ?? "")
+                if name.name == ".wh..wh..opq" {
+                    for child in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+                        try FileManager.default.removeItem(at: folder.appendingPathComponent(child))
+                    }
+                } else {
+                    try? FileManager.default.removeItem(
+                        at: folder.appendingPathComponent(String(name.name.dropFirst(4))))
+                }
+            }
+            try TestServer.run("/bin/tar", ["-xf", tar.path, "-C", root.path])
+            for name in names where name.name.hasPrefix(".wh.") {
+                try? FileManager.default.removeItem(at: root.appendingPathComponent(name.value))
+            }
+        }
+        return root
+    }
+
+    /// What a case's final filesystem must yield read as a root filesystem: its visible file
+    /// findings, all in the one layer; no metadata (there is no config).
+    public static func rootFilesystemExpectations(_ spec: ImageSpec) -> Set<ImageSpec.ExpectedFinding> {
+        Set(
+            spec.expect.filter { $0.path != nil && $0.status == "visible" }.map { finding in
+                var flat = finding
+                flat.layer = 0
+                flat.status_layer = nil
+                return flat
+            })
+    }
+}
