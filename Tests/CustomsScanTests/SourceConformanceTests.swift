@@ -81,6 +81,21 @@ import Testing
                 \(reference.images.joined(separator: "\n"))
                 """)
         }
+
+        // The root filesystem source reads the final filesystem: one layer, no config.
+        guard spec.images.count == 1 else { return }
+        let root = try SourceConformance.writeRootFilesystem(spec, in: directory)
+        let flat = try SourceConformance.observe(RootFilesystemSource(target: root.path, root: root), spec: spec)
+        let flatExpected = SourceConformance.rootFilesystemExpectations(spec)
+        #expect(
+            flat.findings == flatExpected,
+            """
+            root filesystem: missing:
+            \(Corpus.describe(flatExpected.subtracting(flat.findings)))
+            unexpected:
+            \(Corpus.describe(flat.findings.subtracting(flatExpected)))
+            """)
+        #expect(flat.complete, "root filesystem: \(flat.problems)")
     }
 
     /// `--all-tags` lists at most `maxTags` tags of a repository; more is an error, not a flood.
