@@ -25,7 +25,8 @@ public enum SourceConformance {
         public var description: String { "\(layout.rawValue)/\(compression.rawValue) via \(source)" }
     }
 
-    /// Which source reads a written layout.
+    /// Which local source reads a written layout (a registry source is opened by the test that
+    /// pushed the image, `SourceConformanceTests`).
     public enum SourceKind: String, Sendable, CustomStringConvertible {
         /// `ArchiveStreamSource`: one forward pass (standard input, compressed archives).
         case stream
@@ -33,8 +34,6 @@ public enum SourceConformance {
         case seekable
         /// `OCIDirectory`.
         case directory
-        /// A registry the test pushed the image to (the caller opens the source).
-        case registry
 
         public var description: String { rawValue }
     }
@@ -71,7 +70,6 @@ public enum SourceConformance {
         case .stream: return ArchiveStreamSource(target: file.path, size: nil) { try FileByteSource(path: file.path) }
         case .seekable: return SeekableArchiveSource(target: file.path, path: file.path)
         case .directory: return OCIDirectory(root: file, target: file.path)
-        case .registry: throw TestServerError("a registry source is opened by the caller")
         }
     }
 
