@@ -149,8 +149,9 @@ public final class LayerCache: Sendable {
             guard let source = try? bytes(), let hashed = Self.hash(source), hashed.digest == blob else { return nil }
             if proven == nil, hashed.compression == Compression.none {
                 // Hashing an uncompressed tar proves it is its own diffID.
-                proven = BlobFacts(diffID: diffID, compression: .none, size: hashed.count)
-                store.put(BlobFacts(diffID: diffID, compression: .none, size: hashed.count), for: blob)
+                let facts = BlobFacts(diffID: diffID, compression: .none, size: hashed.count)
+                store.put(facts, for: blob)
+                proven = facts
             }
         }
         guard let proven else { return nil }

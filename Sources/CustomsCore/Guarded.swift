@@ -12,30 +12,24 @@ public final class Guarded<State>: @unchecked Sendable {
 
     public init(_ state: State) { self.state = state }
 
-    /// Runs `body` on the state once `ready` holds (waiting as long as it takes), then wakes
-    /// every thread waiting on this state.
+    /// Runs `body` on the state once `ready` holds or `deadline` passes (nil: waiting as long as
+    /// it takes), then wakes every thread waiting on this state.
     public func withLock<Result>(
-        waitingUntil ready: (State) -> Bool = { _ in true }, _ body: (inout State) throws -> Result
+        waitingUntil ready: (State) -> Bool = { _ in true }, deadline: Date? = nil,
+        _ body: (inout State) throws -> Result
     ) rethrows -> Result {
         condition.lock()
         defer {
             condition.broadcast()
             condition.unlock()
         }
-        while !ready(state) { condition.wait() }
-        return try body(&state)
-    }
-
-    /// Runs `body` on the state once `ready` holds or `deadline` passes, whichever comes first.
-    public func withLock<Result>(
-        waitingUntil ready: (State) -> Bool, deadline: Date, _ body: (inout State) throws -> Result
-    ) rethrows -> Result {
-        condition.lock()
-        defer {
-            condition.broadcast()
-            condition.unlock()
+        while !ready(state) {
+            if let deadline {
+                guard condition.wait(until: deadline) else { break }
+            } else {
+                condition.wait()
+            }
         }
-        while !ready(state) && condition.wait(until: deadline) {}
         return try body(&state)
     }
 }

@@ -260,8 +260,11 @@ public final class ContentScanner {
     /// names the credential better, and one secret should not be reported twice. O(n log n): a
     /// file with a token on each of 20,000 lines has 20,000 of each kind.
     static func suppressGenericOverlaps(_ candidates: [Candidate]) -> [Candidate] {
+        // Most chunks have no candidate, or only one kind: nothing to sort.
+        guard candidates.contains(where: \.isGeneric), candidates.contains(where: { !$0.isGeneric }) else {
+            return candidates
+        }
         let specific = candidates.filter { !$0.isGeneric }.map(\.whole).sorted { $0.lowerBound < $1.lowerBound }
-        guard !specific.isEmpty, specific.count < candidates.count else { return candidates }
         // furthestEnd[i]: the largest upper bound among the first i + 1 specific matches.
         var furthestEnd: [Int] = []
         furthestEnd.reserveCapacity(specific.count)

@@ -237,9 +237,9 @@ public struct ImageResolver {
             problem(.invalidDocument, "cannot be read (\(error))")
             return empty
         }
-        if Digest.of(data) != digest {
-            problem(
-                .digestMismatch, "does not match its digest (content hashes to \(Digest.of(data))); it is unverified")
+        let actual = Digest.of(data)
+        if actual != digest {
+            problem(.digestMismatch, "does not match its digest (content hashes to \(actual)); it is unverified")
         }
         do {
             return try JSONDocument.decode(ImageConfig.self, from: data, name: "config \(digest)")
