@@ -35,7 +35,8 @@ struct BaselineCommand: ParsableCommand {
             var options = flags.options(configuration)
             var previous = FindingPolicy()
             if let baseline {
-                try flags.accept(baselineAt: URL(fileURLWithPath: baseline), into: &previous)
+                try flags.accept(
+                    baselineAt: URL(fileURLWithPath: baseline), into: &previous, key: options.fingerprintKey)
                 // Matching old fingerprints may need the clear secrets, which stored results lack.
                 if previous.readsSecrets { options.cache?.access = .writeOnly }
             }
@@ -48,9 +49,9 @@ struct BaselineCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.unusable)
             }
             let baseline = Baseline(result, key: options.fingerprintKey)
-            let sink = try ReportSink.open(output, inputs: flags.targets)
+            let sink = try ReportSink(path: output, inputs: flags.targets)
             sink.write(try baseline.encoded())
-            try sink.save()
+            try sink.finish()
             Console.note("wrote \(baseline.findings.count) fingerprint(s) to \(output)")
             if !result.isComplete { Console.warn("the scan was incomplete; the baseline may miss findings") }
         }

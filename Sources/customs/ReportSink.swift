@@ -15,7 +15,7 @@ final class ReportSink {
     /// - Parameters:
     ///   - path: the report file; nil for standard output.
     ///   - inputs: the scan's targets, which the report may not overwrite.
-    /// - Throws: `ReportSinkError` naming the path and what to do.
+    /// - Throws: `ValidationError` (exit 2) naming the path and what to do.
     init(path: String?, inputs: [String] = []) throws {
         guard let path else {
             handle = .standardOutput
@@ -26,28 +26,28 @@ final class ReportSink {
         if lstat(path, &info) == 0 {
             switch info.st_mode & S_IFMT {
             case S_IFLNK:
-                throw ReportSinkError("\(path) is a symbolic link; give the file it points to, or another path")
+                throw ValidationError("\(path) is a symbolic link; give the file it points to, or another path")
             case S_IFCHR, S_IFIFO, S_IFSOCK:
                 let descriptor = Glibc.open(path, O_WRONLY | O_CLOEXEC)
-                guard descriptor >= 0 else { throw ReportSinkError.system("cannot open \(path)") }
+                guard descriptor >= 0 else { throw Self.failure("cannot open \(path)") }
                 handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
                 replacement = nil
                 return
             case S_IFREG:
                 guard info.st_uid == geteuid() else {
-                    throw ReportSinkError("\(path) belongs to another user; refusing to replace it")
+                    throw ValidationError("\(path) belongs to another user; refusing to replace it")
                 }
                 if Self.isInput(info, inputs) {
-                    throw ReportSinkError("\(path) is an input of this scan; write the report elsewhere")
+                    throw ValidationError("\(path) is an input of this scan; write the report elsewhere")
                 }
             default:
-                throw ReportSinkError("\(path) is not a regular file; give a file path for the report")
+                throw ValidationError("\(path) is not a regular file; give a file path for the report")
             }
         }
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = (folder.isEmpty ? "." : folder) + "/.customs-report-\(UUID().uuidString).tmp"
         let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw ReportSinkError.system("cannot create a report file beside \(path)") }
+        guard descriptor >= 0 else { throw Self.failure("cannot create a report file beside \(path)") }
         handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         replacement = (temporary, path)
     }
@@ -68,42 +68,16 @@ final class ReportSink {
     }
 
     /// Makes the report the target: syncs the new file and renames it over the target.
-    /// - Throws: `ReportSinkError` when the report cannot be saved.
+    /// - Throws: `ValidationError` (exit 2) when the report cannot be saved.
     func finish() throws {
         guard let replacement else { return }
         guard fsync(handle.fileDescriptor) == 0, rename(replacement.temporary, replacement.target) == 0 else {
-            throw ReportSinkError.system("cannot save the report to \(replacement.target)")
-        }
-    }
-}
-
-extension ReportSink {
-    /// `init(path:inputs:)` for a command: a report file that cannot be used is a usage error (exit 2).
-    static func open(_ path: String?, inputs: [String]) throws -> ReportSink {
-        do {
-            return try ReportSink(path: path, inputs: inputs)
-        } catch {
-            throw ValidationError("\(error)")
+            throw Self.failure("cannot save the report to \(replacement.target)")
         }
     }
 
-    /// `finish()` for a command: a report that cannot be saved is an I/O error (exit 2).
-    func save() throws {
-        do {
-            try finish()
-        } catch {
-            throw ValidationError("\(error)")
-        }
-    }
-}
-
-/// A report file that cannot be written, with what to do; exit code 2.
-struct ReportSinkError: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) { self.description = description }
-
-    static func system(_ what: String) -> ReportSinkError {
-        ReportSinkError("\(what): \(String(cString: strerror(errno)))")
+    /// What the system said went wrong with `what`, as a usage/I-O error (exit 2).
+    private static func failure(_ what: String) -> ValidationError {
+        ValidationError("\(what): \(String(cString: strerror(errno)))")
     }
 }

@@ -67,9 +67,9 @@ struct ScanCommand: ParsableCommand {
         options.showSecrets = showSecrets
         options.policy.minConfidence = minConfidence ?? configuration.minConfidence ?? .medium
         if let path = baseline.map({ URL(fileURLWithPath: $0) }) ?? configuration.baseline {
-            try flags.accept(baselineAt: path, into: &options.policy)
+            try flags.accept(baselineAt: path, into: &options.policy, key: options.fingerprintKey)
         }
-        let sink = try ReportSink.open(output, inputs: flags.targets)
+        let sink = try ReportSink(path: output, inputs: flags.targets)
         let color =
             format == .text && output == nil && isatty(STDOUT_FILENO) != 0
             && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
@@ -85,7 +85,7 @@ struct ScanCommand: ParsableCommand {
         case .sarif: sink.write(try SARIFReporter().render(result, options: reportOptions))
         case .jsonl: sink.write(lines.summary(result))
         }
-        try sink.save()
+        try sink.finish()
         if format != .text || output != nil {
             for failure in result.failedTargets {
                 Console.note("\(failure.target): \(failure.message)")

@@ -99,9 +99,9 @@ struct ScanFlags: ParsableArguments {
     /// Makes `policy` accept the findings of the baseline at `path` (a version 1 file is
     /// accepted with a warning on standard error).
     /// - Throws: `ValidationError` (exit 2) when the file cannot be used.
-    func accept(baselineAt path: URL, into policy: inout FindingPolicy) throws {
+    func accept(baselineAt path: URL, into policy: inout FindingPolicy, key: FingerprintKey) throws {
         do {
-            let warning = try Baseline.load(path).apply(to: &policy, key: .fromEnvironment(), file: path.path)
+            let warning = try Baseline.load(path).apply(to: &policy, key: key, file: path.path)
             if let warning { Console.warn(warning) }
         } catch {
             throw ValidationError("\(error)")
