@@ -27,12 +27,9 @@ public enum Corpus {
         let usesPlatform = spec.expect.contains { $0.platform != nil }
         var observed: Set<ImageSpec.ExpectedFinding> = []
         for finding in report.findings {
-            let name =
-                secrets.first {
-                    Secret($0.value).fingerprint(rule: RuleID(finding.rule.id), key: key) == finding.fingerprint
-                }?
-                .key
-                ?? "<not planted: \(finding.secret)>"
+            let name = secretName(
+                fingerprint: finding.fingerprint, rule: RuleID(finding.rule.id), among: secrets, key: key,
+                shown: finding.secret)
             for location in finding.locations {
                 observed.insert(
                     ImageSpec.ExpectedFinding(
@@ -42,6 +39,15 @@ public enum Corpus {
             }
         }
         return observed
+    }
+
+    /// The name of the planted secret whose fingerprint is `fingerprint`, so comparisons and failure
+    /// messages speak of names, never values; `<not planted: …>` with the report's redaction else.
+    static func secretName(
+        fingerprint: String, rule: RuleID, among secrets: [String: String], key: FingerprintKey, shown: String
+    ) -> String {
+        secrets.first { Secret($0.value).fingerprint(rule: rule, key: key) == fingerprint }?.key
+            ?? "<not planted: \(shown)>"
     }
 
     /// One line per finding, for failure messages.

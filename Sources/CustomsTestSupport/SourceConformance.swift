@@ -96,12 +96,9 @@ public enum SourceConformance {
         let usesPlatform = spec.expect.contains { $0.platform != nil }
         var findings: Set<ImageSpec.ExpectedFinding> = []
         for finding in result.findings {
-            let name =
-                secrets.first {
-                    Secret($0.value).fingerprint(rule: finding.rule.id, key: options.fingerprintKey)
-                        == finding.fingerprint
-                }?.key
-                ?? "<not planted: \(finding.secret.redacted)>"
+            let name = Corpus.secretName(
+                fingerprint: finding.fingerprint, rule: finding.rule.id, among: secrets, key: options.fingerprintKey,
+                shown: finding.secret.redacted)
             for location in finding.locations {
                 var observed = ImageSpec.ExpectedFinding(
                     rule: finding.rule.id.rawValue, secret: name,

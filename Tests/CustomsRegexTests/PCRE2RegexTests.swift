@@ -1,5 +1,6 @@
 import CustomsRegex
 import Foundation
+import Synchronization
 import Testing
 
 /// The PCRE2 and Vectorscan wrappers: captures, byte-mode subjects, limits, prefilter hits.
@@ -51,14 +52,20 @@ import Testing
     }
 
     /// An in-memory `PrefilterStore` that counts what passes through it.
-    final class MemoryStore: PrefilterStore, @unchecked Sendable {
-        var files: [String: Data] = [:]
-        var loads = 0
+    final class MemoryStore: PrefilterStore, Sendable {
+        private let state = Mutex((files: [String: Data](), loads: 0))
+        var files: [String: Data] { state.withLock { $0.files } }
+        var loads: Int { state.withLock { $0.loads } }
         func load(_ key: String) -> Data? {
-            loads += 1
-            return files[key]
+            state.withLock { state in
+                state.loads += 1
+                return state.files[key]
+            }
         }
-        func save(_ data: Data, as key: String) { files[key] = data }
+        func save(_ data: Data, as key: String) { state.withLock { $0.files[key] = data } }
+        func replaceEvery(with data: Data) {
+            state.withLock { state in for key in state.files.keys { state.files[key] = data } }
+        }
     }
 
     @Test func storedPrefilterFindsWhatACompiledOneFinds() throws {
@@ -81,7 +88,7 @@ import Testing
         // Other literals are another key; bytes Vectorscan refuses mean compiling again.
         _ = try Prefilter(literals: Array(literals.prefix(2)), store: store)
         #expect(store.files.count == 2)
-        for key in store.files.keys { store.files[key] = Data("not a database".utf8) }
+        store.replaceEvery(with: Data("not a database".utf8))
         #expect(hits(try Prefilter(literals: literals, store: store)) == hits(compiled))
     }
 }

@@ -1,6 +1,7 @@
 import CustomsCore
 import CustomsTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// Scans by image reference against real registries on 127.0.0.1 (Debian's docker-registry):
@@ -13,7 +14,7 @@ import Testing
     static let password = "pw-\(UUID().uuidString)"
 
     /// Everything the suite starts, once per test process.
-    final class World: @unchecked Sendable {
+    final class World: Sendable {
         let folder: TemporaryDirectory
         let anonymous: TestServer
         let basic: TestServer
@@ -22,7 +23,7 @@ import Testing
         let tls: TestServer
         let caFile: URL
         /// Local archives pushed, by repository.
-        var archives: [String: URL] = [:]
+        let archives: [String: URL]
 
         init() throws {
             folder = try TemporaryDirectory()
@@ -41,6 +42,16 @@ import Testing
             tls = try TestServer.registry(
                 storage: storage, auth: .anonymous, tls: try TestPKI.serverCertificate(signedBy: ca, in: folder),
                 in: folder)
+            var archives: [String: URL] = [:]
+            let (folder, registry) = (folder, anonymous.host)
+            func push(_ spec: ImageSpec, compression: Compression, as reference: String) throws {
+                let archive = folder.path(
+                    "\(reference.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "_")).tar"
+                )
+                try ImageFixture.write(spec, layout: .ociTar, compression: compression, to: archive)
+                try TestServer.push(ociArchive: archive, to: "\(registry)/\(reference)")
+                archives[String(reference.split(separator: ":")[0])] = archive
+            }
             for spec in try Corpus.cases() {
                 try push(spec, compression: .gzip, as: "corpus/\(spec.name):latest")
             }
@@ -51,22 +62,14 @@ import Testing
             let app = try #require(try Corpus.cases().first { $0.name == "sample-app" })
             try push(app, compression: .gzip, as: "audit/app:v1")
             try push(app, compression: .gzip, as: "audit/app:v2")
-        }
-
-        private func push(_ spec: ImageSpec, compression: Compression, as reference: String) throws {
-            let archive = folder.path(
-                "\(reference.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ":", with: "_")).tar")
-            try ImageFixture.write(spec, layout: .ociTar, compression: compression, to: archive)
-            try TestServer.push(ociArchive: archive, to: "\(anonymous.host)/\(reference)")
-            archives[String(reference.split(separator: ":")[0])] = archive
+            self.archives = archives
         }
     }
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var shared: Result<World, Error>?
+    private static let shared = Mutex<Result<World, any Error>?>(nil)
 
     static func world() throws -> World {
-        try lock.withLock {
+        try shared.withLock { shared in
             if shared == nil { shared = Result { try World() } }
             return try shared!.get()
         }
