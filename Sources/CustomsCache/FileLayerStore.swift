@@ -27,9 +27,9 @@ public struct FileLayerStore: LayerStore {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/customs")
     }
 
-    private func file(_ kind: String, _ name: String) -> URL {
+    private func file(_ kind: String, _ name: String, extension suffix: String = "json") -> URL {
         let key = Digest.of(Data("\(kind)|\(name)".utf8)).hex
-        return directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key + ".json")
+        return directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key + "." + suffix)
     }
 
     private func file(for key: LayerKey) -> URL { file("layer", "\(key.profile)|\(key.diffID)") }
@@ -63,7 +63,7 @@ public struct FileLayerStore: LayerStore {
     }
 
     private func claimFile(_ key: LayerKey) -> URL {
-        file("claim", "\(key.profile)|\(key.diffID)").deletingPathExtension().appendingPathExtension("claim")
+        file("claim", "\(key.profile)|\(key.diffID)", extension: "claim")
     }
 
     public func claim(_ key: LayerKey) -> Bool {

@@ -15,8 +15,7 @@ public struct PrefilterFiles: PrefilterStore {
     }
 
     public func load(_ key: String) -> Data? {
-        guard let data = OwnedFiles.read(file(key), under: directory.deletingLastPathComponent()), data.count > 64
-        else { return nil }
+        guard let data = OwnedFiles.read(file(key), under: directory), data.count > 64 else { return nil }
         let body = Data(data.dropFirst(64))
         return data.prefix(64).elementsEqual(Digest.of(body).hex.utf8) ? body : nil
     }

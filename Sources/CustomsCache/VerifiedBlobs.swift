@@ -33,7 +33,7 @@ struct VerifiedBlobs: Sendable {
 
     /// True when the bytes at `sighting` hashed to `digest` before, and the file has not changed since.
     func contains(_ sighting: Sighting, _ digest: Digest) -> Bool {
-        OwnedFiles.read(marker(sighting, digest), under: directory.deletingLastPathComponent()) != nil
+        OwnedFiles.read(marker(sighting, digest), under: directory) != nil
     }
 
     /// Records that the bytes read since `sighting` hashed to `digest`, if the file is still the
