@@ -78,7 +78,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send(403, b'{"errors":[{"code":"DENIED"}]}')
             return
         if failing:
-            self.send(429 if FAILED[0] % 2 else 503, b'{"errors":[{"code":"TOOMANYREQUESTS"}]}', [("Retry-After", "0")])
+            self.send(429 if FAILED[0] % 2 else 503, b'{"errors":[{"code":"TOOMANYREQUESTS"}]}', [("Retry-After", ARGS.retry_after)])
             return
         for pair in ARGS.referrers:
             subject, manifest = pair.split("=")
@@ -127,6 +127,7 @@ parser.add_argument("--log", default="/dev/null")
 parser.add_argument("--referrers", action="append", default=[], help="SUBJECT=MANIFEST: the referrers API lists MANIFEST for SUBJECT")
 parser.add_argument("--forbid", action="store_true", help="answer every request with 403")
 parser.add_argument("--fail-first", type=int, default=0, help="answer the first N requests with 429/503")
+parser.add_argument("--retry-after", default="0", help="the Retry-After seconds those answers carry")
 ARGS = parser.parse_args()
 LOCK = threading.Lock()
 FAILED = [0]
