@@ -35,8 +35,8 @@ public final class Scan {
         rules = try RuleSet(rules.rules.filter { !options.disabledRules.contains($0.id) })
         let rulesHash = rules.contentHash + "|" + structural.keys.map(\.rawValue).sorted().joined(separator: ",")
         var settings = options.cache
-        // Regex allow rules test clear secrets, which stored results do not hold.
-        if options.policy.readsSecrets { settings?.access = .writeOnly }
+        // Showing secrets, and regex allow rules, need clear secrets, which stored results do not hold.
+        if options.showSecrets || options.policy.readsSecrets { settings?.access = .writeOnly }
         cache = LayerCache(
             settings: settings, rulesHash: rulesHash, limits: options.limits, fingerprintKey: options.fingerprintKey)
         let prefilters = options.cache?.localDirectory.map {

@@ -28,7 +28,8 @@ public struct ScanOptions: Sendable {
     /// The key of every fingerprint (`CUSTOMS_FINGERPRINT_KEY`, else the documented default).
     public var fingerprintKey = FingerprintKey.default
     /// False (the default) redacts every detected secret wherever else it appears in the result
-    /// (build instructions from the history); true with `--show-secrets`.
+    /// (build instructions from the history); true with `--show-secrets`, which also makes the
+    /// cache write-only (stored results hold no clear secrets).
     public var showSecrets = false
 
     public init() {}

@@ -62,8 +62,6 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         let configuration = try flags.loadConfiguration()
         var options = flags.options(configuration)
-        // Stored layer results keep fingerprints, not secrets: showing secrets means reading every layer.
-        if showSecrets { options.cache?.access = .writeOnly }
         options.showSecrets = showSecrets
         options.policy.minConfidence = minConfidence ?? configuration.minConfidence ?? .medium
         if let path = baseline.map({ URL(fileURLWithPath: $0) }) ?? configuration.baseline {
