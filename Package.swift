@@ -53,6 +53,7 @@ let package = Package(
             name: "CustomsCache",
             dependencies: [
                 "CustomsCore", "CustomsArchive", "CustomsImage", "CustomsWalker", "CustomsDetect", "CustomsRegex",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // What a scan produced; all the reporters need.
@@ -85,7 +86,7 @@ let package = Package(
             name: "CustomsTestSupport",
             dependencies: [
                 "CustomsCore", "CustomsArchive", "CustomsDetect", "CustomsImage", "CustomsModel",
-                "CustomsScan", "Yams",
+                "CustomsScan", "CustomsCache", "Yams",
             ]
         ),
         .executableTarget(

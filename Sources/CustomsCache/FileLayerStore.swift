@@ -1,22 +1,33 @@
 import CustomsCore
 import Foundation
 
-/// The layer store of one machine: one JSON file per entry under a folder (by default
+/// The layer store of one machine: one file per entry under a folder (by default
 /// `$XDG_CACHE_HOME/customs`), written under a temporary name and renamed, so concurrent runs
-/// are safe: a reader sees a whole entry or none. Owner-only permissions; an entry is read only
-/// when it and its folders are owned by the effective user and writable by nobody else
-/// (`OwnedFiles`), so a neighbour who can write to a shared cache folder cannot plant results.
+/// are safe: a reader sees a whole entry or none. Every entry is sealed with the cache key
+/// (`CacheKey`) and read only when its seal holds. With the user's own key, an entry is also read
+/// only when it and its folders are the effective user's and writable by nobody else
+/// (`OwnedFiles`); with a shared key, a folder others can write to is used, the seal being the
+/// proof. Either way a neighbour who can write to the folder cannot plant results.
 public struct FileLayerStore: LayerStore {
     public let directory: URL
+    let key: CacheKey
     /// A claim older than this is taken to belong to a worker that died.
     var claimLifetime: TimeInterval = 600
+    /// The largest entry read: a layer at the entry limit with long paths.
+    static let maxEntryBytes = 1 << 30
 
     /// - Parameter directory: created when first written.
-    public init(directory: URL) { self.directory = directory }
+    public init(directory: URL, key: CacheKey) {
+        self.directory = directory
+        self.key = key
+    }
 
-    /// Why `directory` cannot hold a trusted cache (another user's, or writable by group or
-    /// others); nil when it can. The CLI then warns and runs without the cache.
-    public static func trustProblem(_ directory: URL) -> String? { OwnedFiles.problem(with: directory) }
+    /// Why `directory` cannot hold a cache trusted under `key` (with the user's own key: another
+    /// user's, or writable by group or others); nil when it can. The CLI then warns and runs
+    /// without the cache.
+    public static func trustProblem(_ directory: URL, key: CacheKey) -> String? {
+        key.isShared ? nil : OwnedFiles.problem(with: directory)
+    }
 
     /// `$XDG_CACHE_HOME/customs`, else `~/.cache/customs`.
     public static var defaultDirectory: URL {
@@ -27,31 +38,44 @@ public struct FileLayerStore: LayerStore {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/customs")
     }
 
-    private func file(_ kind: String, _ name: String, extension suffix: String = "json") -> URL {
-        let key = Digest.of(Data("\(kind)|\(name)".utf8)).hex
+    private func file(_ name: String, extension suffix: String) -> URL {
+        let key = Digest.of(Data(name.utf8)).hex
         return directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key + "." + suffix)
     }
 
-    private func file(for key: LayerKey) -> URL { file("layer", "\(key.profile)|\(key.diffID)") }
+    private func name(_ key: LayerKey) -> String { "layer|\(key.profile)|\(key.diffID)" }
+
+    /// The content of the entry `name`, when its seal holds.
+    private func read(_ name: String, extension suffix: String, limit: Int = 1 << 20) -> [UInt8]? {
+        guard
+            var bytes = OwnedFiles.read(
+                file(name, extension: suffix), under: directory, limit: limit,
+                owned: !key.isShared),
+            key.open(&bytes, as: name)
+        else { return nil }
+        return bytes
+    }
 
     public func layers(_ keys: [LayerKey]) -> [LayerKey: CachedLayer] {
         keys.reduce(into: [:]) { found, key in
-            guard let data = OwnedFiles.read(file(for: key), under: directory),
-                let layer = try? JSONDecoder().decode(CachedLayer.self, from: data)
+            guard var bytes = read(name(key), extension: "layer", limit: Self.maxEntryBytes),
+                let layer = CachedLayer(taking: &bytes)
             else { return }
             found[key] = layer
         }
     }
 
     public func put(_ layer: CachedLayer, for key: LayerKey) {
-        guard let data = try? JSONEncoder().encode(layer) else { return }
-        AtomicFile.write(data, to: file(for: key))
+        let (changes, header) = layer.encoded
+        let name = name(key)
+        AtomicFile.write(
+            [changes, header, self.key.tag([changes[...], header[...]], name)], to: file(name, extension: "layer"))
     }
 
     public func blobs(_ digests: [Digest]) -> [Digest: BlobFacts] {
         digests.reduce(into: [:]) { found, digest in
-            guard let data = OwnedFiles.read(file("blob", digest.description), under: directory),
-                let facts = try? JSONDecoder().decode(BlobFacts.self, from: data)
+            guard let bytes = read("blob|\(digest)", extension: "json"),
+                let facts = try? JSONDecoder().decode(BlobFacts.self, from: Data(bytes))
             else { return }
             found[digest] = facts
         }
@@ -59,12 +83,13 @@ public struct FileLayerStore: LayerStore {
 
     public func put(_ facts: BlobFacts, for digest: Digest) {
         guard let data = try? JSONEncoder().encode(facts) else { return }
-        AtomicFile.write(data, to: file("blob", digest.description))
+        let name = "blob|\(digest)"
+        var bytes = [UInt8](data)
+        key.seal(&bytes, as: name)
+        AtomicFile.write([bytes], to: file(name, extension: "json"))
     }
 
-    private func claimFile(_ key: LayerKey) -> URL {
-        file("claim", "\(key.profile)|\(key.diffID)", extension: "claim")
-    }
+    private func claimFile(_ key: LayerKey) -> URL { file("claim|\(key.profile)|\(key.diffID)", extension: "claim") }
 
     public func claim(_ key: LayerKey) -> Bool {
         let claim = claimFile(key)
@@ -85,16 +110,30 @@ public struct FileLayerStore: LayerStore {
 
 /// Files written whole or not at all, readable by their owner only.
 enum AtomicFile {
-    /// Writes `data` under a temporary name and renames it to `target` (creating its folder), so
-    /// a concurrent reader sees the whole file or none.
-    static func write(_ data: Data, to target: URL) {
+    /// Writes `parts`, one after the other, under a temporary name (owner-only, never through a
+    /// link) and renames it to `target` (creating its folder), so a concurrent reader sees the
+    /// whole file or none.
+    static func write(_ parts: [[UInt8]], to target: URL) {
         let folder = target.deletingLastPathComponent()
         makeFolder(folder)
         let temporary = folder.appendingPathComponent(".\(UUID().uuidString).tmp")
-        let created = FileManager.default.createFile(
-            atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
-        guard created else { return }
-        if rename(temporary.path, target.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+        let descriptor = open(temporary.path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        var written = true
+        for part in parts where written {
+            written = part.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let count = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if count < 0, errno == EINTR { continue }
+                    guard count > 0 else { return false }
+                    offset += count
+                }
+                return true
+            }
+        }
+        close(descriptor)
+        if !written || rename(temporary.path, target.path) != 0 { unlink(temporary.path) }
     }
 
     /// Creates an empty `file` unless it exists: true when this call created it.

@@ -19,17 +19,25 @@ public struct CacheSettings: Sendable {
     /// A folder of this machine for what only it can know: local blobs verified while their
     /// files are unchanged, and compiled prefilters. Nil keeps neither.
     public var localDirectory: URL?
+    /// Seals what is kept in `localDirectory`.
+    public var key: CacheKey
     public var access: Access
 
-    public init(store: any LayerStore, localDirectory: URL?, access: Access = .readWrite) {
+    public init(store: any LayerStore, localDirectory: URL?, key: CacheKey, access: Access = .readWrite) {
         self.store = store
         self.localDirectory = localDirectory
+        self.key = key
         self.access = access
     }
 
-    /// Everything in one folder of this machine (`FileLayerStore`).
-    public static func directory(_ url: URL, access: Access = .readWrite) -> CacheSettings {
-        CacheSettings(store: FileLayerStore(directory: url), localDirectory: url, access: access)
+    /// Everything in one folder of this machine (`FileLayerStore`), sealed with `key`.
+    public static func directory(_ url: URL, key: CacheKey, access: Access = .readWrite) -> CacheSettings {
+        CacheSettings(store: FileLayerStore(directory: url, key: key), localDirectory: url, key: key, access: access)
+    }
+
+    /// Where compiled prefilters are kept, if anywhere.
+    public var prefilters: PrefilterFiles? {
+        localDirectory.map { PrefilterFiles(directory: $0.appendingPathComponent("prefilter"), key: key) }
     }
 }
 
@@ -58,7 +66,11 @@ public final class LayerCache: Sendable {
         reads = settings?.access == .readWrite
         profile = LayerKey.profile(rulesHash: rulesHash, limits: limits, fingerprintKey: fingerprintKey)
         self.fingerprintKey = fingerprintKey
-        verified = settings?.localDirectory.map { VerifiedBlobs(directory: $0.appendingPathComponent("verified")) }
+        verified = settings.flatMap { settings in
+            settings.localDirectory.map {
+                VerifiedBlobs(directory: $0.appendingPathComponent("verified"), key: settings.key)
+            }
+        }
     }
 
     /// The record of a blob that can be opened at will: stored, remembered, or `walk()`ed (and kept).

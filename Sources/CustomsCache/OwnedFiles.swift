@@ -23,11 +23,13 @@ enum OwnedFiles {
     }
 
     /// The bytes of `file` (at most `limit`), when it and every folder from `root` down to it are
-    /// trusted; nil otherwise (a missing entry, or one a neighbour could have written).
-    static func read(_ file: URL, under root: URL, limit: Int = 64 << 20) -> Data? {
+    /// trusted; nil otherwise (a missing entry, or one a neighbour could have written). With
+    /// `owned` false (a store shared under a key, whose entries prove themselves) only the kind of
+    /// each is checked: folders, and a regular file opened without following a link.
+    static func read(_ file: URL, under root: URL, limit: Int = 64 << 20, owned: Bool = true) -> [UInt8]? {
         var folder = file.deletingLastPathComponent().standardizedFileURL
         let top = root.standardizedFileURL.path
-        while true {
+        while owned {
             var info = stat()
             guard lstat(folder.path, &info) == 0, problem(info, kind: S_IFDIR, path: folder.path) == nil else {
                 return nil
@@ -39,9 +41,20 @@ enum OwnedFiles {
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, problem(info, kind: S_IFREG, path: file.path) == nil,
-            info.st_size <= limit
+        guard fstat(descriptor, &info) == 0, info.st_size <= limit,
+            owned ? problem(info, kind: S_IFREG, path: file.path) == nil : info.st_mode & S_IFMT == S_IFREG
         else { return nil }
-        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).readDataToEndOfFile()
+        let size = Int(info.st_size)
+        var complete = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let got = Foundation.read(descriptor, buffer.baseAddress! + count, size - count)
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else { break }
+                count += got
+            }
+            complete = count == size
+        }
+        return complete ? bytes : nil
     }
 }

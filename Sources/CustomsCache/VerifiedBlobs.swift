@@ -10,6 +10,8 @@ import Foundation
 /// leave every time stamp as it was.
 struct VerifiedBlobs: Sendable {
     let directory: URL
+    /// Names each mark: only the key's holders can make one (a mark is an empty file).
+    let key: CacheKey
     var settleTime: TimeInterval = 1
 
     /// Where a blob's bytes lie: a local file, and the offset of the blob (or its tar entry) in it.
@@ -33,7 +35,7 @@ struct VerifiedBlobs: Sendable {
 
     /// True when the bytes at `sighting` hashed to `digest` before, and the file has not changed since.
     func contains(_ sighting: Sighting, _ digest: Digest) -> Bool {
-        OwnedFiles.read(marker(sighting, digest), under: directory) != nil
+        OwnedFiles.read(marker(sighting, digest), under: directory, owned: !key.isShared) != nil
     }
 
     /// Records that the bytes read since `sighting` hashed to `digest`, if the file is still the
@@ -42,13 +44,12 @@ struct VerifiedBlobs: Sendable {
         guard FileIdentity(path: sighting.location.path) == sighting.identity,
             sighting.identity.changed < sighting.time.addingTimeInterval(-settleTime).timeIntervalSince1970
         else { return }
-        AtomicFile.write(Data(), to: marker(sighting, digest))
+        AtomicFile.write([], to: marker(sighting, digest))
     }
 
     private func marker(_ sighting: Sighting, _ digest: Digest) -> URL {
-        let key = Digest.of(Data("customs-verified-v1|\(sighting.identity)|\(sighting.location.offset)|\(digest)".utf8))
-            .hex
-        return directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key)
+        let name = key.name("customs-verified-v2|\(sighting.identity)|\(sighting.location.offset)|\(digest)")
+        return directory.appendingPathComponent(String(name.prefix(2))).appendingPathComponent(name)
     }
 }
 

@@ -5,11 +5,11 @@ import CustomsCore
 /// opaque directory, or overwritten, and by which layer. A pure function of its input, so
 /// tests can feed it by hand.
 public struct ProvenanceResolver: Sendable {
-    /// One layer's changes, indexed for lookups (one dictionary insert per entry: a layer can
-    /// hold tens of thousands, and this index is built on every scan, warm or cold).
+    /// What one layer does at the paths that matter (those asked about and their ancestors);
+    /// every other entry is skipped, so memory follows the findings, not the layer's size.
     struct LayerIndex: Sendable {
-        /// Every path the layer puts something at → its last entry's position, and whether that
-        /// entry is a directory.
+        /// Every such path the layer puts something at → its last entry's position, and whether
+        /// that entry is a directory.
         var entries: [ImagePath: (position: Int, isDirectory: Bool)] = [:]
         var whiteouts: Set<ImagePath> = []
         var opaques: Set<ImagePath> = []
@@ -18,20 +18,27 @@ public struct ProvenanceResolver: Sendable {
     }
 
     let layers: [LayerIndex]
+    let relevant: Set<ImagePath>
 
-    /// - Parameter layers: each layer's changes, base layer first.
-    public init(layers: [[ProvenanceChange]]) {
+    /// - Parameters:
+    ///   - layers: each layer's changes, base layer first, in tar order.
+    ///   - paths: every path `visibility(of:layer:entryIndex:)` will be asked about.
+    public init<Changes: Sequence<ProvenanceChange>>(layers: [Changes], asking paths: some Sequence<ImagePath>) {
+        var relevant: Set<ImagePath> = []
+        for path in paths where relevant.insert(path).inserted { relevant.formUnion(path.ancestors) }
+        self.relevant = relevant
         self.layers = layers.map { changes in
             var index = LayerIndex()
-            index.entries.reserveCapacity(changes.count)
             for (position, change) in changes.enumerated() {
                 switch change {
-                case .added(let path, let isDirectory):
+                case .added(let path, let isDirectory) where relevant.contains(path):
                     index.entries[path] = (position, isDirectory)
-                case .whiteout(let path):
+                case .whiteout(let path) where relevant.contains(path):
                     index.whiteouts.insert(path)
-                case .opaque(let directory):
+                case .opaque(let directory) where relevant.contains(directory):
                     index.opaques.insert(directory)
+                default:
+                    break
                 }
             }
             return index
@@ -42,6 +49,7 @@ public struct ProvenanceResolver: Sendable {
     /// that put a file at `path`. Whiteouts and opaque markers act on lower layers only, as the
     /// OCI spec says; a later entry with the same path in the same layer replaces this one.
     public func visibility(of path: ImagePath, layer: Int, entryIndex: Int) -> Visibility {
+        precondition(relevant.contains(path), "visibility asked of a path not named when the resolver was built")
         if let last = layers[layer].entries[path], last.position > entryIndex { return .overwritten(layer: layer) }
         let ancestors = path.ancestors
         for later in layers.indices where later > layer {

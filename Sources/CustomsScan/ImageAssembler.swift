@@ -51,12 +51,15 @@ enum ImageAssembler {
         let summary = ImageSummary(
             target: target, name: plan.name, manifestDigest: plan.manifestDigest,
             configDigest: plan.configDigest, platform: plan.platform, layers: layers)
-        let changes = records.map { $0?.changes.changes.map(provenanceChange) ?? [] }
-        let resolver = ProvenanceResolver(layers: changes)
+        let matches = records.indices.map { index in
+            (records[index]?.matches ?? []) + hardlinkMatches(layer: index, records: records)
+        }
+        let resolver = ProvenanceResolver(
+            layers: records.map { ($0?.changes ?? LayerChanges()).lazy.map(provenanceChange) },
+            asking: matches.joined().map(\.path))
         var occurrences: [Occurrence] = []
-        for (index, record) in records.enumerated() {
-            guard let record else { continue }
-            for fileMatch in record.matches + hardlinkMatches(layer: index, records: records) {
+        for (index, layerMatches) in matches.enumerated() {
+            for fileMatch in layerMatches {
                 let visibility = resolver.visibility(of: fileMatch.path, layer: index, entryIndex: fileMatch.entryIndex)
                 let file = LayerFileLocation(
                     layerIndex: index, layerCount: plan.layers.count, layerDigest: layers[index].digest,
@@ -154,17 +157,18 @@ enum ImageAssembler {
 
     /// Matches a hardlink exposes under its own name: those of its target in the same layer
     /// (an earlier entry), or else in the nearest lower layer that has the target. Linear in the
-    /// layer's entries: each layer's last file entry per path is indexed once, when first needed.
+    /// layers' entries, and only the hardlinks' targets are indexed.
     static func hardlinkMatches(layer: Int, records: [LayerRecord?]) -> [FileMatch] {
-        guard let record = records[layer],
-            record.changes.changes.contains(where: { if case .hardlink = $0 { true } else { false } })
-        else { return [] }
+        guard let record = records[layer] else { return [] }
+        var targets: Set<ImagePath> = []
+        for case .hardlink(_, let target) in record.changes { targets.insert(target) }
+        guard !targets.isEmpty else { return [] }
         var lastFileInLayer: [Int: [ImagePath: Int]] = [:]
         func lastFile(_ path: ImagePath, inLayer lower: Int) -> Int? {
             if lastFileInLayer[lower] == nil {
                 var index: [ImagePath: Int] = [:]
-                for (position, change) in (records[lower]?.changes.changes ?? []).enumerated() {
-                    if case .file(let file) = change { index[file] = position }
+                for (position, change) in (records[lower]?.changes ?? LayerChanges()).enumerated() {
+                    if case .file(let file) = change, targets.contains(file) { index[file] = position }
                 }
                 lastFileInLayer[lower] = index
             }
@@ -179,8 +183,8 @@ enum ImageAssembler {
         }
         var result: [FileMatch] = []
         var filesSoFar: [ImagePath: Int] = [:]
-        for (position, change) in record.changes.changes.enumerated() {
-            if case .file(let path) = change { filesSoFar[path] = position }
+        for (position, change) in record.changes.enumerated() {
+            if case .file(let path) = change, targets.contains(path) { filesSoFar[path] = position }
             guard case .hardlink(let name, let target) = change else { continue }
             var sources: [FileMatch] = []
             if let entry = filesSoFar[target] {

@@ -39,10 +39,8 @@ public final class Scan {
         if options.showSecrets || options.policy.readsSecrets { settings?.access = .writeOnly }
         cache = LayerCache(
             settings: settings, rulesHash: rulesHash, limits: options.limits, fingerprintKey: options.fingerprintKey)
-        let prefilters = options.cache?.localDirectory.map {
-            PrefilterFiles(directory: $0.appendingPathComponent("prefilter"))
-        }
-        engine = try DetectionEngine(ruleSet: rules, credentialFiles: Set(structural.keys), prefilterStore: prefilters)
+        engine = try DetectionEngine(
+            ruleSet: rules, credentialFiles: Set(structural.keys), prefilterStore: options.cache?.prefilters)
     }
 
     private var reader: LayerReader {

@@ -26,13 +26,16 @@ public enum CLIRunner {
         "customs-test-cache-\(UUID().uuidString)")
 
     /// Runs `customs` with `arguments`, feeding `stdin` when given. `XDG_CACHE_HOME` points at
-    /// `cacheHome` unless `environment` sets it.
+    /// `cacheHome`, and `XDG_CONFIG_HOME` (the cache key) beside it, unless `environment` sets them.
     public static func run(
         _ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil,
         directory: URL? = nil
     ) throws -> Output {
         var environment = environment ?? ProcessInfo.processInfo.environment
         if environment["XDG_CACHE_HOME"] == nil { environment["XDG_CACHE_HOME"] = cacheHome.path }
+        if environment["XDG_CONFIG_HOME"] == nil {
+            environment["XDG_CONFIG_HOME"] = cacheHome.appendingPathComponent("config").path
+        }
         return try run(
             executable: executable(), arguments, stdin: stdin, environment: environment, directory: directory)
     }

@@ -37,7 +37,7 @@ public struct LayerRecord: Sendable {
 /// A content match in a named file of a layer.
 public struct FileMatch: Sendable, Hashable {
     public var path: ImagePath
-    /// Index of the file's entry in `LayerChanges.changes` (tells duplicate paths apart).
+    /// Index of the file's entry in `LayerChanges` (tells duplicate paths apart).
     public var entryIndex: Int
     /// The file inside an archive at `path` (`BOOT-INF/lib/db.jar!/db.properties`), if any.
     public var nestedPath: String?

@@ -41,7 +41,7 @@ public final class LayerWalker {
                     tarEnd = tar.consumedBytes
                     break
                 }
-                guard record.changes.changes.count < limits.maxEntries else {
+                guard record.changes.count < limits.maxEntries else {
                     record.diagnostics.append(
                         ScanDiagnostic(
                             code: .sizeLimit,
@@ -79,7 +79,7 @@ public final class LayerWalker {
             record.diagnostics.append(
                 ScanDiagnostic(
                     code: .readError,
-                    message: "layer is truncated or corrupt after \(record.changes.changes.count) entries: \(error)",
+                    message: "layer is truncated or corrupt after \(record.changes.count) entries: \(error)",
                     incomplete: true))
         }
         record.compressedSize = compressed.hasher.byteCount
@@ -116,7 +116,7 @@ public final class LayerWalker {
                     incomplete: false))
             return
         }
-        record.changes.changes.append(change)
+        record.changes.append(change)
         switch change {
         case .file(let path):
             try scanContent(of: path, from: tar, into: &record)
@@ -129,7 +129,7 @@ public final class LayerWalker {
 
     private func scanContent(of path: ImagePath, from source: ByteSource, into record: inout LayerRecord) throws {
         record.fileCount += 1
-        let file = ScannedFile(path: path, entryIndex: record.changes.changes.count - 1, nestedPath: nil)
+        let file = ScannedFile(path: path, entryIndex: record.changes.count - 1, nestedPath: nil)
         try scanFile(file, from: source, depth: 0, budget: NestedBudget(limits.maxNestedBytes), into: &record)
     }
 
@@ -209,12 +209,12 @@ public final class LayerWalker {
             let path = ImagePath(relative)
             guard let values = try? url.resourceValues(forKeys: Set(keys)) else { continue }
             if values.isSymbolicLink == true {
-                record.changes.changes.append(.symlink(path))
+                record.changes.append(.symlink(path))
                 enumerator.skipDescendants()
             } else if values.isDirectory == true {
-                record.changes.changes.append(.directory(path))
+                record.changes.append(.directory(path))
             } else if values.isRegularFile == true {
-                record.changes.changes.append(.file(path))
+                record.changes.append(.file(path))
                 do {
                     let file = try FileByteSource(path: url.path, noFollow: true)
                     try scanContent(of: path, from: file, into: &record)

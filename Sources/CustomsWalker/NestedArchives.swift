@@ -6,7 +6,7 @@ import Foundation
 struct ScannedFile {
     /// The layer entry's path.
     var path: ImagePath
-    /// The layer entry's index in `LayerChanges.changes`.
+    /// The layer entry's index in `LayerChanges`.
     var entryIndex: Int
     /// The path inside the archive(s) at `path`, `!/`-separated per level; nil for the entry itself.
     var nestedPath: String?

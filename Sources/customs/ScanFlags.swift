@@ -85,15 +85,29 @@ struct ScanFlags: ParsableArguments {
         if let value = configuration.maxFileBytes { options.limits.maxFileBytes = value }
         if let value = configuration.maxLayerBytes { options.limits.maxLayerBytes = value }
         if let value = configuration.maxEntries { options.limits.maxEntries = value }
-        let cacheFolder = cacheDir.map { URL(fileURLWithPath: $0) } ?? FileLayerStore.defaultDirectory
-        options.cache = noCache ? nil : .directory(cacheFolder)
-        if !noCache, let problem = FileLayerStore.trustProblem(cacheFolder) {
-            // Someone else could have planted results there: scanning with them could blind the scan.
-            Console.warn("not using the layer cache: \(problem) (fix its owner and mode, or pass --cache-dir)")
-            options.cache = nil
-        }
+        options.cache = noCache ? nil : cacheSettings()
         options.fingerprintKey = .fromEnvironment()
         return options
+    }
+
+    /// The layer cache to use, or nil (with a warning) when it cannot be trusted.
+    private func cacheSettings() -> CacheSettings? {
+        let folder = cacheDir.map { URL(fileURLWithPath: $0) } ?? FileLayerStore.defaultDirectory
+        let key: CacheKey
+        do {
+            key = try CacheKey.load()
+        } catch {
+            Console.warn("not using the layer cache: \(error)")
+            return nil
+        }
+        if let problem = FileLayerStore.trustProblem(folder, key: key) {
+            // Someone else could have planted results there: scanning with them could blind the scan.
+            Console.warn(
+                "not using the layer cache: \(problem) (fix its owner and mode, pass --cache-dir, or share a key "
+                    + "in \(CacheKey.environmentVariable))")
+            return nil
+        }
+        return .directory(folder, key: key)
     }
 
     /// Makes `policy` accept the findings of the baseline at `path` (a version 1 file is

@@ -3,7 +3,9 @@ import CustomsCore
 import CustomsModel
 import CustomsScan
 import CustomsTestSupport
+import CustomsWalker
 import Foundation
+import Synchronization
 import Testing
 
 /// No image can blind the scanner through the cache: a config that pairs a layer holding a
@@ -70,7 +72,7 @@ import Testing
         try ImageFixture.write(
             try Self.spec("STRIPE_KEY={{key}}"), layout: .ociDirectory, compression: compression, to: leaky)
         var options = ScanOptions()
-        options.cache = .directory(directory.path("cache"))
+        options.cache = .directory(directory.path("cache"), key: .testing)
         let cleanResult = try Scan(options: options).run([clean.path])
         #expect(cleanResult.findings.isEmpty && cleanResult.isComplete)
         let cleanDiffID = try #require(cleanResult.images.first?.layers.first?.diffID)
@@ -82,5 +84,50 @@ import Testing
             #expect(result.diagnostics.contains { $0.code == .diffIDMismatch }, "run \(run)")
             #expect(result.exitCode(failOn: .low) == ExitStatus.findings, "run \(run)")
         }
+    }
+
+    /// A file store that remembers the keys it was given, so a test can plant under them.
+    final class KeyRecorder: LayerStore {
+        let files: FileLayerStore
+        let keys = Mutex<Set<LayerKey>>([])
+        init(_ files: FileLayerStore) { self.files = files }
+        func layers(_ keys: [LayerKey]) -> [LayerKey: CachedLayer] { files.layers(keys) }
+        func put(_ layer: CachedLayer, for key: LayerKey) {
+            keys.withLock { _ = $0.insert(key) }
+            files.put(layer, for: key)
+        }
+        func blobs(_ digests: [Digest]) -> [Digest: BlobFacts] { files.blobs(digests) }
+        func put(_ facts: BlobFacts, for digest: Digest) { files.put(facts, for: digest) }
+        func claim(_ key: LayerKey) -> Bool { files.claim(key) }
+        func release(_ key: LayerKey) { files.release(key) }
+    }
+
+    @Test func aCleanRecordPlantedWithoutTheKeyIsNotServed() throws {
+        let directory = try TemporaryDirectory()
+        let leaky = directory.path("leaky"), folder = directory.path("cache")
+        try ImageFixture.write(
+            try Self.spec("STRIPE_KEY={{key}}"), layout: .ociDirectory, compression: .gzip, to: leaky)
+        let recorder = KeyRecorder(FileLayerStore(directory: folder, key: .testing))
+        var options = ScanOptions()
+        options.cache = CacheSettings(store: recorder, localDirectory: folder, key: .testing)
+        let first = try Scan(options: options).run([leaky.path])
+        #expect(first.findings.count == 1)
+        let layer = try #require(first.images.first?.layers.first)
+        let key = try #require(recorder.keys.withLock { $0.first })
+        let digest = try #require(layer.digest)
+
+        // A neighbour who can write to the folder, but lacks the key, overwrites the entry with a
+        // clean record (and the blob's pairing) under the very same names.
+        var clean = LayerRecord()
+        clean.digest = digest
+        clean.diffID = key.diffID
+        clean.compression = .gzip
+        let planter = FileLayerStore(directory: folder, key: CacheKey("planter", shared: false))
+        planter.put(try #require(CachedLayer(clean, key: .default)), for: key)
+        planter.put(BlobFacts(diffID: key.diffID, compression: .gzip, size: layer.compressedSize), for: digest)
+        #expect(planter.layer(key) != nil, "the planted entry is in place")
+        let second = try Scan(options: options).run([leaky.path])
+        #expect(second.findings.map(\.rule.id.rawValue) == ["stripe.secret-key"])
+        #expect(second.images.first?.layers.first?.fromCache == false)
     }
 }

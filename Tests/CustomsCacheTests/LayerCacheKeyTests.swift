@@ -33,7 +33,7 @@ import Testing
 
     static func scan(_ image: URL, cache: URL?) throws -> ScanResult {
         var options = ScanOptions()
-        options.cache = cache.map { .directory($0) }
+        options.cache = cache.map { .directory($0, key: .testing) }
         options.concurrency = 2
         return try Scan(options: options).run([image.path])
     }

@@ -19,7 +19,7 @@ import Testing
 
     static func scan(_ image: URL, cache: URL) throws -> Run {
         var options = ScanOptions()
-        options.cache = .directory(cache)
+        options.cache = .directory(cache, key: .testing)
         options.concurrency = 2
         let progress = ScanProgress()
         options.progress = progress
@@ -75,7 +75,7 @@ import Testing
         let file = directory.path("blob")
         try Data("layer bytes".utf8).write(to: file)
         return (
-            file, VerifiedBlobs(directory: directory.path("verified"), settleTime: settleTime),
+            file, VerifiedBlobs(directory: directory.path("verified"), key: .testing, settleTime: settleTime),
             Digest.of(Data("layer bytes".utf8))
         )
     }
@@ -117,10 +117,15 @@ import Testing
 
     @Test func storedPrefilterIsCheckedBeforeUse() throws {
         let directory = try TemporaryDirectory()
-        let store = PrefilterFiles(directory: directory.path("prefilter"))
+        let store = PrefilterFiles(directory: directory.path("prefilter"), key: .testing)
         store.save(Data("database bytes".utf8), as: "key")
         #expect(store.load("key") == Data("database bytes".utf8))
         #expect(store.load("other key") == nil)
+        let planter = PrefilterFiles(directory: directory.path("prefilter"), key: CacheKey("neighbour", shared: false))
+        #expect(planter.load("key") == nil, "a database sealed with another key is not loaded")
+        planter.save(Data("planted".utf8), as: "key")
+        #expect(store.load("key") == nil, "a database planted with another key is not loaded")
+        store.save(Data("database bytes".utf8), as: "key")
         let file = try #require(
             try FileManager.default.contentsOfDirectory(atPath: directory.path("prefilter").path).first)
         let url = directory.path("prefilter").appendingPathComponent(file)

@@ -52,7 +52,7 @@ import Testing
         let text = String(repeating: "GITHUB_TOKEN=\(token)\n", count: 20_000)
         let image = try Self.image([("app/tokens.env", .file(Data(text.utf8)))], in: directory)
         var options = ScanOptions()
-        options.cache = .directory(directory.path("cache"))
+        options.cache = .directory(directory.path("cache"), key: .testing)
         for run in ["cold", "warm"] {
             let result = try Scan(options: options).run([image.path])
             #expect(result.findings.count == 1, "\(run)")

@@ -23,7 +23,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let image = try Self.writeSample(in: directory)
         var options = ScanOptions()
-        options.cache = .directory(directory.path("cache"))
+        options.cache = .directory(directory.path("cache"), key: .testing)
         let warm = try Scan(options: options).run([image.path])
         #expect(warm.layersFromCache == 0 && !warm.findings.isEmpty)
         #expect(try Scan(options: options).run([image.path]).layersFromCache == 4, "the cache is warm")

@@ -38,9 +38,9 @@ import Testing
         #expect(cold.status == 1 && warm.status == 1)
         let secrets = try spec.secretValues().values
         let files = FileManager.default.enumerator(atPath: cache)?.compactMap { $0 as? String } ?? []
-        #expect(files.contains { $0.hasSuffix(".json") })
-        for file in files where file.hasSuffix(".json") {
-            let text = try String(contentsOfFile: cache + "/" + file, encoding: .utf8)
+        #expect(files.contains { $0.hasSuffix(".layer") })
+        for file in files where file.hasSuffix(".layer") || file.hasSuffix(".json") {
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: cache + "/" + file)), as: UTF8.self)
             let leaked = secrets.contains { text.contains($0) }
             #expect(!leaked, "the cache holds a secret")
         }
@@ -155,5 +155,29 @@ enum ParallelRuns {
         let report = try ReportFile.decode(shared.stdout)
         #expect(report.images.allSatisfy { $0.layers.allSatisfy { $0.cached == false } })
         #expect(report.findings.count == 5)
+    }
+
+    @Test func aSharedKeyMakesAGroupWritableCacheUsableAndOnlyItsHoldersReadIt() throws {
+        let directory = try TemporaryDirectory()
+        let (image, _) = try CLITests.sample(in: directory)
+        let cache = directory.path("cache")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        #expect(chmod(cache.path, 0o2775) == 0)
+        func scan(key: String) throws -> (CLIRunner.Output, ReportFile) {
+            var environment = ProcessInfo.processInfo.environment
+            environment["CUSTOMS_CACHE_KEY"] = key
+            let run = try CLIRunner.run(
+                ["scan", "--format", "json", "--cache-dir", cache.path, image.path], environment: environment)
+            return (run, try ReportFile.decode(run.stdout))
+        }
+        let (cold, _) = try scan(key: "team key one")
+        #expect(cold.status == 1 && !cold.stderr.contains("not using the layer cache"))
+        let (warm, warmReport) = try scan(key: "team key one")
+        #expect(warm.status == 1)
+        #expect(warmReport.images.allSatisfy { $0.layers.allSatisfy { $0.cached == true } })
+        #expect(warmReport.findings.count == 5)
+        let (_, outsider) = try scan(key: "another key")
+        #expect(outsider.images.allSatisfy { $0.layers.allSatisfy { $0.cached == false } })
+        #expect(outsider.findings.count == 5)
     }
 }
