@@ -7,6 +7,8 @@ public struct ArchiveError: Error, CustomStringConvertible, Sendable {
         public static let io = Code(rawValue: "io")
         public static let notRegularFile = Code(rawValue: "not-regular-file")
         public static let tooLarge = Code(rawValue: "too-large")
+        /// An entry's header (a long name, PAX or GNU extension) is larger than libarchive reads.
+        public static let oversizedHeader = Code(rawValue: "oversized-header")
         /// The bytes are not a readable archive, or end early (truncated).
         public static let malformed = Code(rawValue: "malformed")
         /// libarchive could not be set up as required (a filter missing, an external program needed).

@@ -98,7 +98,9 @@ public final class ArchiveReader: ByteSource {
             return ArchiveError(.io, "\(what): \(sourceError)", underlying: sourceError)
         }
         let detail = archive_error_string(archive).map { String(cString: $0) } ?? "unknown error"
-        return ArchiveError(.malformed, "\(what): \(detail)")
+        // libarchive's tar reader refuses a long-name, PAX or GNU header above its size cap this way.
+        let oversized = detail.hasPrefix("Special header too large") || detail.hasPrefix("Pathname too long")
+        return ArchiveError(oversized ? .oversizedHeader : .malformed, "\(what): \(detail)")
     }
 
     /// The next entry header, or nil at the end of the archive. Throws when the stream is

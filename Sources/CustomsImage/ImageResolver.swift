@@ -258,39 +258,61 @@ public struct ImageResolver {
 
     // MARK: Legacy docker save
 
+    /// Each entry of `manifest.json` on its own: one with an unsafe path costs only itself, and a
+    /// missing or malformed config costs its image the history, never the layers.
     private mutating func resolveLegacy(_ data: Data) throws -> [ImagePlan] {
         let entries = try JSONDocument.decode([DockerManifestEntryJSON].self, from: data, name: "manifest.json")
         guard !entries.isEmpty else {
             throw ImageError(.invalidDocument, "manifest.json lists no images; nothing to scan")
         }
         var images: [ImagePlan] = []
+        var firstError: (any Error)?
         for entry in entries {
-            let configPath = try LayoutPath.safe(entry.Config, in: "manifest.json")
             let name = entry.RepoTags?.first ?? fallbackName
-            guard let configData = try files.document(configPath) else {
-                diagnostics.append(
-                    ScanDiagnostic(
-                        code: .missingBlob,
-                        message: "config \(configPath) named by manifest.json is missing; image skipped",
-                        image: name, path: configPath, incomplete: true))
-                continue
+            do {
+                images.append(try legacyPlan(entry, name: name))
+            } catch {
+                firstError = firstError ?? error
+                report(error, image: name)
             }
-            let config = try JSONDocument.decode(ImageConfig.self, from: configData, name: configPath)
-            let layers = try entry.Layers.enumerated().map { index, raw in
-                let path = try LayoutPath.safe(raw, in: "manifest.json")
-                // Docker 25+ names layers by blob path, which carries the digest.
-                return LayerPlan(
-                    index: index, blobPath: path, digest: Digest(blobPath: path), size: nil, mediaType: nil,
-                    expectedDiffID: nil, unsupportedReason: nil)
-            }
-            var image = ImagePlan(
-                name: name, manifestDigest: nil, platform: config.platform, config: config,
-                configDigest: Digest.of(configData), layers: layers, annotations: [],
-                attestations: [], diagnostics: [])
-            attachDiffIDs(&image)
-            images.append(image)
         }
+        if images.isEmpty, let firstError { throw firstError }
         return images
+    }
+
+    private mutating func legacyPlan(_ entry: DockerManifestEntryJSON, name: String) throws -> ImagePlan {
+        let configPath = try LayoutPath.safe(entry.Config, in: "manifest.json")
+        let layers = try entry.Layers.enumerated().map { index, raw in
+            let path = try LayoutPath.safe(raw, in: "manifest.json")
+            // Docker 25+ names layers by blob path, which carries the digest.
+            return LayerPlan(
+                index: index, blobPath: path, digest: Digest(blobPath: path), size: nil, mediaType: nil,
+                expectedDiffID: nil, unsupportedReason: nil)
+        }
+        var config = ImageConfig(architecture: nil, os: nil, variant: nil, config: nil, rootfs: nil, history: nil)
+        var configDigest: Digest?
+        func problem(_ code: ScanDiagnostic.Code, _ message: String) {
+            diagnostics.append(
+                ScanDiagnostic(
+                    code: code,
+                    message: "config \(configPath) named by manifest.json \(message); its layers are scanned without "
+                        + "history or diffIDs", image: name, path: configPath, incomplete: true))
+        }
+        do {
+            if let data = try files.document(configPath) {
+                configDigest = Digest.of(data)
+                config = try JSONDocument.decode(ImageConfig.self, from: data, name: configPath)
+            } else {
+                problem(.missingBlob, "is missing")
+            }
+        } catch {
+            problem(.invalidDocument, "cannot be used (\(error))")
+        }
+        var image = ImagePlan(
+            name: name, manifestDigest: nil, platform: config.platform, config: config, configDigest: configDigest,
+            layers: layers, annotations: [], attestations: [], diagnostics: [])
+        attachDiffIDs(&image)
+        return image
     }
 
     /// Docker 25+ archives carry both layouts; when they disagree, index.json (digest-verified) wins.

@@ -75,6 +75,13 @@ public final class LayerWalker {
                         "layer decompresses to more than \(limits.maxLayerBytes) bytes (a decompression bomb?); "
                         + "the rest was not scanned",
                     incomplete: true))
+        } catch let error as ArchiveError where error.code == .oversizedHeader {
+            record.diagnostics.append(
+                ScanDiagnostic(
+                    code: .sizeLimit,
+                    message: "entry \(record.changes.count + 1) of the layer has an oversized header (\(error)); "
+                        + "it and the rest of the layer were not read",
+                    incomplete: true))
         } catch {
             record.diagnostics.append(
                 ScanDiagnostic(

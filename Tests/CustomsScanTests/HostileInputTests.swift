@@ -127,6 +127,32 @@ import Testing
         #expect(result.exitCode(failOn: .low) == ExitStatus.findings && !result.isComplete)
     }
 
+    /// In a legacy `docker save`, an entry with an unsafe path costs only itself, and one whose
+    /// config is missing or malformed still has its layers scanned.
+    @Test(arguments: ["missing", "malformed"])
+    func oneBadManifestJSONEntryDoesNotStopTheOthers(_ damage: String) throws {
+        let directory = try TemporaryDirectory()
+        var files = try ImageFixture.files(Self.twoLayers, layout: .dockerSaveLegacy, compression: .none)
+        var entries = try #require(
+            try JSONSerialization.jsonObject(with: files.data("manifest.json")!) as? [[String: Any]])
+        var traversal = entries[0]
+        traversal["Config"] = "../../../etc/passwd"
+        traversal["RepoTags"] = ["bad:traversal"]
+        var damaged = entries[0]
+        damaged["Config"] = "damaged.json"
+        damaged["RepoTags"] = ["bad:config"]
+        if damage == "malformed" { files.add("damaged.json", Data("{\"rootfs\": 7".utf8)) }
+        entries = [traversal, damaged, entries[0]]
+        files.add("manifest.json", try JSONSerialization.data(withJSONObject: entries))
+        let result = try Self.scan([try Self.write(files, as: .dockerSaveLegacy, in: directory)])
+        #expect(result.images.map(\.name).sorted() == ["bad:config", "customs-corpus/hostile-two-layers:latest"])
+        #expect(result.findings.count == 2)
+        #expect(result.findings.allSatisfy { $0.locations.count == 2 }, "both images' layers were scanned")
+        #expect(result.diagnostics.contains { $0.message.contains("the entries beside it are still scanned") })
+        #expect(result.diagnostics.contains { $0.message.contains("scanned without history") && $0.incomplete })
+        #expect(result.exitCode(failOn: .low) == ExitStatus.findings && !result.isComplete)
+    }
+
     /// The config's path in an OCI directory's file set (the one blob with `rootfs`).
     static func configPath(_ files: FileSet) throws -> String {
         try #require(

@@ -87,4 +87,17 @@ import Testing
         #expect(record.diagnostics.contains { $0.message.contains("after the tar's end-of-archive marker") })
         #expect(record.diffID == Digest.of(tar + Data("GITHUB_TOKEN=hidden-after-the-end\n".utf8)))
     }
+
+    @Test func anOversizedEntryHeaderIsNamedAndKeepsEarlierFindings() throws {
+        let token = "ghp_" + String(repeating: "A1b2", count: 9)
+        let tar = try Self.layer([
+            ("first.env", .file(Data("GITHUB_TOKEN=\(token)\n".utf8))),
+            (String(repeating: "d/", count: 1 << 20) + "f", .file(Data("x\n".utf8))),
+        ])
+        let record = try Self.walk(tar)
+        #expect(!record.isComplete)
+        #expect(record.matches.count == 1, "the finding before the header is kept")
+        let named = record.diagnostics.contains { $0.code == .sizeLimit && $0.message.contains("oversized header") }
+        #expect(named, "\(record.diagnostics.map(\.message))")
+    }
 }
