@@ -62,7 +62,7 @@ let package = Package(
             name: "CustomsScan",
             dependencies: [
                 "CustomsRegex", "CustomsCore", "CustomsArchive", "CustomsImage", "CustomsWalker", "CustomsDetect",
-                "CustomsRules", "CustomsBuiltinRules", "CustomsProvenance", "CustomsCache", "CustomsModel",
+                "CustomsRules", "CustomsBuiltinRules", "CustomsProvenance", "CustomsCache", "CustomsModel", "Yams",
             ]
         ),
         // ⑤ Reports: the model in, text out. Does not link the scan engine.

@@ -30,8 +30,15 @@ enum EndpointPolicy {
 
     /// Checks a URL a registry sent us to (a token realm or a redirect). `registryIsPlainHTTP`
     /// allows http only when the registry itself was reached over http (`--insecure-registry`).
+    /// Returns the address the connection must use (one of those checked: connecting by name
+    /// would resolve it again, and a rebinding name could answer a forbidden address then), or nil
+    /// when the host is an address already.
     /// - Throws: `RegistryError.unsafeEndpoint` explaining the refusal.
-    static func check(_ url: URL, from current: Origin, registryIsPlainHTTP: Bool, what: String) throws {
+    @discardableResult
+    static func check(
+        _ url: URL, from current: Origin, registryIsPlainHTTP: Bool, what: String,
+        resolve: (String) -> [String] = resolve
+    ) throws -> String? {
         guard let target = Origin(url) else {
             throw RegistryError(.unsafeEndpoint, "\(what) \(redactedURL(url)) is not an http(s) URL; refusing it")
         }
@@ -49,11 +56,23 @@ enum EndpointPolicy {
                 .unsafeEndpoint,
                 "\(what) \(redactedURL(url)) points at a link-local or cloud metadata address; refusing it")
         }
-        for address in resolve(target.host) where isForbiddenHost(address) {
+        if isAddress(target.host) { return nil }
+        let addresses = resolve(target.host)
+        for address in addresses where isForbiddenHost(address) {
             throw RegistryError(
                 .unsafeEndpoint,
                 "\(what) \(redactedURL(url)) resolves to the link-local or metadata address \(address); refusing it")
         }
+        guard let pinned = addresses.first else {
+            throw RegistryError(.transport, "\(what) \(redactedURL(url)): the host name does not resolve")
+        }
+        return pinned
+    }
+
+    /// True for an IPv4 or IPv6 address literal.
+    static func isAddress(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     /// True for metadata hosts and link-local addresses (169.254.0.0/16, fe80::/10).

@@ -14,6 +14,10 @@ import Synchronization
 public final class RegistryClient: Sendable {
     let options: RegistryOptions
     private let http: HTTPClient
+    private let configuration: HTTPClient.Configuration
+    /// Realm and redirect hosts, by lowercased name: the address checked when first met, and a
+    /// client that connects to that address only (TLS still verifies the name).
+    private let pins = Mutex<[String: (address: String, client: HTTPClient)]>([:])
     private let sessions = Mutex<[String: RegistrySession]>([:])
     /// Set by `cancel()`: ends every backoff wait at once.
     private let cancelled = Guarded(false)
@@ -38,10 +42,45 @@ public final class RegistryClient: Sendable {
             timeout: timeout, decompression: .disabled)
         // A refused connection or failed handshake comes back at once; `open` decides what to retry.
         configuration.connectionPool.retryConnectionEstablishment = false
+        self.configuration = configuration
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    deinit { try? http.syncShutdown() }
+    deinit {
+        try? http.syncShutdown()
+        for (_, pin) in pins.withLock({ $0 }) { try? pin.client.syncShutdown() }
+    }
+
+    /// Checks a realm or redirect target against the endpoint policy and pins its host to the
+    /// address checked, so no later lookup (a rebinding name) can send the connection elsewhere.
+    private func pin(_ url: URL, from current: EndpointPolicy.Origin, plainHTTP: Bool, what: String) throws {
+        let name = url.host ?? ""
+        let host = name.lowercased()
+        let known = pins.withLock { $0[host]?.address }
+        let address = try EndpointPolicy.check(
+            url, from: current, registryIsPlainHTTP: plainHTTP, what: what,
+            resolve: { known.map { [$0] } ?? options.resolveHost($0) })
+        guard let address, known == nil else { return }
+        try pins.withLock { pins in
+            guard pins[host] == nil else { return }
+            guard pins.count < options.maxPinnedHosts else {
+                throw RegistryError(
+                    .protocolError,
+                    "\(what) \(EndpointPolicy.redactedURL(url)): more than \(options.maxPinnedHosts) distinct hosts "
+                        + "met through redirects and token realms; refusing it")
+            }
+            var configuration = self.configuration
+            configuration.dnsOverride[name] = address
+            configuration.dnsOverride[host] = address
+            pins[host] = (address, HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration))
+        }
+    }
+
+    /// The client for `url`: the pinned one of a realm or redirect host, else the registry's.
+    private func client(for url: URL) -> HTTPClient {
+        let host = (url.host ?? "").lowercased()
+        return pins.withLock { $0[host]?.client } ?? http
+    }
 
     /// Ends every backoff wait now (the next attempt is made at once); for shutting down.
     public func cancel() { cancelled.withLock { $0 = true } }
@@ -93,7 +132,8 @@ public final class RegistryClient: Sendable {
             do {
                 let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
                 let seconds = document ? options.documentDeadline : options.blobDeadline(size: limit)
-                head = try stream.start(http, request, deadline: .now() + .milliseconds(Int64(seconds * 1000)))
+                head = try stream.start(
+                    client(for: url), request, deadline: .now() + .milliseconds(Int64(seconds * 1000)))
             } catch {
                 if attempt < options.retries, Self.isRetryable(error) {
                     attempt += 1
@@ -119,8 +159,7 @@ public final class RegistryClient: Sendable {
                 else {
                     throw RegistryError(.protocolError, "\(what): a \(status) redirect without a usable Location")
                 }
-                try EndpointPolicy.check(
-                    next, from: current, registryIsPlainHTTP: session.plainHTTP, what: "redirect from \(what) to")
+                try pin(next, from: current, plainHTTP: session.plainHTTP, what: "redirect from \(what) to")
                 url = next
             case 401 where !answeredChallenge && EndpointPolicy.Origin(url) == registryOrigin:
                 stream.cancel()
@@ -244,9 +283,7 @@ public final class RegistryClient: Sendable {
             else {
                 throw RegistryError(.unauthorized, "\(what) asked for a token without a usable realm")
             }
-            try EndpointPolicy.check(
-                realm, from: registryOrigin, registryIsPlainHTTP: session.plainHTTP, what: "the token realm of \(what),"
-            )
+            try pin(realm, from: registryOrigin, plainHTTP: session.plainHTTP, what: "the token realm of \(what),")
             let tokenScope = challenge.parameters["scope"] ?? scope
             var components = URLComponents(url: realm, resolvingAgainstBaseURL: false)!
             var query = components.queryItems ?? []
@@ -275,7 +312,7 @@ public final class RegistryClient: Sendable {
         let head: HTTPResponseHead
         do {
             head = try stream.start(
-                http, try HTTPClient.Request(url: url, method: .GET, headers: headers),
+                client(for: url), try HTTPClient.Request(url: url, method: .GET, headers: headers),
                 deadline: .now() + .milliseconds(Int64(options.documentDeadline * 1000)))
         } catch {
             throw RegistryError(

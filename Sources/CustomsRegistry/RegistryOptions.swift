@@ -35,6 +35,12 @@ public struct RegistryOptions: Sendable {
     public var retryDelay: TimeInterval = 0.5
     /// Redirects followed per request.
     public var maxRedirects = 5
+    /// Resolves the host names of token realms and redirect targets to addresses (the system's
+    /// resolver). Each name is resolved once per client; its first address, checked against the
+    /// endpoint policy, is the one every connection to that name uses.
+    public var resolveHost: @Sendable (String) -> [String] = { EndpointPolicy.resolve($0) }
+    /// The most distinct realm and redirect hosts one client connects to.
+    public var maxPinnedHosts = 32
 
     public init() {}
 }

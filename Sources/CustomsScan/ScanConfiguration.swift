@@ -1,31 +1,30 @@
 import CustomsCore
 import CustomsModel
-import CustomsScan
 import Foundation
 import Yams
 
 /// `.customs.yaml` (found in the working directory, or named by `--config`): allow rules,
 /// disabled rules, extra rule folders, thresholds, limits and a baseline, so a team keeps its
 /// scan policy in the repository. Unknown keys are errors that name their line.
-struct ScanConfiguration: Sendable {
-    var ruleDirectories: [URL] = []
-    var disabledRules: Set<RuleID> = []
-    var failOn: Severity?
-    var minConfidence: Confidence?
-    var baseline: URL?
-    var maxFileBytes: Int64?
-    var maxLayerBytes: Int64?
-    var maxEntries: Int?
-    var allow: [AllowRule] = []
+public struct ScanConfiguration: Sendable {
+    public var ruleDirectories: [URL] = []
+    public var disabledRules: Set<RuleID> = []
+    public var failOn: Severity?
+    public var minConfidence: Confidence?
+    public var baseline: URL?
+    public var maxFileBytes: Int64?
+    public var maxLayerBytes: Int64?
+    public var maxEntries: Int?
+    public var allow: [AllowRule] = []
     /// Whether `DefaultAllowlist` applies (`default_allowlist: false` turns it off).
-    var useDefaultAllowlist = true
+    public var useDefaultAllowlist = true
     /// The file these settings came from; nil for the defaults.
-    var file: URL?
+    public var file: URL?
 
-    init() {}
+    public init() {}
 
     /// The file name looked for in the working directory.
-    static let defaultFileName = ".customs.yaml"
+    public static let defaultFileName = ".customs.yaml"
 
     static let topKeys: Set<String> = [
         "rules", "disable_rules", "fail_on", "min_confidence", "baseline", "limits", "allow", "default_allowlist",
@@ -35,7 +34,7 @@ struct ScanConfiguration: Sendable {
 
     /// Loads and validates a configuration file; relative paths in it are resolved against its folder.
     /// - Throws: `PolicyError` naming the file, line and key.
-    static func load(_ url: URL) throws -> ScanConfiguration {
+    public static func load(_ url: URL) throws -> ScanConfiguration {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
@@ -48,7 +47,7 @@ struct ScanConfiguration: Sendable {
     }
 
     /// Parses configuration text. `name` labels errors; `base` resolves relative paths.
-    static func parse(_ text: String, name: String, base: URL) throws -> ScanConfiguration {
+    public static func parse(_ text: String, name: String, base: URL) throws -> ScanConfiguration {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -165,7 +164,7 @@ struct ScanConfiguration: Sendable {
 
 extension ScanConfiguration {
     /// What every report says about these settings; nil when no file was used.
-    var applied: AppliedSettings? {
+    public var applied: AppliedSettings? {
         guard let file else { return nil }
         return AppliedSettings(
             file: file.relativePath, disabledRules: disabledRules.map(\.rawValue).sorted(),
