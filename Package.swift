@@ -71,7 +71,7 @@ let package = Package(
             name: "customs",
             dependencies: [
                 "CustomsScan", "CustomsModel", "CustomsCache", "CustomsReport", "CustomsRegistry", "CustomsDetect",
-                "CustomsRules", "CustomsBuiltinRules", "Yams",
+                "CustomsRules", "CustomsBuiltinRules", "CustomsArchive", "CustomsRegex", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

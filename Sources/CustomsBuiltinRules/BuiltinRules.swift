@@ -13,3 +13,9 @@ public enum BuiltinRules {
         try RuleSet(files.flatMap { try RuleLoader.rules(fromJSON: Data($0.json.utf8), origin: "Rules/\($0.name)") })
     }
 }
+
+/// What the binary was built from, embedded at build time.
+public enum BuildInfo {
+    /// The git commit of the checkout, or "unknown" when built outside one.
+    public static let commit = embeddedCommit
+}

@@ -22,6 +22,10 @@ struct Customs: ParsableCommand {
     /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), as DESIGN.md's
     /// exit codes say, so scripts can tell "bad invocation" from "incomplete scan".
     static func main() {
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            print(VersionReport.text)
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

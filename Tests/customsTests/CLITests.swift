@@ -1,3 +1,4 @@
+import CustomsBuiltinRules
 import CustomsCore
 import CustomsTestSupport
 import Foundation
@@ -35,6 +36,23 @@ import Testing
             #expect(scan.text.contains(word), "scan --help lacks \(word)")
         }
         #expect(try CLIRunner.run(["--version"]).text.contains(CustomsVersion.current))
+    }
+
+    @Test func versionNamesTheCommitTheRulesAndTheLinkedLibraries() throws {
+        let output = try CLIRunner.run(["--version"])
+        #expect(output.status == 0)
+        let lines = output.text.split(separator: "\n").map(String.init)
+        try #require(lines.count == 5, "\(lines)")
+        #expect(lines[0].hasPrefix("customs \(CustomsVersion.current) (commit "))
+        let head = try CLIRunner.run(executable: URL(fileURLWithPath: "/usr/bin/git"), ["rev-parse", "HEAD"])
+        if head.status == 0 {
+            #expect(lines[0].contains(String(head.text.prefix(12))), "built from the checked-out commit")
+        }
+        let rules = try BuiltinRules.load()
+        #expect(lines[1] == "rules: \(rules.rules.count) built-in, hash \(rules.contentHash.prefix(16))")
+        #expect(lines[2].hasPrefix("libarchive 3.") && lines[2].contains("libzstd/"))
+        #expect(lines[3].hasPrefix("PCRE2 10."))
+        #expect(lines[4].hasPrefix("Vectorscan 5."))
     }
 
     @Test func rulesCheckPassesBuiltinsAndFailsABrokenUserRule() throws {
