@@ -44,6 +44,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // ① The local container engine (Docker Engine API over its socket; podman serves it too).
+        .target(
+            name: "CustomsEngine",
+            dependencies: [
+                "CustomsCore", "CustomsArchive", "CustomsImage", "CustomsRegistry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         // ② Layers, ③ detection, ④ provenance.
         .target(name: "CustomsDetect", dependencies: ["CustomsCore", "CustomsRegex", "CustomsRules"]),
         .target(name: "CustomsWalker", dependencies: ["CustomsCore", "CustomsArchive", "CustomsDetect"]),
@@ -70,7 +78,8 @@ let package = Package(
         .executableTarget(
             name: "customs",
             dependencies: [
-                "CustomsScan", "CustomsModel", "CustomsCache", "CustomsReport", "CustomsRegistry", "CustomsDetect",
+                "CustomsScan", "CustomsModel", "CustomsCache", "CustomsReport", "CustomsRegistry", "CustomsEngine",
+                "CustomsDetect",
                 "CustomsRules", "CustomsBuiltinRules", "CustomsArchive", "CustomsRegex", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -4,8 +4,15 @@ import Foundation
 
 /// Turns what a user typed into the image source it names: `-` is standard input, a directory
 /// is an OCI layout (with `oci-layout` or `index.json`) or else a root filesystem, a file is an
-/// image archive, and anything else is asked of the remote source (a registry reference).
+/// image archive, and anything else is asked of the remote source (the local engine, a registry).
+/// The containers/image transport prefixes for local files are understood too:
+/// `docker-archive:PATH`, `oci-archive:PATH` (archive files) and `oci:DIR` (an OCI layout).
 public enum ImageTargets {
+    /// Prefixes naming a local archive file.
+    static let archiveTransports = ["docker-archive:", "oci-archive:"]
+    /// The prefix naming an OCI layout directory.
+    static let layoutTransport = "oci:"
+
     /// - Parameters:
     ///   - remote: resolves targets that are not local paths; nil for local paths only.
     ///   - parallel: true when layers may be read at once: an uncompressed archive file is then
@@ -16,6 +23,20 @@ public enum ImageTargets {
     {
         if target == "-" {
             return ArchiveStreamSource(target: target, size: nil) { FileByteSource(descriptor: 0) }
+        }
+        if let transport = archiveTransports.first(where: target.hasPrefix) {
+            let path = String(target.dropFirst(transport.count))
+            guard fileSize(path) != nil else {
+                throw ImageError(.unreadable, "\(transport) names no archive file at \(path.escapedForTerminal)")
+            }
+            return try source(for: path, remote: nil, parallel: parallel)
+        }
+        if target.hasPrefix(layoutTransport) {
+            let url = URL(fileURLWithPath: String(target.dropFirst(layoutTransport.count)))
+            guard OCIDirectory.isLayout(url) else {
+                throw ImageError(.unreadable, "\(layoutTransport) names no OCI layout directory at \(url.path)")
+            }
+            return OCIDirectory(root: url, target: target)
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {

@@ -10,7 +10,7 @@ import NIOHTTP1
 /// told to wait (backpressure), so memory stays bounded however large the blob. At most `limit`
 /// bytes are delivered; past that, or when the reader lets go of the stream early, the request
 /// is cancelled.
-final class ResponseStream: ByteSource {
+package final class ResponseStream: ByteSource {
     /// Bytes buffered before the network is paused.
     static let capacity = 4 << 20
 
@@ -20,7 +20,7 @@ final class ResponseStream: ByteSource {
     /// Names the request in errors (no query, no credentials).
     let label: String
 
-    init(label: String, limit: Int64?) {
+    package init(label: String, limit: Int64?) {
         self.label = label
         buffer = Buffer(limit: limit)
     }
@@ -29,7 +29,9 @@ final class ResponseStream: ByteSource {
 
     /// Starts the request; returns once the response head arrives.
     /// - Throws: the transport error when no head arrives (refused, reset, TLS, timeout).
-    func start(_ client: HTTPClient, _ request: HTTPClient.Request, deadline: NIODeadline?) throws -> HTTPResponseHead {
+    package func start(_ client: HTTPClient, _ request: HTTPClient.Request, deadline: NIODeadline?) throws
+        -> HTTPResponseHead
+    {
         let task = client.execute(request: request, delegate: Delegate(buffer: buffer), deadline: deadline)
         task.futureResult.whenComplete { [buffer] result in
             if case .failure(let error) = result { buffer.ended(error) } else { buffer.ended(nil) }
@@ -38,7 +40,7 @@ final class ResponseStream: ByteSource {
         throw RegistryError(.transport, "\(label): the connection closed before a response")
     }
 
-    func read(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
         do {
             return try buffer.read(into: destination)
         } catch {
@@ -47,10 +49,10 @@ final class ResponseStream: ByteSource {
     }
 
     /// Stops the transfer (the rest of the body is not wanted).
-    func cancel() { buffer.cancel() }
+    package func cancel() { buffer.cancel() }
 
     /// A transport error in words (NIO's descriptions are type names).
-    static func describe(_ error: Error) -> String {
+    package static func describe(_ error: Error) -> String {
         if let error = error as? HTTPClientError {
             switch error {
             case .remoteConnectionClosed: return "the registry closed the connection mid-transfer"

@@ -47,6 +47,8 @@ public struct ReportFile: Decodable {
         public var cached: Bool?
     }
     public struct Image: Decodable {
+        /// The source the image was read from (a path, `-`, `docker-daemon:NAME`, a reference).
+        public var target: String
         public var name: String
         public var platform: String?
         public var layers: [Layer]

@@ -14,9 +14,9 @@ public enum SchemaValidator {
             print("\\n".join(f"{list(e.absolute_path)}: {e.message[:200]}" for e in errors))
             sys.exit(1 if errors else 0)
             """
+        // Debian's Python, with Debian's python3-jsonschema (scripts/setup --test).
         let output = try CLIRunner.run(
-            executable: URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", "-c", script, schema.path, document.path])
+            executable: URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, schema.path, document.path])
         return (output.status == 0, output.text + output.stderr)
     }
 }

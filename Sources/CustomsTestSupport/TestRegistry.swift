@@ -121,7 +121,7 @@ public final class TestServer: Sendable {
         throw TestServerError("\(command[0]) did not start listening on port \(port)")
     }
 
-    private static func launch(_ command: [String]) throws -> Process {
+    static func launch(_ command: [String]) throws -> Process {
         let process = Process()
         process.executableURL = serversFolder.appendingPathComponent("supervise.sh")
         process.arguments = [String(getpid())] + command

@@ -8,6 +8,8 @@ extension Tag {
     @Tag public static var registry: Self
     /// Builds images with `buildah`.
     @Tag public static var buildah: Self
+    /// Starts a real container engine (podman's Docker-compatible API service).
+    @Tag public static var engine: Self
     /// Runs the `customs` executable as a process (CLI, examples, pseudo-terminal).
     @Tag public static var process: Self
 }

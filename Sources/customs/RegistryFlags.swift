@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustomsEngine
 import CustomsRegistry
 import Foundation
 
@@ -33,8 +34,21 @@ struct RegistryFlags: ParsableArguments {
         }
     }
 
+    /// Where targets that are not local paths come from: the local engine first (when one
+    /// answers), then registries. The password is read from standard input now.
+    func remoteSource(for targets: [String]) throws -> LocalEngineFirst {
+        var engine: EngineSource?
+        do {
+            engine = try EngineEndpoint.fromEnvironment().map { EngineSource(endpoint: $0) }
+        } catch {
+            let needsEngine = targets.contains { $0 != "-" && !FileManager.default.fileExists(atPath: $0) }
+            if needsEngine { Console.warn("\(error); local engine images are not looked for") }
+        }
+        return LocalEngineFirst(engine: engine, registry: try registrySource(for: targets))
+    }
+
     /// The registry source for the targets; the password is read from standard input now.
-    func source(for targets: [String]) throws -> RegistrySource {
+    private func registrySource(for targets: [String]) throws -> RegistrySource {
         var options = RegistryOptions()
         options.allTags = allTags
         options.caFile = caFile
@@ -45,8 +59,12 @@ struct RegistryFlags: ParsableArguments {
             guard !password.isEmpty else { throw ValidationError("--password-stdin read an empty password") }
             // The credential goes only to the registries the targets name explicitly: never to
             // Docker Hub because a target is a short name, nor for a path that looks like one.
+            let references = targets.map { target in
+                target.hasPrefix(LocalEngineFirst.registryTransport)
+                    ? String(target.dropFirst(LocalEngineFirst.registryTransport.count)) : target
+            }
             let named = Set(
-                targets.filter { ImageReference.namesRegistry($0) && !FileManager.default.fileExists(atPath: $0) }
+                references.filter { ImageReference.namesRegistry($0) && !FileManager.default.fileExists(atPath: $0) }
                     .compactMap { ImageReference(parsing: $0)?.registry })
             guard !named.isEmpty else {
                 throw ValidationError(

@@ -125,7 +125,7 @@ struct ScanFlags: ParsableArguments {
     /// Runs the scan with a progress line on a terminal (unless --quiet).
     func run(_ options: ScanOptions, onTarget: ((TargetReport) -> Void)? = nil) throws -> ScanResult {
         var options = options
-        options.remoteImages = try registry.source(for: targets)
+        options.remoteImages = try registry.remoteSource(for: targets)
         let display = quiet || isatty(STDERR_FILENO) == 0 ? nil : ProgressDisplay()
         options.progress = display?.progress
         let scan: Scan
