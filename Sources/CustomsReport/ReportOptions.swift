@@ -1,4 +1,5 @@
 import CustomsModel
+import Foundation
 
 /// How a report is rendered.
 public struct ReportOptions: Sendable {
@@ -6,6 +7,11 @@ public struct ReportOptions: Sendable {
     public var showSecrets = false
     /// ANSI colour in text output (the CLI enables it only on a terminal and without NO_COLOR).
     public var color = false
+    /// When the scan finished (reports that carry times: GitLab's).
+    public var finishedAt = Date()
+    /// The source commit the image was built from, for reports that link to one (GitLab's;
+    /// the CLI takes `CI_COMMIT_SHA`).
+    public var commit: String?
 
     public init(showSecrets: Bool = false, color: Bool = false) {
         self.showSecrets = showSecrets

@@ -27,7 +27,7 @@ struct ScanCommand: ParsableCommand {
 
     /// Output formats.
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, jsonl, sarif
+        case text, json, jsonl, sarif, gitlab
     }
 
     @OptionGroup var flags: ScanFlags
@@ -71,7 +71,8 @@ struct ScanCommand: ParsableCommand {
         let color =
             format == .text && output == nil && isatty(STDOUT_FILENO) != 0
             && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let reportOptions = ReportOptions(showSecrets: showSecrets, color: color)
+        var reportOptions = ReportOptions(showSecrets: showSecrets, color: color)
+        reportOptions.commit = ProcessInfo.processInfo.environment["CI_COMMIT_SHA"].flatMap { $0.isEmpty ? nil : $0 }
         let lines = JSONLinesReporter()
         var result = try flags.run(options) { target in
             if format == .jsonl { sink.write(lines.lines(for: target, options: reportOptions)) }
@@ -81,6 +82,9 @@ struct ScanCommand: ParsableCommand {
         case .text: sink.write(try TextReporter().render(result, options: reportOptions))
         case .json: sink.write(try JSONReporter().render(result, options: reportOptions))
         case .sarif: sink.write(try SARIFReporter().render(result, options: reportOptions))
+        case .gitlab:
+            reportOptions.finishedAt = Date()
+            sink.write(try GitLabReporter().render(result, options: reportOptions))
         case .jsonl: sink.write(lines.summary(result))
         }
         try sink.finish()

@@ -117,10 +117,17 @@ import Testing
         try Self.check(try SARIFReporter().render(Self.result(), options: ReportOptions()), against: "report.sarif")
     }
 
+    @Test func gitlab() throws {
+        var options = ReportOptions()
+        options.finishedAt = Date(timeIntervalSince1970: 1_800_000_000)
+        options.commit = "0123456789abcdef0123456789abcdef01234567"
+        try Self.check(try GitLabReporter().render(Self.result(), options: options), against: "report.gitlab.json")
+    }
+
     @Test func noReportShowsASecretUnlessAsked() throws {
         let result = try Self.result()
         let secrets = result.findings.compactMap(\.secret.clearValue)
-        for reporter in [TextReporter(), JSONReporter(), SARIFReporter()] as [any Reporter] {
+        for reporter in [TextReporter(), JSONReporter(), SARIFReporter(), GitLabReporter()] as [any Reporter] {
             let hidden = try reporter.render(result, options: ReportOptions())
             let shown = try reporter.render(result, options: ReportOptions(showSecrets: true))
             // Booleans first: an expectation on `hidden.contains(secret)` would print both when it fails.
