@@ -10,6 +10,8 @@ extension Tag {
     @Tag public static var buildah: Self
     /// Starts a real container engine (podman's Docker-compatible API service).
     @Tag public static var engine: Self
+    /// Builds the release (`scripts/release`) and runs it in a bare Debian root (debootstrap).
+    @Tag public static var release: Self
     /// Runs the `customs` executable as a process (CLI, examples, pseudo-terminal).
     @Tag public static var process: Self
 }
