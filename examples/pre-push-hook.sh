@@ -1,29 +1,36 @@
 #!/usr/bin/env bash
 # Registry pre-push hook: stream the image into customs before it is pushed, in one pass and
-# without writing it to disk. Use it as `pre-push-hook.sh IMAGE` before `docker push IMAGE`
-# (or as a git pre-push hook with CUSTOMS_IMAGE set). Blocks the push on a finding at or above
-# CUSTOMS_FAIL_ON (default high) and on an incomplete scan; never prints a secret.
+# without writing it to disk.
+#   pre-push-hook.sh IMAGE && docker push IMAGE
+#   as a git pre-push hook (.git/hooks/pre-push): git passes the remote's name and URL, which are
+#   not an image, so the image comes from CUSTOMS_IMAGE (e.g. CUSTOMS_IMAGE=app:1.4 git push).
+# Blocks the push on a finding at or above CUSTOMS_FAIL_ON (default high), on an incomplete scan,
+# and on an export that failed part way; never prints a secret.
 set -euo pipefail
-image=${1:-${CUSTOMS_IMAGE:-}}
-if [ -z "$image" ]; then
-    echo "usage: pre-push-hook.sh IMAGE   (or set CUSTOMS_IMAGE)" >&2
+if [ -n "${CUSTOMS_IMAGE:-}" ]; then
+    image=$CUSTOMS_IMAGE
+elif [ $# -eq 1 ]; then
+    image=$1
+else
+    echo "usage: pre-push-hook.sh IMAGE   (as a git pre-push hook, set CUSTOMS_IMAGE)" >&2
     exit 2
 fi
 customs=${CUSTOMS_BIN:-customs}
 fail_on=${CUSTOMS_FAIL_ON:-high}
 if command -v docker >/dev/null 2>&1; then
     save=(docker save "$image")
-elif command -v skopeo >/dev/null 2>&1; then
-    save=(skopeo copy --quiet "docker-daemon:$image" docker-archive:/dev/stdout)
+elif command -v podman >/dev/null 2>&1; then
+    save=(podman save --format docker-archive "$image")
 else
-    echo "pre-push-hook: neither docker nor skopeo is installed" >&2
+    echo "pre-push-hook: neither docker nor podman is installed" >&2
     exit 2
 fi
 set +e
 "${save[@]}" | "$customs" scan --quiet --fail-on "$fail_on" -
-status=${PIPESTATUS[1]}
-save_status=${PIPESTATUS[0]}
+statuses=("${PIPESTATUS[@]}")  # both at once: reading PIPESTATUS again would see this line's status
 set -e
+save_status=${statuses[0]}
+status=${statuses[1]}
 if [ "$save_status" -ne 0 ]; then
     echo "pre-push-hook: could not export $image (exit $save_status); not pushing" >&2
     exit 2

@@ -5,25 +5,31 @@ import Yams
 
 /// The ready-made integrations in examples/: the pre-push hook runs for real against a stand-in
 /// `docker`; the CI and Kubernetes files parse and call customs only with flags it documents;
-/// the Dockerfile follows the practices customs checks images for.
+/// the Containerfile is built and run by ContainerImageTests.
 @Suite(.tags(.process)) struct IntegrationExamplesTests {
     static let examples = Corpus.repositoryRoot.appendingPathComponent("examples")
 
-    /// Runs the hook with a fake `docker save` that prints `archive` (or fails when nil).
-    func runHook(archive: URL?, in directory: TemporaryDirectory) throws -> CLIRunner.Output {
+    /// Runs the hook with a fake `docker save` that prints `archive` (or fails when nil), then exits
+    /// with `saveStatus`; `arguments` as the hook is called, `image` as CUSTOMS_IMAGE.
+    func runHook(
+        archive: URL?, saveStatus: Int = 0, arguments: [String] = ["acme/app:1"], image: String? = nil,
+        in directory: TemporaryDirectory
+    ) throws -> CLIRunner.Output {
         let bin = directory.path("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let fake = bin.appendingPathComponent("docker")
-        let body = archive.map { "[ \"$1\" = save ] && exec cat '\($0.path)'" } ?? "echo 'no such image' >&2; exit 1"
+        let body =
+            archive.map { "[ \"$1\" = save ] && [ \"$2\" = acme/app:1 ] && cat '\($0.path)'; exit \(saveStatus)" }
+            ?? "echo 'no such image' >&2; exit 1"
         try Data("#!/bin/sh\n\(body)\n".utf8).write(to: fake)
         chmod(fake.path, 0o755)
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["CUSTOMS_BIN"] = CLIRunner.executable().path
         environment["XDG_CACHE_HOME"] = CLIRunner.cacheHome.path
+        environment["CUSTOMS_IMAGE"] = image
         return try CLIRunner.run(
-            executable: Self.examples.appendingPathComponent("pre-push-hook.sh"), ["acme/app:1"],
-            environment: environment)
+            executable: Self.examples.appendingPathComponent("pre-push-hook.sh"), arguments, environment: environment)
     }
 
     @Test func prePushHookBlocksLeaksAndPassesCleanImages() throws {
@@ -43,6 +49,22 @@ import Yams
         #expect(passed.status == 0 && passed.stderr.contains("is clean"))
         let failed = try runHook(archive: nil, in: directory)
         #expect(failed.status != 0 && failed.status != 1, "an export failure never reads as clean or as a finding")
+        // A whole clean archive, then a failing exit: the export's own status must stop the push.
+        let cutShort = try runHook(archive: clean, saveStatus: 1, in: directory)
+        #expect(cutShort.status == 2 && cutShort.stderr.contains("could not export"), "\(cutShort.stderr)")
+    }
+
+    @Test func asAGitHookTheImageComesFromTheEnvironmentNotGitsArguments() throws {
+        let directory = try TemporaryDirectory()
+        let leaking = directory.path("leaking.tar")
+        try ImageFixture.write(
+            try #require(try Corpus.cases().first { $0.name == "sample-app" }), layout: .dockerSaveLegacy,
+            compression: .none, to: leaking)
+        let gitArguments = ["origin", "git@example.com:acme/app.git"]
+        let blocked = try runHook(archive: leaking, arguments: gitArguments, image: "acme/app:1", in: directory)
+        #expect(blocked.status == 1, "\(blocked.stderr)")
+        let unset = try runHook(archive: leaking, arguments: gitArguments, in: directory)
+        #expect(unset.status == 2 && unset.stderr.contains("CUSTOMS_IMAGE"), "\(unset.stderr)")
     }
 
     @Test(arguments: ["github-actions.yml", "gitlab-ci.yml", "k8s-cronjob.yaml"])
@@ -73,27 +95,5 @@ import Yams
                     help.contains(String(flag)), "\(file) uses \(flag), which `customs scan --help` does not document")
             }
         }
-    }
-
-    @Test func dockerfileFollowsThePracticesCustomsChecksFor() throws {
-        let text = try String(contentsOf: Self.examples.appendingPathComponent("Dockerfile"), encoding: .utf8)
-        let lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
-        let bases = lines.filter { $0.hasPrefix("FROM ") }.map { $0.split(separator: " ")[1] }
-        #expect(bases.count >= 2, "multi-stage")
-        for base in bases {
-            let tag = base.split(separator: ":").last ?? ""
-            #expect(
-                base.contains(":") && tag != "latest" && tag.contains(where: \.isNumber),
-                "\(base) is not pinned to a version")
-        }
-        let finalStage = lines.split { $0.hasPrefix("FROM ") }.last ?? []
-        let user = try #require(finalStage.last { $0.hasPrefix("USER ") })
-        #expect(!user.contains(" root") && !user.contains(" 0"), "final stage runs as non-root")
-        #expect(text.contains("--mount=type=cache"), "build caches are mounts, not layers")
-        let secretish = lines.filter {
-            ($0.hasPrefix("ARG ") || $0.hasPrefix("ENV ") || $0.hasPrefix("LABEL "))
-                && ["TOKEN", "PASSWORD", "SECRET", "KEY"].contains(where: $0.uppercased().contains)
-        }
-        #expect(secretish.isEmpty, "no secrets in ARG/ENV/LABEL")
     }
 }

@@ -1,5 +1,6 @@
 import CustomsTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// The release runs on a bare machine: the tarball `scripts/release` built (scripts/test runs it
@@ -14,8 +15,14 @@ import Testing
         try CLIRunner.run(executable: URL(fileURLWithPath: command), arguments, directory: root)
     }
 
-    /// A Debian bookworm minbase root, made once per machine (it is only read by the test).
+    private static let minbaseLock = Mutex(())
+
+    /// A Debian bookworm minbase root, made once per machine (tests only read it).
     static func minbase() throws -> URL {
+        try minbaseLock.withLock { _ in try makeMinbase() }
+    }
+
+    private static func makeMinbase() throws -> URL {
         let folder = URL(fileURLWithPath: "/var/tmp/customs-test-minbase-bookworm")
         if FileManager.default.fileExists(atPath: folder.appendingPathComponent("etc/debian_version").path) {
             return folder
