@@ -67,11 +67,39 @@ import Yams
         #expect(unset.status == 2 && unset.stderr.contains("CUSTOMS_IMAGE"), "\(unset.stderr)")
     }
 
-    @Test(arguments: ["github-actions.yml", "gitlab-ci.yml", "k8s-cronjob.yaml"])
+    @Test(arguments: ["gitlab-ci.yml", "k8s-cronjob.yaml"])
     func yamlParsesAndUsesDocumentedFlags(_ name: String) throws {
         let text = try String(contentsOf: Self.examples.appendingPathComponent(name), encoding: .utf8)
-        #expect(try Yams.load(yaml: text) != nil)
+        #expect(try !Yams.load_all(yaml: text).map { $0 }.isEmpty)
         try Self.checkFlags(in: text, file: name)
+    }
+
+    /// The workflow uses the repository's own action, with inputs the action declares.
+    @Test func theWorkflowUsesTheActionWithItsInputs() throws {
+        let workflow = try #require(
+            try Yams.load(yaml: String(contentsOf: Self.examples.appendingPathComponent("github-actions.yml")))
+                as? [String: Any])
+        let action = try #require(
+            try Yams.load(yaml: String(contentsOf: Corpus.repositoryRoot.appendingPathComponent("action.yml")))
+                as? [String: Any])
+        let inputs = Set(((action["inputs"] as? [String: Any]) ?? [:]).keys)
+        let steps =
+            ((workflow["jobs"] as? [String: Any])?["scan-image"] as? [String: Any])?["steps"] as? [[String: Any]] ?? []
+        let step = try #require(steps.first { ($0["uses"] as? String)?.hasPrefix("customs-scanner/customs@") == true })
+        let with = Set(((step["with"] as? [String: Any]) ?? [:]).keys)
+        #expect(with.isSubset(of: inputs) && with.contains("target"), "\(with) against \(inputs)")
+    }
+
+    /// The cron job's volume is defined, its baseline is used, and a deadline bounds it.
+    @Test func theCronJobIsComplete() throws {
+        let text = try String(contentsOf: Self.examples.appendingPathComponent("k8s-cronjob.yaml"), encoding: .utf8)
+        let documents = try Yams.load_all(yaml: text).compactMap { $0 as? [String: Any] }
+        let claim = try #require(documents.first { $0["kind"] as? String == "PersistentVolumeClaim" })
+        let claimName = (claim["metadata"] as? [String: Any])?["name"] as? String
+        #expect(text.contains("claimName: \(claimName ?? "?")"))
+        #expect(
+            text.contains("activeDeadlineSeconds") && text.contains("--baseline") && text.contains("CUSTOMS_CACHE_KEY"))
+        #expect(text.contains("--format jsonl") && text.contains("-o \"/data/results/"))
     }
 
     @Test func hookUsesDocumentedFlags() throws {

@@ -3,6 +3,7 @@ import CustomsTestSupport
 import Foundation
 import Synchronization
 import Testing
+import Yams
 
 /// Scans by image reference against real registries on 127.0.0.1 (Debian's docker-registry):
 /// anonymous, htpasswd Basic, Bearer tokens from a test token service, TLS from a test CA, and a
@@ -267,6 +268,36 @@ import Testing
         #expect(
             message.contains("corpus/sample-app") && message.contains("nope") && message.contains("MANIFEST_UNKNOWN"),
             "\(message)")
+    }
+
+    /// The GitLab template's script, run as a GitLab job would (the CI_* variables set), against a
+    /// registry that wants the job's credentials: customs' own client logs in from standard input
+    /// and writes GitLab's report.
+    @Test func theGitLabTemplateScansWithTheJobsRegistryToken() throws {
+        let world = try Self.world()
+        let folder = try TemporaryDirectory()
+        let template = try String(
+            contentsOf: Corpus.repositoryRoot.appendingPathComponent("examples/gitlab-ci.yml"), encoding: .utf8)
+        let job = try #require((try Yams.load(yaml: template) as? [String: Any])?["customs-scan"] as? [String: Any])
+        let script = try #require(job["script"] as? [String]).joined(separator: "\n")
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] =
+            CLIRunner.executable().deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
+        environment["CI_REGISTRY_USER"] = Self.user
+        environment["CI_REGISTRY_PASSWORD"] = Self.password
+        environment["IMAGE"] = "\(world.basic.host)/corpus/sample-app:latest"
+        environment["CUSTOMS_SCAN_OPTIONS"] = "--insecure-registry \(world.basic.host)"
+        environment["XDG_CACHE_HOME"] = folder.path("cache").path
+        environment["XDG_CONFIG_HOME"] = folder.path("config").path
+        let run = try CLIRunner.run(
+            executable: URL(fileURLWithPath: "/bin/bash"), ["-eo", "pipefail", "-c", script], environment: environment,
+            directory: folder.url)
+        #expect(run.status == 1, "\(run.stderr)")
+        let report =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: folder.path("gl-secret-detection-report.json"))) as? [String: Any]
+        #expect((report?["vulnerabilities"] as? [Any])?.count == 5)
+        #expect(!run.stderr.contains(Self.password))
     }
 
     @Test func redirectedBlobsNeverCarryCredentials() throws {

@@ -215,7 +215,7 @@ _customs_scan() {
         return
         ;;
     '--format')
-        __customs_add_completions -W 'text'$'\n''json'$'\n''jsonl'$'\n''sarif'
+        __customs_add_completions -W 'text'$'\n''json'$'\n''jsonl'$'\n''sarif'$'\n''gitlab'
         return
         ;;
     '-o'|'--output')
