@@ -33,7 +33,7 @@ public struct ImageResolver {
         } else {
             throw ImageError(
                 .notAnImage,
-                "\(name): no index.json or manifest.json found; expected a `docker save` archive or an OCI image layout"
+                "no index.json or manifest.json found; expected a `docker save` archive or an OCI image layout"
             )
         }
         if let platform {

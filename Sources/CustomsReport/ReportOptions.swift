@@ -7,6 +7,8 @@ public struct ReportOptions: Sendable {
     public var showSecrets = false
     /// ANSI colour in text output (the CLI enables it only on a terminal and without NO_COLOR).
     public var color = false
+    /// SARIF: describe every rule the scan ran, not only those with results (`--all-rules`).
+    public var allRules = false
     /// When the scan finished (reports that carry times: GitLab's).
     public var finishedAt = Date()
     /// The source commit the image was built from, for reports that link to one (GitLab's;

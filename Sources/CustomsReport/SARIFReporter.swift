@@ -16,7 +16,10 @@ public struct SARIFReporter: Reporter {
     public init() {}
 
     public func render(_ result: ScanResult, options: ReportOptions) throws -> String {
-        let ruleIndex = Dictionary(uniqueKeysWithValues: result.rules.enumerated().map { ($1.summary.id, $0) })
+        // Only the rules with results (a few instead of hundreds), unless every rule is asked for.
+        let used = Set(result.findings.map(\.rule.id))
+        let rules = options.allRules ? result.rules : result.rules.filter { used.contains($0.summary.id) }
+        let ruleIndex = Dictionary(rules.enumerated().map { ($1.summary.id, $0) }) { first, _ in first }
         let log: [String: Any] = [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
@@ -27,7 +30,7 @@ public struct SARIFReporter: Reporter {
                             "name": "customs",
                             "version": CustomsVersion.current,
                             "semanticVersion": CustomsVersion.current,
-                            "rules": result.rules.map(Self.rule),
+                            "rules": rules.map(Self.rule),
                         ] as [String: Any]
                     ],
                     "invocations": [Self.invocation(result)],
@@ -180,7 +183,8 @@ public struct SARIFReporter: Reporter {
             logical.append(layer)
             physical = [
                 "artifactLocation": [
-                    "uri": (file.path.value.isEmpty ? "/" : file.path.value) + (file.nestedPath.map { "!/" + $0 } ?? "")
+                    "uri": uri(
+                        (file.path.value.isEmpty ? "/" : file.path.value) + (file.nestedPath.map { "!/" + $0 } ?? ""))
                 ],
                 "region": ["startLine": file.line, "startColumn": file.column],
             ]
@@ -189,6 +193,11 @@ public struct SARIFReporter: Reporter {
             physical = ["artifactLocation": ["uri": metadataArtifact], "region": ["startLine": 1]]
         }
         return ["physicalLocation": physical, "logicalLocations": logical]
+    }
+
+    /// An in-image path as a URI reference: spaces, `%`, `#`, `?` and non-ASCII percent-encoded.
+    static func uri(_ path: String) -> String {
+        path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"
     }
 
     static func invocation(_ result: ScanResult) -> [String: Any] {

@@ -39,7 +39,7 @@ public struct TextReporter: Reporter {
             out += "\(style.bold)image \(image.name.escapedForTerminal)"
             if let digest = image.manifestDigest { out += " @\(digest.description.prefix(19))…" }
             if let platform = image.platform { out += "  \(platform)" }
-            out += "  (\(image.layers.count) layers)\(style.reset)\n"
+            out += "  (\(Self.count(image.layers.count, "layer")))\(style.reset)\n"
             if located.isEmpty { out += "  no secrets found\n" }
             let files = located.filter { if case .file = $0.location.place { return true } else { return false } }
             for layer in image.layers {
@@ -104,8 +104,28 @@ public struct TextReporter: Reporter {
         if omitted > 0 {
             out += "note: \(omitted) more location(s) not listed (at most \(Finding.maxLocations) per finding)\n"
         }
+        for image in result.images { out += imageLine(image, result) }
         out += style.bold + summary(result) + style.reset
         return out
+    }
+
+    /// "3 secrets", "1 layer".
+    static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+
+    /// One line per image at the end, so every image scanned leaves a trace, clean or not: its
+    /// name, the source it was read from, its secrets and layers, and whether it was read whole.
+    private func imageLine(_ image: ImageSummary, _ result: ScanResult) -> String {
+        let secrets = result.findings.filter { finding in
+            finding.locations.contains { $0.image == image.name && $0.platform == image.platform }
+        }.count
+        let complete =
+            image.layers.allSatisfy(\.complete)
+            && !result.diagnostics.contains { $0.incomplete && $0.image == image.name }
+        var line = "image \(image.name.escapedForTerminal)"
+        if let platform = image.platform { line += " \(platform)" }
+        if image.target != image.name { line += " from \(image.target.escapedForTerminal)" }
+        line += ": \(Self.count(secrets, "secret")), \(Self.count(image.layers.count, "layer")), "
+        return line + (complete ? "complete" : "INCOMPLETE") + "\n"
     }
 
     private func locations(in image: ImageSummary, result: ScanResult) -> [(
@@ -138,9 +158,6 @@ public struct TextReporter: Reporter {
 
     private func coverage(_ result: ScanResult) -> String {
         var out = ""
-        for failure in result.failedTargets {
-            out += "error: \(failure.target.escapedForTerminal): \(failure.message.escapedForTerminal)\n"
-        }
         let incomplete = result.diagnostics.filter(\.incomplete)
         let warnings = result.diagnostics.filter { !$0.incomplete }
         if !incomplete.isEmpty {
@@ -188,10 +205,12 @@ public struct TextReporter: Reporter {
             ? "no secrets found" : "\(result.findings.count) secret\(result.findings.count == 1 ? "" : "s")"
         if !fileLocations.isEmpty { line += " in \(layerKeys.count) layer\(layerKeys.count == 1 ? "" : "s")" }
         if recoverable > 0 { line += " (\(recoverable) deleted or overwritten but recoverable)" }
-        line += String(
-            format: "; %d image%@, %d layers, %.1f MB scanned in %.1f s", result.images.count,
-            result.images.count == 1 ? "" : "s", layers, megabytes, result.duration)
+        line += "; \(Self.count(result.images.count, "image")), \(Self.count(layers, "layer")), "
+        line += String(format: "%.1f MB scanned in %.1f s", megabytes, result.duration)
         if result.layersFromCache > 0 { line += " (\(result.layersFromCache) from the layer cache)" }
+        if !result.failedTargets.isEmpty {
+            line += "; \(Self.count(result.failedTargets.count, "target")) could not be read (see standard error)"
+        }
         if !result.isComplete { line += "; INCOMPLETE" }
         return line + "\n"
     }

@@ -6,21 +6,23 @@ import Yams
 public enum RuleLoader {
     /// Parses and validates one rule file's text. `origin` names it in errors.
     public static func rules(fromYAML text: String, origin: String) throws -> [Rule] {
-        try rules(origin: origin) { try YAMLDecoder().decode(RuleFileSyntax.self, from: text) }
+        try rules(origin: origin, text: text) { try YAMLDecoder().decode(RuleFileSyntax.self, from: text) }
     }
 
     /// The rules of a rule file already converted to JSON (the built-in rules, at build time).
     public static func rules(fromJSON data: Data, origin: String) throws -> [Rule] {
-        try rules(origin: origin) { try JSONDecoder().decode(RuleFileSyntax.self, from: data) }
+        try rules(origin: origin, text: String(decoding: data, as: UTF8.self)) {
+            try JSONDecoder().decode(RuleFileSyntax.self, from: data)
+        }
     }
 
     /// Decodes a rule file with `decode`, then validates each rule.
-    private static func rules(origin: String, _ decode: () throws -> RuleFileSyntax) throws -> [Rule] {
+    private static func rules(origin: String, text: String, _ decode: () throws -> RuleFileSyntax) throws -> [Rule] {
         let syntax: RuleFileSyntax
         do {
             syntax = try decode()
         } catch {
-            throw RuleError("\(origin): not a valid rule file: \(error)")
+            throw RuleError("\(origin): not a valid rule file: \(DecodingProblem.describe(error, in: text))")
         }
         return try syntax.rules.map { try validate($0, origin: origin) }
     }
@@ -33,7 +35,8 @@ public enum RuleLoader {
                 .filter { ["yaml", "yml"].contains($0.pathExtension) }
                 .sorted { $0.lastPathComponent < $1.lastPathComponent }
         } catch {
-            throw RuleError("cannot read rule folder \(directory.path): \(error.localizedDescription)")
+            let reason = FileManager.default.fileExists(atPath: directory.path) ? "it cannot be read" : "no such folder"
+            throw RuleError("cannot read the rule folder \(directory.path): \(reason)")
         }
         var rules: [Rule] = []
         for file in files {

@@ -61,15 +61,25 @@ public struct Baseline: Codable, Sendable {
 
     /// Reads a baseline file. - Throws: `PolicyError` naming the file.
     public static func load(_ url: URL) throws -> Baseline {
+        let data: Data
         do {
-            let baseline = try JSONDecoder().decode(Baseline.self, from: Data(contentsOf: url))
-            guard baseline.findings.allSatisfy({ $0.fingerprint.count == 64 }) else {
-                throw PolicyError("fingerprints must be 64 hex characters")
-            }
-            return baseline
+            data = try Data(contentsOf: url)
         } catch {
             throw PolicyError(
-                "\(url.path) is not a customs baseline (create one with `customs baseline create`): \(error)")
+                "cannot read the baseline \(url.path): \((error as NSError).localizedFailureReason ?? "\(error)")")
+        }
+        do {
+            let baseline = try JSONDecoder().decode(Baseline.self, from: data)
+            if let bad = baseline.findings.firstIndex(where: { $0.fingerprint.count != 64 }) {
+                throw PolicyError("field `findings[\(bad)].fingerprint` must be 64 hex characters")
+            }
+            return baseline
+        } catch let error as PolicyError {
+            throw PolicyError("\(url.path): \(error.message) (create a baseline with `customs baseline create`)")
+        } catch {
+            throw PolicyError(
+                "\(url.path): \(DecodingProblem.describe(error, in: String(decoding: data, as: UTF8.self))) (create a "
+                    + "baseline with `customs baseline create`)")
         }
     }
 

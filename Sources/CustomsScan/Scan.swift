@@ -85,7 +85,12 @@ public final class Scan {
         let started = Date()
         var result = ScanResult()
         result.rulesHash = engine.ruleSet.contentHash
-        result.rules = engine.ruleSet.rules.map { RuleDescription(summary: $0.summary, references: $0.references) }
+        // The credential-file detectors report under rule ids of their own: described too.
+        let structural = CredentialFiles.rules.values.filter { !options.disabledRules.contains($0.id) }
+            .sorted { $0.id < $1.id }
+        result.rules =
+            engine.ruleSet.rules.map { RuleDescription(summary: $0.summary, references: $0.references) }
+            + structural.map { RuleDescription(summary: $0, references: []) }
         for failure in failures {
             result.failedTargets.append((failure.target, failure.failure ?? ""))
             onTarget?(failure)

@@ -30,11 +30,16 @@ struct Customs: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(ExitStatus.unusable)
+            // Help, --version and chosen exit codes pass through; every other error is one line
+            // on standard error and exit 2 (usage or I/O), never 1, which CI reads as "secrets found".
+            if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
+            var message = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            if exitCode(for: error) == .validationFailure, !(error is ValidationError) {
+                message += " (see customs --help)"
             }
-            exit(withError: error)
+            let line = message.replacingOccurrences(of: "\n", with: " ").escapedForTerminal
+            FileHandle.standardError.write(Data("customs: error: \(line)\n".utf8))
+            Foundation.exit(ExitStatus.unusable)
         }
     }
 }

@@ -59,6 +59,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Print secrets in full instead of redacted. Never use in shared CI logs.")
     var showSecrets = false
 
+    @Flag(name: .long, help: "SARIF: describe every rule the scan ran, not only those with results.")
+    var allRules = false
+
     func run() throws {
         let configuration = try flags.loadConfiguration()
         var options = flags.options(configuration)
@@ -72,6 +75,7 @@ struct ScanCommand: ParsableCommand {
             format == .text && output == nil && isatty(STDOUT_FILENO) != 0
             && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         var reportOptions = ReportOptions(showSecrets: showSecrets, color: color)
+        reportOptions.allRules = allRules
         reportOptions.commit = ProcessInfo.processInfo.environment["CI_COMMIT_SHA"].flatMap { $0.isEmpty ? nil : $0 }
         let lines = JSONLinesReporter()
         var result = try flags.run(options) { target in
@@ -88,10 +92,8 @@ struct ScanCommand: ParsableCommand {
         case .jsonl: sink.write(lines.summary(result))
         }
         try sink.finish()
-        if format != .text || output != nil {
-            for failure in result.failedTargets {
-                Console.note("\(failure.target): \(failure.message)")
-            }
+        for failure in result.failedTargets {
+            Console.note("error: \(failure.target): \(failure.message)")
         }
         let code = result.exitCode(failOn: failOn ?? configuration.failOn ?? .low)
         if code != 0 { throw ExitCode(code) }

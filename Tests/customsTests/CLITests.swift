@@ -55,6 +55,70 @@ import Testing
         #expect(lines[4].hasPrefix("Vectorscan 5."))
     }
 
+    /// The README shows what the demo prints; a real run of the same command must print the same
+    /// (run times aside), from the same relative path, with a cold cache.
+    @Test func theReadmeShowsWhatTheDemoPrints() throws {
+        let readme = try String(contentsOf: Corpus.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "What the demo prints"))
+        let open = try #require(readme.range(of: "```\n", range: start.upperBound..<readme.endIndex))
+        let close = try #require(readme.range(of: "```\n", range: open.upperBound..<readme.endIndex))
+        let shown = String(readme[open.upperBound..<close.lowerBound])
+        let directory = try TemporaryDirectory()
+        let sample = directory.path(".build/sample/sample-app.tar")
+        try FileManager.default.createDirectory(
+            at: sample.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let spec = try #require(try Corpus.cases().first { $0.name == "sample-app" })
+        try ImageFixture.write(spec, layout: .dockerSaveLegacy, compression: .none, to: sample)
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CACHE_HOME"] = directory.path("cache").path
+        let run = try CLIRunner.run(
+            ["scan", ".build/sample/sample-app.tar"], environment: environment, directory: directory.url)
+        #expect(run.status == 1)
+        let times = /scanned in [0-9.]+ s/
+        #expect(
+            run.text.replacing(times, with: "scanned in T s") == shown.replacing(times, with: "scanned in T s"),
+            "update the README's demo output: it differs from a real run")
+    }
+
+    /// Usage and I/O errors: exit 2 (never 1, which CI reads as "secrets found"), one readable line
+    /// on standard error naming what to fix, no Foundation or decoder dump, nothing said twice.
+    @Test func everyUsageOrIOErrorIsOneLineAndExitTwo() throws {
+        let directory = try TemporaryDirectory()
+        let (image, _) = try Self.sample(in: directory)
+        let badBaseline = directory.path("baseline.json")
+        try Data(
+            "{\n  \"customsBaseline\": 2,\n  \"createdWith\": \"0.1.0\",\n  \"findings\": [\n    {\"rule\": \"x\"}\n  ]\n}\n"
+                .utf8
+        )
+        .write(to: badBaseline)
+        let rules = directory.path("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try Data(
+            "rules:\n  - id: broken\n    name: Broken\n    pattern: x\n    keywords: [x]\n    severity: [high]\n    confidence: high\n    examples: [x]\n"
+                .utf8
+        ).write(to: rules.appendingPathComponent("x.yaml"))
+        let cases: [([String], [String])] = [
+            (["scan", "-o", "/nonexistent/dir/r.json", image.path], ["/nonexistent/dir/r.json"]),
+            (["rules", "list", "--rules", directory.path("nodir").path], ["no such folder"]),
+            (["scan", "--baseline", badBaseline.path, image.path], [badBaseline.path, "line 4", "findings[0]"]),
+            (["rules", "check", "--rules", rules.path], ["x.yaml", "line 6", "severity"]),
+            (["scan", "--no-such-flag", image.path], ["--no-such-flag"]),
+            (["scan", directory.path("missing.tar").path], ["missing.tar", "no such file"]),
+        ]
+        for (arguments, mentions) in cases {
+            let run = try CLIRunner.run(arguments)
+            let lines = run.stderr.split(separator: "\n").filter { !$0.isEmpty }
+            #expect(run.status == 2, "\(arguments): exit \(run.status)")
+            #expect(lines.count == 1, "\(arguments): \(run.stderr)")
+            #expect(mentions.allSatisfy(run.stderr.contains), "\(arguments): \(run.stderr)")
+            let dump = ["NSCocoaErrorDomain", "DecodingError", "CodingKeys", "Usage:"].contains(
+                where: run.stderr.contains)
+            #expect(!dump, "\(arguments): \(run.stderr)")
+            let target = directory.path("missing.tar").path
+            #expect(run.stderr.components(separatedBy: target).count <= 2, "the target is named once")
+        }
+    }
+
     @Test func rulesCheckPassesBuiltinsAndFailsABrokenUserRule() throws {
         let good = try CLIRunner.run(["rules", "check"])
         #expect(good.status == 0, "\(good.text)")

@@ -40,8 +40,15 @@ import Testing
         #expect(results.count == Set(spec.expect.map(\.secret)).count)
         #expect(output.status == (results.isEmpty ? 0 : 1))
         let rules = ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
-        #expect(rules.count >= 25 && rules.allSatisfy { ($0["help"] as? [String: Any])?["text"] != nil })
+        #expect(rules.allSatisfy { ($0["help"] as? [String: Any])?["text"] != nil })
         #expect(rules.allSatisfy { (($0["properties"] as? [String: Any])?["security-severity"] as? String) != nil })
+        // Every result's rule is described, at its index; only rules with results are embedded.
+        let ruleIDs = rules.compactMap { $0["id"] as? String }
+        #expect(Set(ruleIDs) == Set(results.compactMap { $0["ruleId"] as? String }))
+        for result in results {
+            let index = try #require(result["ruleIndex"] as? Int)
+            #expect(ruleIDs[index] == result["ruleId"] as? String)
+        }
         for result in results {
             let location = try #require((result["locations"] as? [[String: Any]])?.first)
             let physical = try #require(location["physicalLocation"] as? [String: Any])
@@ -51,6 +58,16 @@ import Testing
             let logical = try #require(location["logicalLocations"] as? [[String: Any]])
             #expect(logical.count == 2 && (logical[0]["name"] as? String)?.contains("@sha256:") == true)
         }
+    }
+
+    @Test func allRulesEmbedsEveryRuleTheScanRan() throws {
+        let directory = try TemporaryDirectory()
+        let (image, _) = try Self.image("sample-app", .ociTar, in: directory)
+        let output = try CLIRunner.run(["scan", "--format", "sarif", "--all-rules", image.path])
+        let run = try #require((try Self.json(output.stdout)["runs"] as? [[String: Any]])?.first)
+        let rules = ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
+        let listed = try CLIRunner.run(["rules", "list"]).text.split(separator: "\n").count
+        #expect(rules.count == listed, "every rule, the credential-file detectors too")
     }
 
     @Test func jsonLinesWritesFindingsPerTargetThenASummary() throws {
@@ -63,9 +80,16 @@ import Testing
         }
         #expect(lines.allSatisfy { $0 != nil }, "every line is one JSON object")
         let types = lines.compactMap { $0?["type"] as? String }
-        #expect(types == ["finding", "finding", "finding", "summary"])
+        #expect(types == ["finding", "image", "finding", "finding", "image", "summary"])
         #expect(
-            lines.compactMap { $0?["target"] as? String } == [first.path, second.path, second.path], "in target order")
+            lines.compactMap { $0?["target"] as? String } == [
+                first.path, first.path, second.path, second.path,
+                second.path,
+            ], "in target order")
+        let images = lines.compactMap { $0 }.filter { $0["type"] as? String == "image" }
+        #expect(
+            images.map { $0["findings"] as? Int } == [1, 2] && images.allSatisfy { $0["complete"] as? Bool == true })
+        #expect(images.allSatisfy { ($0["layers"] as? Int ?? 0) > 0 && $0["platform"] as? String == "linux/amd64" })
         #expect(((lines.last??["summary"] as? [String: Any])?["findings"] as? Int) == 3)
         #expect(output.status == 1)
     }
@@ -235,9 +259,10 @@ import Testing
         #expect(ids == ["docker.config-auth", "npm.token", "sendgrid.api-key"], "jwt disabled, git remote allowed")
         #expect(((report["coverage"] as? [String: Any])?["suppressed"] as? [String: Int]) == ["sample git remote": 1])
         let builtin = try BuiltinRules.load().rules.count
+        let listed = try CLIRunner.run(["rules", "list"]).text.split(separator: "\n").count
         #expect(
-            ((report["tool"] as? [String: Any])?["rules"] as? Int) == builtin,
-            "one built-in disabled, one added from the folder")
+            ((report["tool"] as? [String: Any])?["rules"] as? Int) == listed,
+            "one built-in disabled, one added from the folder; \(listed - builtin) credential-file detectors")
         #expect(output.status == 0, "no critical finding under fail_on: critical")
 
         try Data("fail_on: high\nallow:\n  - rule: jwt\n    pth: typo\n".utf8).write(to: directory.path("bad.yaml"))

@@ -186,7 +186,7 @@ _customs() {
 
 _customs_scan() {
     repeating_flags=()
-    non_repeating_flags=(-q --quiet --no-default-allowlist --no-cache --all-tags --password-stdin --show-secrets --version -h --help)
+    non_repeating_flags=(-q --quiet --no-default-allowlist --no-cache --all-tags --password-stdin --show-secrets --all-rules --version -h --help)
     repeating_options=(--rules --insecure-registry)
     non_repeating_options=(--platform --config --cache-dir --username --ca-file --format -o --output --fail-on --min-confidence --baseline)
     __customs_offer_flags_options -1

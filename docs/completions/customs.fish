@@ -23,7 +23,7 @@ function __customs_parse_tokens -S
         __customs_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'scan'
-            __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'no-default-allowlist' 'no-cache' 'cache-dir=' 'all-tags' 'username=' 'password-stdin' 'ca-file=' 'insecure-registry=+' 'format=' 'o/output=' 'fail-on=' 'min-confidence=' 'baseline=' 'show-secrets' 'version' 'h/help'
+            __customs_parse_subcommand -r 1 'platform=' 'rules=+' 'config=' 'q/quiet' 'no-default-allowlist' 'no-cache' 'cache-dir=' 'all-tags' 'username=' 'password-stdin' 'ca-file=' 'insecure-registry=+' 'format=' 'o/output=' 'fail-on=' 'min-confidence=' 'baseline=' 'show-secrets' 'all-rules' 'version' 'h/help'
         case 'baseline'
             __customs_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -117,6 +117,7 @@ complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_option
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" min-confidence' -l 'min-confidence' -d 'Hide findings below this confidence: low, medium, high (default: medium; hidden ones are counted).' -rfka 'low medium high'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" baseline' -l 'baseline' -d 'Report only findings not in this baseline (see `customs baseline create`).' -rfka ''
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" show-secrets' -l 'show-secrets' -d 'Print secrets in full instead of redacted. Never use in shared CI logs.'
+complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" all-rules' -l 'all-rules' -d 'SARIF: describe every rule the scan ran, not only those with results.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" version' -l 'version' -d 'Show the version.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs scan" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'customs' -n '__customs_should_offer_completions_for_flags_or_options "customs baseline" version' -l 'version' -d 'Show the version.'

@@ -94,6 +94,7 @@ _customs_scan() {
         '--min-confidence[Hide findings below this confidence\: low, medium, high (default\: medium; hidden ones are counted).]:min-confidence:{__customs_complete "${___min_confidence[@]}"}'
         '--baseline[Report only findings not in this baseline (see `customs baseline create`).]:file:'
         '--show-secrets[Print secrets in full instead of redacted. Never use in shared CI logs.]'
+        '--all-rules[SARIF\: describe every rule the scan ran, not only those with results.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
