@@ -25,6 +25,8 @@ public struct ScanDiagnostic: Hashable, Sendable, Codable {
         public static let historyMismatch = Code("history-mismatch")
         public static let layoutConflict = Code("layout-conflict")
         public static let entryWarning = Code("entry-warning")
+        /// The run's `--timeout` was reached before this was scanned.
+        public static let timeLimit = Code("time-limit")
     }
 
     public var code: Code

@@ -18,14 +18,23 @@ struct LayerReader: LayerReading {
 
     private func walker() -> LayerWalker { LayerWalker(engine: engine, limits: limits) }
 
+    /// The record of a layer not started because the run's deadline passed.
+    private static var notStarted: LayerRecord {
+        var record = LayerRecord()
+        record.diagnostics = [WalkLimits.timeLimitReached("the layer was not scanned")]
+        return record
+    }
+
     func read(streamed bytes: ByteSource, named: Digest?) -> LayerRecord {
         defer { progress?.layerDone() }
+        if limits.expired { return Self.notStarted }
         return cache.record(streamed: bytes, named: named) { walker().walk($0) }
     }
 
     func read(blobs: [BlobHandle]) -> [String: LayerRecord] {
         let records = ParallelMap.map(blobs, width: concurrency, cost: { $0.declared.size ?? 0 }) { blob in
             defer { progress?.layerDone() }
+            if limits.expired { return Self.notStarted }
             return cache.record(blob) {
                 do {
                     return walker().walk(try blob.open())

@@ -98,6 +98,12 @@ public final class Scan {
         var occurrences: [Occurrence] = []
         for (target, open) in sources {
             var report = TargetReport(target: target)
+            if options.limits.expired {
+                report.failure = "not scanned: the --timeout was reached"
+                result.failedTargets.append((target, report.failure ?? ""))
+                onTarget?(report)
+                continue
+            }
             do {
                 let outputs = try scan(try open())
                 let found = outputs.flatMap(\.occurrences)

@@ -41,6 +41,7 @@ public final class LayerWalker {
                     tarEnd = tar.consumedBytes
                     break
                 }
+                if limits.expired { throw TimeLimitReached() }
                 guard record.changes.count < limits.maxEntries else {
                     record.diagnostics.append(
                         ScanDiagnostic(
@@ -75,6 +76,9 @@ public final class LayerWalker {
                         "layer decompresses to more than \(limits.maxLayerBytes) bytes (a decompression bomb?); "
                         + "the rest was not scanned",
                     incomplete: true))
+        } catch is TimeLimitReached {
+            record.diagnostics.append(
+                WalkLimits.timeLimitReached("the layer was read up to entry \(record.changes.count), not further"))
         } catch let error as ArchiveError where error.code == .oversizedHeader {
             record.diagnostics.append(
                 ScanDiagnostic(
@@ -93,6 +97,10 @@ public final class LayerWalker {
         if record.uncompressedSize == 0 { record.uncompressedSize = tarBytes?.hasher.byteCount ?? 0 }
         return record
     }
+
+    /// Thrown out of the entry loop when the run's deadline passes: the rest of the layer is not
+    /// even drained (that could take as long as scanning it).
+    struct TimeLimitReached: Error {}
 
     /// True when `error` (possibly wrapped by libarchive's read callback) is the layer byte budget.
     private static func isLayerBudget(_ error: Error) -> Bool {

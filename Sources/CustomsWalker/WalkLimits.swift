@@ -1,3 +1,6 @@
+import CustomsCore
+import Foundation
+
 /// Budgets that bound the time one layer can take. Hitting one is reported as incomplete
 /// coverage for that file or layer; it never stops the rest of the scan.
 public struct WalkLimits: Sendable {
@@ -13,6 +16,17 @@ public struct WalkLimits: Sendable {
     public var maxNestedDepth = 4
     /// Uncompressed bytes read from the archives inside one layer file (zip bombs).
     public var maxNestedBytes: Int64 = 4 << 30
+    /// When the whole run must end (`--timeout`): a walk still going then stops, incomplete (so it
+    /// is never stored). Not part of the cache profile.
+    public var deadline: Date?
 
     public init() {}
+
+    /// True once `deadline` has passed.
+    public var expired: Bool { deadline.map { Date() >= $0 } ?? false }
+
+    /// The diagnostic of work left undone at the deadline.
+    public static func timeLimitReached(_ what: String) -> ScanDiagnostic {
+        ScanDiagnostic(code: .timeLimit, message: "the --timeout was reached; \(what)", incomplete: true)
+    }
 }

@@ -29,10 +29,45 @@ struct RulesCommand: ParsableCommand {
             help: ArgumentHelp("A folder of extra rule files to include. Repeatable.", valueName: "dir"))
         var ruleDirectories: [String] = []
 
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @Option(name: .long, help: "Output format: text (a line per rule) or json (an array of rules).")
+        var format: Format = .text
+
+        /// A rule as `rules list --format json` describes it.
+        struct Entry: Encodable {
+            var id: String
+            var name: String
+            var severity: String
+            var confidence: String
+            var validator: String?
+            var references: [String]
+            /// True for the detectors of whole credential files (`.docker/config.json`, `.netrc`, …).
+            var credentialFile: Bool
+        }
+
         func run() throws {
             let rules = try RulesCommand.load(ruleDirectories)
             var out = ""
             let structural = CredentialFiles.rules.values.sorted { $0.id < $1.id }
+            if format == .json {
+                let entries =
+                    rules.rules.map {
+                        Entry(
+                            id: $0.id.rawValue, name: $0.name, severity: $0.severity.rawValue,
+                            confidence: $0.confidence.rawValue, validator: $0.validator?.rawValue,
+                            references: $0.references, credentialFile: false)
+                    }
+                    + structural.map {
+                        Entry(
+                            id: $0.id.rawValue, name: $0.name, severity: $0.severity.rawValue,
+                            confidence: $0.confidence.rawValue, validator: nil, references: [], credentialFile: true)
+                    }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(entries) + Data("\n".utf8))
+                return
+            }
             for rule in rules.rules.map(\.summary) + structural {
                 out +=
                     "\(rule.id.rawValue.padding(toLength: 34, withPad: " ", startingAt: 0)) "

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustomsCache
 import CustomsCore
+import CustomsModel
 import CustomsReport
 import CustomsScan
 import Foundation
@@ -62,6 +63,29 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "SARIF: describe every rule the scan ran, not only those with results.")
     var allRules = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The exit code for findings at or above --fail-on (default 1; 0 for report-only runs).",
+            valueName: "n"))
+    var exitCode: Int32 = ExitStatus.findings
+
+    /// The backstop of `--timeout`: the scan stops itself at the deadline between entries and
+    /// reports what it found, but a read that never returns (a stalled pipe or socket) cannot be
+    /// interrupted from inside; a little after the deadline the process ends, exit 3, saying so.
+    static func watch(_ deadline: Date) {
+        let grace = min(30, max(2, deadline.timeIntervalSinceNow * 0.1))
+        let wait = max(0, deadline.timeIntervalSinceNow) + grace
+        DispatchQueue.global().asyncAfter(deadline: .now() + wait) {
+            Console.note("error: the --timeout was reached while a read was stalled; the report is incomplete")
+            Foundation.exit(ExitStatus.incomplete)
+        }
+    }
+
+    func validate() throws {
+        guard (0...255).contains(exitCode) else { throw ValidationError("--exit-code takes 0 to 255") }
+    }
+
     func run() throws {
         let configuration = try flags.loadConfiguration()
         var options = flags.options(configuration)
@@ -78,6 +102,7 @@ struct ScanCommand: ParsableCommand {
         reportOptions.allRules = allRules
         reportOptions.commit = ProcessInfo.processInfo.environment["CI_COMMIT_SHA"].flatMap { $0.isEmpty ? nil : $0 }
         let lines = JSONLinesReporter()
+        if let deadline = options.limits.deadline { Self.watch(deadline) }
         var result = try flags.run(options) { target in
             if format == .jsonl { sink.write(lines.lines(for: target, options: reportOptions)) }
         }
@@ -95,7 +120,8 @@ struct ScanCommand: ParsableCommand {
         for failure in result.failedTargets {
             Console.note("error: \(failure.target): \(failure.message)")
         }
-        let code = result.exitCode(failOn: failOn ?? configuration.failOn ?? .low)
+        var code = result.exitCode(failOn: failOn ?? configuration.failOn ?? .low)
+        if code == ExitStatus.findings { code = exitCode }
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -44,6 +44,20 @@ struct ScanFlags: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
+            "Do not report findings in files whose in-image path matches GLOB (e.g. 'usr/share/doc/**'); they "
+                + "are counted in the report. Repeatable.", valueName: "glob"))
+    var skipPath: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Stop the whole run after this long (90s, 30m, 2h): what was scanned is reported, the rest is "
+                + "incomplete coverage (exit 3, or 1 with findings).", valueName: "duration"))
+    var timeout: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
             "Layer cache folder (default: $XDG_CACHE_HOME/customs or ~/.cache/customs).", valueName: "dir"))
     var cacheDir: String?
 
@@ -57,6 +71,12 @@ struct ScanFlags: ParsableArguments {
         }
         if targets.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("standard input (-) can be scanned only once per run")
+        }
+        if let timeout, Self.seconds(timeout) == nil {
+            throw ValidationError("--timeout takes a duration such as 90s, 30m or 2h; got \(timeout)")
+        }
+        for glob in skipPath where glob.isEmpty {
+            throw ValidationError("--skip-path takes a glob such as 'usr/share/doc/**'")
         }
     }
 
@@ -85,6 +105,10 @@ struct ScanFlags: ParsableArguments {
         if let value = configuration.maxFileBytes { options.limits.maxFileBytes = value }
         if let value = configuration.maxLayerBytes { options.limits.maxLayerBytes = value }
         if let value = configuration.maxEntries { options.limits.maxEntries = value }
+        if let seconds = timeout.flatMap(Self.seconds) { options.limits.deadline = Date(timeIntervalSinceNow: seconds) }
+        options.policy.allow += skipPath.compactMap {
+            try? AllowRule(name: "--skip-path \($0)", rule: nil, path: $0, secretPattern: nil, fingerprint: nil)
+        }
         options.cache = noCache ? nil : cacheSettings()
         options.fingerprintKey = .fromEnvironment()
         return options
@@ -108,6 +132,16 @@ struct ScanFlags: ParsableArguments {
             return nil
         }
         return .directory(folder, key: key)
+    }
+
+    /// Seconds in "90", "90s", "30m" or "2h"; nil for anything else.
+    static func seconds(_ text: String) -> TimeInterval? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        let unit = text.last.flatMap { units[$0] }
+        guard let number = Double(unit == nil ? text : String(text.dropLast())), number > 0, number.isFinite else {
+            return nil
+        }
+        return number * (unit ?? 1)
     }
 
     /// Makes `policy` accept the findings of the baseline at `path` (a version 1 file is

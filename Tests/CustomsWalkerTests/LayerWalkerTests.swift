@@ -100,4 +100,17 @@ import Testing
         let named = record.diagnostics.contains { $0.code == .sizeLimit && $0.message.contains("oversized header") }
         #expect(named, "\(record.diagnostics.map(\.message))")
     }
+
+    @Test func aWalkPastTheRunsDeadlineStopsIncomplete() throws {
+        let tar = try Self.layer([
+            ("a.env", .file(Data("GITHUB_TOKEN=ghp_\(String(repeating: "A1b2", count: 9))\n".utf8)))
+        ])
+        var limits = WalkLimits()
+        limits.deadline = Date(timeIntervalSinceNow: -1)
+        let record = try Self.walk(tar, limits: limits)
+        #expect(!record.isComplete && record.digest == nil, "incomplete, so never cached")
+        #expect(record.diagnostics.contains { $0.code == .timeLimit })
+        limits.deadline = Date(timeIntervalSinceNow: 60)
+        #expect(try Self.walk(tar, limits: limits).isComplete)
+    }
 }

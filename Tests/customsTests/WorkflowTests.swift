@@ -311,4 +311,31 @@ import Testing
         let committed = Corpus.repositoryRoot.appendingPathComponent("docs/completions/customs.\(shell)")
         #expect(try String(contentsOf: committed, encoding: .utf8) == output.text, "run scripts/generate-docs")
     }
+
+    /// The man page documents every scan flag, the real exit codes, the environment and files.
+    @Test func theManPageIsCurrentAndComplete() throws {
+        let page = try String(
+            contentsOf: Corpus.repositoryRoot.appendingPathComponent("docs/man/customs.1"), encoding: .utf8)
+        for section in ["EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES"] {
+            #expect(page.contains(".Sh \"\(section)\"") || page.contains(".Sh \(section)"), "no \(section)")
+        }
+        for variable in ["NO_COLOR", "DOCKER_CONFIG", "DOCKER_HOST", "XDG_CACHE_HOME"] {
+            #expect(page.contains(".It Ev \(variable)"), "\(variable) is not documented")
+        }
+        for code in 0...3 {
+            #expect(page.contains(".It \(code)\n"), "exit status \(code) is not documented")
+        }
+        let help = try CLIRunner.run(["scan", "--help"]).text
+        let optionLines = help.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("-") }
+        let flags = Set(
+            optionLines.flatMap { $0.split(whereSeparator: { " ,".contains($0) }) }.filter { $0.hasPrefix("--") })
+        #expect(flags.count > 20)
+        for flag in flags where flag != "--help" {
+            let name = flag.dropFirst(2)
+            #expect(
+                page.contains("Fl -\(name)") || page.contains(", -\(name)"),
+                "\(flag) is missing: run scripts/generate-docs")
+        }
+    }
 }

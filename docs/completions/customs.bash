@@ -187,8 +187,8 @@ _customs() {
 _customs_scan() {
     repeating_flags=()
     non_repeating_flags=(-q --quiet --no-default-allowlist --no-cache --all-tags --password-stdin --show-secrets --all-rules --version -h --help)
-    repeating_options=(--rules --insecure-registry)
-    non_repeating_options=(--platform --config --cache-dir --username --ca-file --format -o --output --fail-on --min-confidence --baseline)
+    repeating_options=(--rules --skip-path --insecure-registry)
+    non_repeating_options=(--platform --config --timeout --cache-dir --username --ca-file --format -o --output --fail-on --min-confidence --baseline --exit-code)
     __customs_offer_flags_options -1
 
     # Offer option value completions
@@ -200,6 +200,12 @@ _customs_scan() {
         return
         ;;
     '--config')
+        return
+        ;;
+    '--skip-path')
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--cache-dir')
@@ -232,6 +238,9 @@ _customs_scan() {
     '--baseline')
         return
         ;;
+    '--exit-code')
+        return
+        ;;
     esac
 }
 
@@ -261,8 +270,8 @@ _customs_baseline() {
 _customs_baseline_create() {
     repeating_flags=()
     non_repeating_flags=(-q --quiet --no-default-allowlist --no-cache --all-tags --password-stdin --version -h --help)
-    repeating_options=(--rules --insecure-registry)
-    non_repeating_options=(--platform --config --cache-dir --username --ca-file -o --output --baseline)
+    repeating_options=(--rules --skip-path --insecure-registry)
+    non_repeating_options=(--platform --config --timeout --cache-dir --username --ca-file -o --output --baseline)
     __customs_offer_flags_options -1
 
     # Offer option value completions
@@ -274,6 +283,12 @@ _customs_baseline_create() {
         return
         ;;
     '--config')
+        return
+        ;;
+    '--skip-path')
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--cache-dir')
@@ -324,12 +339,16 @@ _customs_rules_list() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--rules)
-    non_repeating_options=()
+    non_repeating_options=(--format)
     __customs_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--rules')
+        return
+        ;;
+    '--format')
+        __customs_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac

@@ -82,6 +82,8 @@ _customs_scan() {
         '(-q --quiet)'{-q,--quiet}'[No progress line on standard error.]'
         '--no-default-allowlist[Report known noise too (test suites and SDK examples inside installed packages, TLS self-test keys); see the README.]'
         '--no-cache[Neither read nor write the layer cache.]'
+        '*--skip-path[Do not report findings in files whose in-image path matches GLOB (e.g. '\''usr/share/doc/**'\''); they are counted in the report. Repeatable.]:glob:'
+        '--timeout[Stop the whole run after this long (90s, 30m, 2h)\: what was scanned is reported, the rest is incomplete coverage (exit 3, or 1 with findings).]:duration:'
         '--cache-dir[Layer cache folder (default\: $XDG_CACHE_HOME/customs or ~/.cache/customs).]:dir:'
         '--all-tags[Treat each repository target (no tag or digest) as all of its tags.]'
         '--username[User name for the registries named by the targets (with --password-stdin).]:name:'
@@ -95,6 +97,7 @@ _customs_scan() {
         '--baseline[Report only findings not in this baseline (see `customs baseline create`).]:file:'
         '--show-secrets[Print secrets in full instead of redacted. Never use in shared CI logs.]'
         '--all-rules[SARIF\: describe every rule the scan ran, not only those with results.]'
+        '--exit-code[The exit code for findings at or above --fail-on (default 1; 0 for report-only runs).]:n:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -141,6 +144,8 @@ _customs_baseline_create() {
         '(-q --quiet)'{-q,--quiet}'[No progress line on standard error.]'
         '--no-default-allowlist[Report known noise too (test suites and SDK examples inside installed packages, TLS self-test keys); see the README.]'
         '--no-cache[Neither read nor write the layer cache.]'
+        '*--skip-path[Do not report findings in files whose in-image path matches GLOB (e.g. '\''usr/share/doc/**'\''); they are counted in the report. Repeatable.]:glob:'
+        '--timeout[Stop the whole run after this long (90s, 30m, 2h)\: what was scanned is reported, the rest is incomplete coverage (exit 3, or 1 with findings).]:duration:'
         '--cache-dir[Layer cache folder (default\: $XDG_CACHE_HOME/customs or ~/.cache/customs).]:dir:'
         '--all-tags[Treat each repository target (no tag or digest) as all of its tags.]'
         '--username[User name for the registries named by the targets (with --password-stdin).]:name:'
@@ -188,8 +193,10 @@ _customs_rules() {
 
 _customs_rules_list() {
     local -i ret=1
+    local -ar ___format=('text' 'json')
     local -ar arg_specs=(
         '*--rules[A folder of extra rule files to include. Repeatable.]:dir:'
+        '--format[Output format\: text (a line per rule) or json (an array of rules).]:format:{__customs_complete "${___format[@]}"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
