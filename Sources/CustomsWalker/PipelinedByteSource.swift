@@ -18,7 +18,11 @@ final class PipelinedByteSource: BlockByteSource {
     /// Starts reading `producer` at once on a new thread.
     init(_ producer: ByteSource, slots: Int = 4, slotSize: Int = 1 << 20) {
         ring = PipelineRing(producer: producer, slots: slots, slotSize: slotSize)
-        let thread = Thread { [ring] in ring.produce() }
+        // The thread's own reference, given back before it reports that it stopped: once `stop()`
+        // returns, nothing but this object holds the ring and the source chain (no thread teardown
+        // still owns the bytes; the fuzzer's leak check saw that as a leak).
+        let threadReference = Unmanaged.passRetained(ring)
+        let thread = Thread { threadReference.takeUnretainedValue().produce(releasing: threadReference) }
         thread.stackSize = 1 << 20
         thread.start()
     }
@@ -105,8 +109,13 @@ final class PipelineRing: @unchecked Sendable {
     }
 
     /// The producer thread's loop: fill free slots until the stream ends, fails, or is cancelled.
-    func produce() {
-        defer { state.withLock { $0.running = false } }
+    /// `reference` is the thread's retain of this ring, released just before the thread says it has
+    /// stopped (the consumer holds the ring until then).
+    func produce(releasing reference: Unmanaged<PipelineRing>) {
+        defer {
+            reference.release()
+            state.withLock { $0.running = false }
+        }
         while true {
             let next = state.withLock(waitingUntil: { !$0.free.isEmpty || $0.cancelled }) { state in
                 state.cancelled ? nil : state.free.removeLast()

@@ -96,9 +96,8 @@ import Testing
             let pipeline = PipelinedByteSource(source, slots: 2, slotSize: 512)
             _ = try pipeline.nextBlock()
         }
-        // The producer thread holds the source until it ends; it lets go soon after `stop()`.
-        let deadline = Date().addingTimeInterval(2)
-        while released != nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(released == nil, "the producer thread outlived its consumer")
+        // At once: the producer thread lets go of the ring before `stop()` returns. (FuzzLayer's
+        // leak check once ran while an exiting producer thread still held the input.)
+        #expect(released == nil, "the producer thread still holds the source after its consumer is gone")
     }
 }
