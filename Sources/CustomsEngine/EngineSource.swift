@@ -67,10 +67,38 @@ public final class EngineSource: Sendable {
         }
     }
 
-    private func stream(_ name: String) -> any ImageSource {
+    private func stream(_ name: String) -> any ImageSource { EngineImage(name: name, engine: self) }
+
+    /// One image of the engine as a source: `docker save` of it, streamed. With `--platform`, the
+    /// engine is asked for that platform (Docker Engine API 1.48+, for a multi-platform image
+    /// store); an engine that ignores the parameter sends its one platform, which the scan checks.
+    struct EngineImage: ImageSource {
+        let name: String
+        let engine: EngineSource
+        var target: String { EngineSource.transport + name }
+
+        func images<Reader: LayerReading>(platform: Platform?, reader: Reader) throws -> ResolvedImages<Reader.Layer> {
+            var path = "/images/\(EngineSource.escape(name))/get"
+            if let platform, let query = Self.platformQuery(platform) { path += "?platform=" + query }
+            return try engine.export(name, path: path).images(platform: platform, reader: reader)
+        }
+
+        /// The API's `platform` parameter: the OCI platform as JSON, percent-encoded.
+        static func platformQuery(_ platform: Platform) -> String? {
+            var object = ["os": platform.os, "architecture": platform.architecture]
+            object["variant"] = platform.variant
+            guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+                return nil
+            }
+            return String(decoding: data, as: UTF8.self).addingPercentEncoding(withAllowedCharacters: .alphanumerics)
+        }
+    }
+
+    /// `GET path` (an export of `name`) as a one-pass archive source.
+    private func export(_ name: String, path: String) -> ArchiveStreamSource {
         ArchiveStreamSource(target: Self.transport + name, size: nil) { [http, endpoint] in
             let stream = ResponseStream(label: "image \(name) from the local engine (\(endpoint))", limit: nil)
-            guard let url = endpoint.url("/images/\(Self.escape(name))/get") else {
+            guard let url = endpoint.url(path) else {
                 throw EngineError("cannot form a request for image \(name.escapedForTerminal)")
             }
             let head = try stream.start(http, try Self.request(url), deadline: nil)

@@ -63,6 +63,19 @@ import Testing
             "the report names the engine as the source")
     }
 
+    @Test func aPlatformIsAskedOfTheEngineAndChecked() throws {
+        let (engine, _) = try Self.engine()
+        var environment = ProcessInfo.processInfo.environment
+        environment["DOCKER_HOST"] = engine.dockerHost
+        let target = "docker-daemon:customs-corpus/sample-app:latest"
+        let present = try CLIRunner.run(
+            ["scan", "--quiet", "--no-cache", "--platform", "linux/amd64", target], environment: environment)
+        #expect(present.status == 1, "\(present.stderr)")
+        let absent = try CLIRunner.run(
+            ["scan", "--quiet", "--no-cache", "--platform", "linux/arm64", target], environment: environment)
+        #expect(absent.status == 2 && absent.stderr.contains("linux/amd64"), "\(absent.stderr)")
+    }
+
     @Test func anImageTheEngineDoesNotHaveIsAClearError() throws {
         let (engine, _) = try Self.engine()
         let (output, report) = try Self.scan("docker-daemon:customs-corpus/absent:1", engine: engine)
