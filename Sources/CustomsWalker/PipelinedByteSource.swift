@@ -22,7 +22,9 @@ final class PipelinedByteSource: BlockByteSource {
         // returns, nothing but this object holds the ring and the source chain (no thread teardown
         // still owns the bytes; the fuzzer's leak check saw that as a leak).
         let threadReference = Unmanaged.passRetained(ring)
-        let thread = Thread { threadReference.takeUnretainedValue().produce(releasing: threadReference) }
+        // Borrowed, not retained, for the call: `takeUnretainedValue()` would hold a +1 until after
+        // `produce` returns, that is after `stop()` may have returned.
+        let thread = Thread { threadReference._withUnsafeGuaranteedRef { $0.produce(releasing: threadReference) } }
         thread.stackSize = 1 << 20
         thread.start()
     }
