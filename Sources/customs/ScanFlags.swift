@@ -75,8 +75,10 @@ struct ScanFlags: ParsableArguments {
         if let timeout, Self.seconds(timeout) == nil {
             throw ValidationError("--timeout takes a duration such as 90s, 30m or 2h; got \(timeout)")
         }
-        for glob in skipPath where glob.isEmpty {
-            throw ValidationError("--skip-path takes a glob such as 'usr/share/doc/**'")
+        for glob in skipPath {
+            guard !glob.isEmpty, (try? Self.skipRule(glob)) != nil else {
+                throw ValidationError("--skip-path takes a glob such as 'usr/share/doc/**'; got '\(glob)'")
+            }
         }
     }
 
@@ -106,9 +108,7 @@ struct ScanFlags: ParsableArguments {
         if let value = configuration.maxLayerBytes { options.limits.maxLayerBytes = value }
         if let value = configuration.maxEntries { options.limits.maxEntries = value }
         if let seconds = timeout.flatMap(Self.seconds) { options.limits.deadline = Date(timeIntervalSinceNow: seconds) }
-        options.policy.allow += skipPath.compactMap {
-            try? AllowRule(name: "--skip-path \($0)", rule: nil, path: $0, secretPattern: nil, fingerprint: nil)
-        }
+        options.policy.allow += skipPath.compactMap { try? Self.skipRule($0) }  // checked in validate()
         options.cache = noCache ? nil : cacheSettings()
         options.fingerprintKey = .fromEnvironment()
         return options
@@ -132,6 +132,11 @@ struct ScanFlags: ParsableArguments {
             return nil
         }
         return .directory(folder, key: key)
+    }
+
+    /// `--skip-path GLOB` as the allow rule it is: every rule, that path.
+    static func skipRule(_ glob: String) throws -> AllowRule {
+        try AllowRule(name: "--skip-path \(glob)", rule: nil, path: glob, secretPattern: nil, fingerprint: nil)
     }
 
     /// Seconds in "90", "90s", "30m" or "2h"; nil for anything else.
