@@ -56,7 +56,7 @@ public struct CacheKey: Sendable {
         }
         if let text = read() { return text }
         AtomicFile.makeFolder(folder)
-        let text = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).map { String(format: "%02x", $0) }.joined() }
+        let text = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).lowercaseHex }
         let temporary = folder.appendingPathComponent(".\(UUID().uuidString).tmp")
         guard
             FileManager.default.createFile(
@@ -86,8 +86,7 @@ public struct CacheKey: Sendable {
     /// A name for `text` only the key's holders can compute (the verified-blob marks are empty
     /// files whose name is the claim).
     func name(_ text: String) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)).map { String(format: "%02x", $0) }
-            .joined()
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).lowercaseHex
     }
 
     /// The tag of the entry called `name` whose content is `parts`, one after the other.

@@ -83,7 +83,20 @@ public struct StreamHasher: Sendable {
 
     /// The digest of everything added.
     public func finalize() -> Digest {
-        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        return Digest(sha256Hex: hex)!
+        Digest(sha256Hex: hasher.finalize().lowercaseHex)!
+    }
+}
+
+extension Sequence<UInt8> {
+    /// Lowercase hex, two characters per byte (digests, MACs, fingerprints, keys).
+    public var lowercaseHex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -59,7 +59,7 @@ public struct Secret: Hashable, Sendable {
             mac.update(data: Data(rule.rawValue.utf8))
             mac.update(data: Data([0]))
             mac.update(data: Data(value.utf8))
-            return Data(mac.finalize()).map { String(format: "%02x", $0) }.joined()
+            return mac.finalize().lowercaseHex
         }
     }
 
@@ -71,7 +71,7 @@ public struct Secret: Hashable, Sendable {
         hasher.update(data: Data(rule.rawValue.utf8))
         hasher.update(data: Data([0]))
         hasher.update(data: Data(value.utf8))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().lowercaseHex
     }
 }
 

@@ -30,7 +30,7 @@ public struct RuleSet: Sendable {
             ]
             hasher.update(data: Data((fields.joined(separator: "\u{0}") + "\u{2}").utf8))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().lowercaseHex
     }
 
     /// The rule with `id`, if present.
