@@ -58,7 +58,7 @@ extension ImagePlan {
     public static func rootFilesystem(name: String, path: String) -> ImagePlan {
         ImagePlan(
             name: name, manifestDigest: nil, platform: nil,
-            config: ImageConfig(architecture: nil, os: nil, variant: nil, config: nil, rootfs: nil, history: nil),
+            config: .empty,
             configDigest: nil,
             layers: [
                 LayerPlan(

@@ -218,13 +218,9 @@ public struct ImageResolver {
     /// are still scanned, the config bytes that are there are scanned as metadata, and the run is
     /// incomplete.
     private mutating func readConfig(_ digest: Digest, of manifest: Digest, image: String) -> ImageConfig {
-        let empty = ImageConfig(architecture: nil, os: nil, variant: nil, config: nil, rootfs: nil, history: nil)
+        let empty = ImageConfig.empty
         func problem(_ code: ScanDiagnostic.Code, _ message: String) {
-            diagnostics.append(
-                ScanDiagnostic(
-                    code: code,
-                    message: "config \(digest) of manifest \(manifest) \(message); its layers are scanned without "
-                        + "history or diffIDs", image: image, blob: digest, incomplete: true))
+            unusableConfig(code, "config \(digest) of manifest \(manifest) \(message)", image: image, blob: digest)
         }
         let data: Data
         do {
@@ -247,6 +243,16 @@ public struct ImageResolver {
             problem(.invalidDocument, "is not a valid config (\(error))")
             return empty
         }
+    }
+
+    /// A config that cannot be used costs its image the history and diffIDs, never its layers.
+    private mutating func unusableConfig(
+        _ code: ScanDiagnostic.Code, _ what: String, image: String, blob: Digest? = nil, path: String? = nil
+    ) {
+        diagnostics.append(
+            ScanDiagnostic(
+                code: code, message: "\(what); its layers are scanned without history or diffIDs", image: image,
+                blob: blob, path: path, incomplete: true))
     }
 
     private func statements(of manifest: OCIDocumentJSON, manifest digest: Digest) -> [Data] {
@@ -289,14 +295,11 @@ public struct ImageResolver {
                 index: index, blobPath: path, digest: Digest(blobPath: path), size: nil, mediaType: nil,
                 expectedDiffID: nil, unsupportedReason: nil)
         }
-        var config = ImageConfig(architecture: nil, os: nil, variant: nil, config: nil, rootfs: nil, history: nil)
+        var config = ImageConfig.empty
         var configDigest: Digest?
         func problem(_ code: ScanDiagnostic.Code, _ message: String) {
-            diagnostics.append(
-                ScanDiagnostic(
-                    code: code,
-                    message: "config \(configPath) named by manifest.json \(message); its layers are scanned without "
-                        + "history or diffIDs", image: name, path: configPath, incomplete: true))
+            unusableConfig(
+                code, "config \(configPath) named by manifest.json \(message)", image: name, path: configPath)
         }
         do {
             if let data = try files.document(configPath) {

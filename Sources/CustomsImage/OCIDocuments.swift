@@ -71,6 +71,10 @@ public struct ImageConfig: Decodable, Sendable {
     public var rootfs: RootFS?
     public var history: [History]?
 
+    /// No config at all: what an image whose config is missing or unusable is planned with.
+    public static let empty = ImageConfig(
+        architecture: nil, os: nil, variant: nil, config: nil, rootfs: nil, history: nil)
+
     /// The platform the config declares.
     public var platform: Platform? {
         guard let os, let architecture else { return nil }
