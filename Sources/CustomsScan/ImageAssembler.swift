@@ -159,10 +159,9 @@ enum ImageAssembler {
     /// (an earlier entry), or else in the nearest lower layer that has the target. Linear in the
     /// layers' entries, and only the hardlinks' targets are indexed.
     static func hardlinkMatches(layer: Int, records: [LayerRecord?]) -> [FileMatch] {
-        guard let record = records[layer] else { return [] }
+        guard let record = records[layer], record.changes.hardlinkCount > 0 else { return [] }
         var targets: Set<ImagePath> = []
         for case .hardlink(_, let target) in record.changes { targets.insert(target) }
-        guard !targets.isEmpty else { return [] }
         var lastFileInLayer: [Int: [ImagePath: Int]] = [:]
         func lastFile(_ path: ImagePath, inLayer lower: Int) -> Int? {
             if lastFileInLayer[lower] == nil {

@@ -25,6 +25,9 @@ public struct LayerChanges: Sendable {
     public private(set) var encoded: [UInt8] = []
     /// The number of changes.
     public private(set) var count = 0
+    /// How many of them are hardlinks: most layers have none, and then nobody needs to decode
+    /// every path to look for one.
+    public private(set) var hardlinkCount = 0
 
     public init(_ changes: [Change] = []) {
         for change in changes { append(change) }
@@ -32,10 +35,11 @@ public struct LayerChanges: Sendable {
 
     /// Changes stored by `encoded` before; nil when the bytes are not such an encoding.
     public init?(encoded: consuming [UInt8]) {
-        var count = 0
+        var count = 0, hardlinks = 0
         var position = 0
         while position < encoded.count {
             guard let kind = Kind(rawValue: encoded[position]) else { return nil }
+            if kind == .hardlink { hardlinks += 1 }
             for _ in 0..<(kind == .hardlink ? 2 : 1) {
                 guard let end = encoded[position...].firstIndex(of: 0) else { return nil }
                 position = end + 1
@@ -44,6 +48,7 @@ public struct LayerChanges: Sendable {
         }
         self.encoded = encoded
         self.count = count
+        hardlinkCount = hardlinks
     }
 
     public mutating func append(_ change: Change) {
@@ -60,6 +65,7 @@ public struct LayerChanges: Sendable {
             field(.hardlink, name)
             encoded += target.value.utf8
             encoded.append(0)
+            hardlinkCount += 1
         case .other(let path): field(.other, path)
         case .whiteout(let path): field(.whiteout, path)
         case .opaque(let directory): field(.opaque, directory)
