@@ -70,18 +70,6 @@ struct ScanCommand: ParsableCommand {
             valueName: "n"))
     var exitCode: Int32 = ExitStatus.findings
 
-    /// The backstop of `--timeout`: the scan stops itself at the deadline between entries and
-    /// reports what it found, but a read that never returns (a stalled pipe or socket) cannot be
-    /// interrupted from inside; a little after the deadline the process ends, exit 3, saying so.
-    static func watch(_ deadline: Date) {
-        let grace = min(30, max(2, deadline.timeIntervalSinceNow * 0.1))
-        let wait = max(0, deadline.timeIntervalSinceNow) + grace
-        DispatchQueue.global().asyncAfter(deadline: .now() + wait) {
-            Console.note("error: the --timeout was reached while a read was stalled; the report is incomplete")
-            Foundation.exit(ExitStatus.incomplete)
-        }
-    }
-
     func validate() throws {
         guard (0...255).contains(exitCode) else { throw ValidationError("--exit-code takes 0 to 255") }
     }
@@ -102,7 +90,6 @@ struct ScanCommand: ParsableCommand {
         reportOptions.allRules = allRules
         reportOptions.commit = ProcessInfo.processInfo.environment["CI_COMMIT_SHA"].flatMap { $0.isEmpty ? nil : $0 }
         let lines = JSONLinesReporter()
-        if let deadline = options.limits.deadline { Self.watch(deadline) }
         var result = try flags.run(options) { target in
             if format == .jsonl { sink.write(lines.lines(for: target, options: reportOptions)) }
         }

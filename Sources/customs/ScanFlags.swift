@@ -134,6 +134,18 @@ struct ScanFlags: ParsableArguments {
         return .directory(folder, key: key)
     }
 
+    /// The backstop of `--timeout`: the scan stops itself at the deadline between entries and
+    /// reports what it found, but a read that never returns (a stalled pipe or socket) cannot be
+    /// interrupted from inside; a little after the deadline the process ends, exit 3, saying so.
+    static func watch(_ deadline: Date) {
+        let grace = min(30, max(2, deadline.timeIntervalSinceNow * 0.1))
+        let wait = max(0, deadline.timeIntervalSinceNow) + grace
+        DispatchQueue.global().asyncAfter(deadline: .now() + wait) {
+            Console.note("error: the --timeout was reached while a read was stalled; the report is incomplete")
+            Foundation.exit(ExitStatus.incomplete)
+        }
+    }
+
     /// `--skip-path GLOB` as the allow rule it is: every rule, that path.
     static func skipRule(_ glob: String) throws -> AllowRule {
         try AllowRule(name: "--skip-path \(glob)", rule: nil, path: glob, secretPattern: nil, fingerprint: nil)
@@ -161,8 +173,9 @@ struct ScanFlags: ParsableArguments {
         }
     }
 
-    /// Runs the scan with a progress line on a terminal (unless --quiet).
+    /// Runs the scan with a progress line on a terminal (unless --quiet), and the `--timeout` backstop.
     func run(_ options: ScanOptions, onTarget: ((TargetReport) -> Void)? = nil) throws -> ScanResult {
+        if let deadline = options.limits.deadline { Self.watch(deadline) }
         var options = options
         options.remoteImages = try registry.remoteSource(for: targets)
         let display = quiet || isatty(STDERR_FILENO) == 0 ? nil : ProgressDisplay()
