@@ -1,5 +1,6 @@
 import ArgumentParser
 import CustomsBuiltinRules
+import CustomsCore
 import CustomsDetect
 import CustomsRules
 import Foundation
@@ -44,6 +45,16 @@ struct RulesCommand: ParsableCommand {
             var references: [String]
             /// True for the detectors of whole credential files (`.docker/config.json`, `.netrc`, …).
             var credentialFile: Bool
+
+            init(_ rule: RuleSummary, validator: String? = nil, references: [String] = [], credentialFile: Bool) {
+                id = rule.id.rawValue
+                name = rule.name
+                severity = rule.severity.rawValue
+                confidence = rule.confidence.rawValue
+                self.validator = validator
+                self.references = references
+                self.credentialFile = credentialFile
+            }
         }
 
         func run() throws {
@@ -54,15 +65,9 @@ struct RulesCommand: ParsableCommand {
                 let entries =
                     rules.rules.map {
                         Entry(
-                            id: $0.id.rawValue, name: $0.name, severity: $0.severity.rawValue,
-                            confidence: $0.confidence.rawValue, validator: $0.validator?.rawValue,
-                            references: $0.references, credentialFile: false)
-                    }
-                    + structural.map {
-                        Entry(
-                            id: $0.id.rawValue, name: $0.name, severity: $0.severity.rawValue,
-                            confidence: $0.confidence.rawValue, validator: nil, references: [], credentialFile: true)
-                    }
+                            $0.summary, validator: $0.validator?.rawValue, references: $0.references,
+                            credentialFile: false)
+                    } + structural.map { Entry($0, credentialFile: true) }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 FileHandle.standardOutput.write(try encoder.encode(entries) + Data("\n".utf8))
