@@ -60,3 +60,16 @@ public struct LayerSummary: Sendable {
         self.fromCache = fromCache
     }
 }
+
+extension ImageSummary {
+    /// How many of `findings` have a place in this image (and platform).
+    public func findingCount(in findings: [Finding]) -> Int {
+        findings.filter { finding in finding.locations.contains { $0.image == name && $0.platform == platform } }.count
+    }
+
+    /// True when every layer was read whole and none of `diagnostics` (those that may concern it:
+    /// its own, and its target's when they name no image) leaves it incomplete.
+    public func isComplete(given diagnostics: [ScanDiagnostic]) -> Bool {
+        layers.allSatisfy(\.complete) && !diagnostics.contains { $0.incomplete && ($0.image ?? name) == name }
+    }
+}

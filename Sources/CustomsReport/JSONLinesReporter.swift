@@ -56,12 +56,8 @@ public struct JSONLinesReporter {
             Self.encode(FindingLine(target: report.target, finding: ReportDocument.entry($0, options: options)))
         }.joined()
         for image in report.images {
-            let findings = report.findings.filter { finding in
-                finding.locations.contains { $0.image == image.name && $0.platform == image.platform }
-            }.count
-            let complete =
-                image.layers.allSatisfy(\.complete)
-                && !report.diagnostics.contains { $0.incomplete && ($0.image == nil || $0.image == image.name) }
+            let findings = image.findingCount(in: report.findings)
+            let complete = image.isComplete(given: report.diagnostics)
             out += Self.encode(
                 ImageLine(
                     target: report.target, source: image.target, image: image.name,

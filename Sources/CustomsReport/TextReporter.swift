@@ -115,12 +115,9 @@ public struct TextReporter: Reporter {
     /// One line per image at the end, so every image scanned leaves a trace, clean or not: its
     /// name, the source it was read from, its secrets and layers, and whether it was read whole.
     private func imageLine(_ image: ImageSummary, _ result: ScanResult) -> String {
-        let secrets = result.findings.filter { finding in
-            finding.locations.contains { $0.image == image.name && $0.platform == image.platform }
-        }.count
-        let complete =
-            image.layers.allSatisfy(\.complete)
-            && !result.diagnostics.contains { $0.incomplete && $0.image == image.name }
+        let secrets = image.findingCount(in: result.findings)
+        // The whole run's diagnostics: only those naming an image can be this one's.
+        let complete = image.isComplete(given: result.diagnostics.filter { $0.image != nil })
         var line = "image \(image.name.escapedForTerminal)"
         if let platform = image.platform { line += " \(platform)" }
         if image.target != image.name { line += " from \(image.target.escapedForTerminal)" }
