@@ -39,8 +39,8 @@ public struct FileLayerStore: LayerStore {
     }
 
     private func file(_ name: String, extension suffix: String) -> URL {
-        let key = Digest.of(Data(name.utf8)).hex
-        return directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key + "." + suffix)
+        let hashed = Digest.of(Data(name.utf8)).hex
+        return directory.appendingPathComponent(String(hashed.prefix(2))).appendingPathComponent(hashed + "." + suffix)
     }
 
     private func name(_ key: LayerKey) -> String { "layer|\(key.profile)|\(key.diffID)" }

@@ -15,8 +15,8 @@ public struct PrefilterFiles: PrefilterStore {
         self.key = key
     }
 
-    private func file(_ key: String) -> URL {
-        directory.appendingPathComponent(Digest.of(Data(key.utf8)).hex + ".hsdb")
+    private func file(_ name: String) -> URL {
+        directory.appendingPathComponent(Digest.of(Data(name.utf8)).hex + ".hsdb")
     }
 
     public func load(_ name: String) -> Data? {
