@@ -5,7 +5,7 @@ import PackageDescription
 /// Targets follow the pipeline (docs/ARCHITECTURE.md): source (CustomsImage, CustomsRegistry) → layers
 /// (CustomsWalker) → detect (CustomsDetect) → provenance (CustomsProvenance) → cache (CustomsCache) → scan
 /// (CustomsScan) → model (CustomsModel) → report (CustomsReport) → CLI (customs). C libraries sit behind
-/// CustomsArchive (libarchive) and CustomsRegex (PCRE2, Vectorscan) only.
+/// CustomsArchive (libarchive), CustomsCompression (ISA-L, libzstd) and CustomsRegex (PCRE2, Vectorscan) only.
 let package = Package(
     name: "customs",
     products: [
@@ -24,10 +24,14 @@ let package = Package(
         .systemLibrary(name: "CArchive", path: "Sources/CArchive"),
         .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2"),
         .systemLibrary(name: "CVectorscan", path: "Sources/CVectorscan"),
+        .systemLibrary(name: "CIsal", path: "Sources/CIsal"),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
 
         .target(name: "CustomsCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "CustomsArchive", dependencies: ["CArchive", "CustomsCore"]),
         .target(name: "CustomsRegex", dependencies: ["CPCRE2", "CVectorscan"]),
+        // Layer decompression on the hot path: ISA-L (gzip) and libzstd, ahead of libarchive's tar reader.
+        .target(name: "CustomsCompression", dependencies: ["CIsal", "CZstd", "CustomsArchive", "CustomsCore"]),
         .target(name: "CustomsRules", dependencies: ["CustomsCore", "Yams"]),
         .target(
             name: "CustomsBuiltinRules",
@@ -54,7 +58,9 @@ let package = Package(
         ),
         // ② Layers, ③ detection, ④ provenance.
         .target(name: "CustomsDetect", dependencies: ["CustomsCore", "CustomsRegex", "CustomsRules"]),
-        .target(name: "CustomsWalker", dependencies: ["CustomsCore", "CustomsArchive", "CustomsDetect"]),
+        .target(
+            name: "CustomsWalker",
+            dependencies: ["CustomsCore", "CustomsArchive", "CustomsCompression", "CustomsDetect"]),
         .target(name: "CustomsProvenance", dependencies: ["CustomsCore"]),
         // Layer results kept between runs, behind the `LayerStore` protocol.
         .target(
@@ -79,7 +85,7 @@ let package = Package(
             name: "customs",
             dependencies: [
                 "CustomsScan", "CustomsModel", "CustomsCache", "CustomsReport", "CustomsRegistry", "CustomsEngine",
-                "CustomsDetect",
+                "CustomsDetect", "CustomsCompression",
                 "CustomsRules", "CustomsBuiltinRules", "CustomsArchive", "CustomsRegex", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -103,6 +109,9 @@ let package = Package(
 
         .testTarget(name: "CustomsArchiveTests", dependencies: ["CustomsArchive", "CustomsTestSupport"]),
         .testTarget(name: "CustomsRegexTests", dependencies: ["CustomsRegex"]),
+        .testTarget(
+            name: "CustomsCompressionTests",
+            dependencies: ["CustomsCompression", "CustomsArchive", "CustomsCore", "CustomsTestSupport"]),
         .testTarget(
             name: "CustomsRulesTests",
             dependencies: ["CustomsRules", "CustomsBuiltinRules", "CustomsDetect", "CustomsRegex"]

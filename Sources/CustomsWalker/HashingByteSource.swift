@@ -7,16 +7,22 @@ import CustomsCore
 final class HashingByteSource: BlockByteSource {
     private let inner: ByteSource
     private let limit: Int64?
+    private let hashing: Bool
     private(set) var hasher = StreamHasher()
+    /// Bytes passed so far.
+    private(set) var byteCount: Int64 = 0
     /// Offset of the last non-zero byte passed so far (-1: none): tells real data after a tar's
     /// end-of-archive marker from the zero padding every tar writer adds.
     private(set) var lastNonZeroOffset: Int64 = -1
     private var buffer: UnsafeMutableRawBufferPointer?
 
-    /// - Parameter limit: bytes allowed through; more throws `LimitExceeded`.
-    init(_ inner: ByteSource, limit: Int64? = nil) {
+    /// - Parameters:
+    ///   - limit: bytes allowed through; more throws `LimitExceeded`.
+    ///   - hashing: false to only count and check the bytes (they are hashed elsewhere).
+    init(_ inner: ByteSource, limit: Int64? = nil, hashing: Bool = true) {
         self.inner = inner
         self.limit = limit
+        self.hashing = hashing
     }
 
     deinit { buffer?.deallocate() }
@@ -43,9 +49,10 @@ final class HashingByteSource: BlockByteSource {
     }
 
     private func pass(_ bytes: UnsafeRawBufferPointer) throws {
-        if let limit, hasher.byteCount + Int64(bytes.count) > limit { throw LimitExceeded() }
+        if let limit, byteCount + Int64(bytes.count) > limit { throw LimitExceeded() }
         // From the end: a block of data ends in a non-zero byte at once; only padding is walked.
-        if let last = bytes.lastIndex(where: { $0 != 0 }) { lastNonZeroOffset = hasher.byteCount + Int64(last) }
-        hasher.update(bytes)
+        if let last = bytes.lastIndex(where: { $0 != 0 }) { lastNonZeroOffset = byteCount + Int64(last) }
+        if hashing { hasher.update(bytes) }
+        byteCount += Int64(bytes.count)
     }
 }

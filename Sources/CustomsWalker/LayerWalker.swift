@@ -1,4 +1,5 @@
 import CustomsArchive
+import CustomsCompression
 import CustomsCore
 import CustomsDetect
 import Foundation
@@ -22,17 +23,18 @@ public final class LayerWalker {
         var record = LayerRecord()
         let compressed = HashingByteSource(source)
         var tarBytes: HashingByteSource?
+        var timedOut = false
         do {
-            let raw = try ArchiveReader(source: compressed, format: .raw, decompress: true)
-            guard try raw.nextEntry() != nil else {
-                throw ArchiveError(.malformed, "the blob is empty")
-            }
-            record.compression = raw.detectedCompression
-            // Reading and decompressing run one thread ahead of the diffID hash, the tar walk and
-            // the scan (a single stream, like standard input, then uses two cores).
-            let pipeline = PipelinedByteSource(raw)
+            let decompressed = try DecompressingByteSource(compressed, zstdWindowLogMax: limits.maxZstdWindowLog)
+            guard !decompressed.isEmpty else { throw ArchiveError(.malformed, "the blob is empty") }
+            record.compression = decompressed.compression
+            // Reading, hashing and decompressing run one thread ahead of the diffID hash, the tar walk
+            // and the scan (a single stream, like standard input, then uses two cores). An uncompressed
+            // blob is its own diffID: hashed once, on the reading thread.
+            let pipeline = PipelinedByteSource(decompressed)
             defer { pipeline.finish() }
-            let uncompressed = HashingByteSource(pipeline, limit: limits.maxLayerBytes)
+            let uncompressed = HashingByteSource(
+                pipeline, limit: limits.maxLayerBytes, hashing: decompressed.compression != .none)
             tarBytes = uncompressed
             let tar = try ArchiveReader(source: uncompressed, format: .tar, decompress: false)
             var tarEnd: Int64?
@@ -59,15 +61,15 @@ public final class LayerWalker {
                 record.diagnostics.append(
                     ScanDiagnostic(
                         code: .invalidDocument,
-                        message: "layer holds \(uncompressed.hasher.byteCount - tarEnd) bytes after the tar's "
+                        message: "layer holds \(uncompressed.byteCount - tarEnd) bytes after the tar's "
                             + "end-of-archive marker, not read as files",
                         incomplete: true))
             }
             pipeline.finish()
-            record.diffID = uncompressed.hasher.finalize()
-            record.uncompressedSize = uncompressed.hasher.byteCount
             try compressed.drain()
             record.digest = compressed.hasher.finalize()
+            record.diffID = decompressed.compression == .none ? record.digest : uncompressed.hasher.finalize()
+            record.uncompressedSize = uncompressed.byteCount
         } catch let error where Self.isLayerBudget(error) {
             record.diagnostics.append(
                 ScanDiagnostic(
@@ -77,6 +79,7 @@ public final class LayerWalker {
                         + "the rest was not scanned",
                     incomplete: true))
         } catch is TimeLimitReached {
+            timedOut = true
             record.diagnostics.append(
                 WalkLimits.timeLimitReached("the layer was read up to entry \(record.changes.count), not further"))
         } catch let error as ArchiveError where error.code == .oversizedHeader {
@@ -93,8 +96,13 @@ public final class LayerWalker {
                     message: "layer is truncated or corrupt after \(record.changes.count) entries: \(error)",
                     incomplete: true))
         }
-        record.compressedSize = compressed.hasher.byteCount
-        if record.uncompressedSize == 0 { record.uncompressedSize = tarBytes?.hasher.byteCount ?? 0 }
+        // A layer that could not be read to its end is still hashed, so a damaged blob is also named as
+        // one whose bytes are not the ones the manifest declares.
+        if record.digest == nil, !timedOut, (try? compressed.drain()) != nil {
+            record.digest = compressed.hasher.finalize()
+        }
+        record.compressedSize = compressed.byteCount
+        if record.uncompressedSize == 0 { record.uncompressedSize = tarBytes?.byteCount ?? 0 }
         return record
     }
 

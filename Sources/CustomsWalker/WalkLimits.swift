@@ -8,6 +8,10 @@ public struct WalkLimits: Sendable {
     public var maxFileBytes: Int64 = 1 << 30
     /// Uncompressed bytes read per layer (decompression bombs).
     public var maxLayerBytes: Int64 = 64 << 30
+    /// The largest zstd window decoded, as log2 bytes (libzstd's default, 128 MiB): bounds the memory
+    /// one zstd layer can demand. A layer needing more is reported, not read. Not part of the cache
+    /// profile: a refused layer is incomplete, so never stored.
+    public var maxZstdWindowLog = 27
     /// Entries per layer.
     public var maxEntries = 5_000_000
     /// Archives opened inside archives: 1 reads `app.jar`, 2 also the jars inside it, and so on.

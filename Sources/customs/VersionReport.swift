@@ -1,5 +1,6 @@
 import CustomsArchive
 import CustomsBuiltinRules
+import CustomsCompression
 import CustomsCore
 import CustomsRegex
 
@@ -15,7 +16,8 @@ enum VersionReport {
         }
         return [
             "customs \(CustomsVersion.current) (commit \(BuildInfo.commit.prefix(12)))", rules,
-            ArchiveLibrary.versionDetails, RegexLibraries.pcre2Version, RegexLibraries.vectorscanVersion,
+            ArchiveLibrary.versionDetails, CompressionLibraries.versionDetails, RegexLibraries.pcre2Version,
+            RegexLibraries.vectorscanVersion,
         ].joined(separator: "\n")
     }
 }

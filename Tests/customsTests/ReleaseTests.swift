@@ -56,7 +56,7 @@ import Testing
         let libraries = [
             "-name", "libarchive.so*", "-o", "-name", "libpcre2-8.so*", "-o", "-name", "libhs.so*", "-o", "-name",
             "libswiftCore.so", "-o", "-name", "libFoundation*.so", "-o", "-name", "libstdc++.so*", "-o", "-name",
-            "libzstd.so*", "-o", "-name", "libicu*.so*",
+            "libzstd.so*", "-o", "-name", "libicu*.so*", "-o", "-name", "libisal.so*",
         ]
         _ = try Self.run("/usr/bin/find", [machine.path, "("] + libraries + [")", "-delete"])
         let left = try Self.run("/usr/bin/find", [machine.path, "("] + libraries + [")"])
