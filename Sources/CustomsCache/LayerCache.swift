@@ -175,16 +175,16 @@ public final class LayerCache: Sendable {
     }
 
     /// Reads `source` to its end: its digest, length and compression (from its first bytes); nil
-    /// when it cannot be read.
+    /// when it cannot be read. Reading and hashing run on two threads (a warm scan of standard
+    /// input is all hashing).
     private static func hash(_ source: ByteSource) -> (digest: Digest, count: Int64, compression: Compression)? {
-        var hasher = StreamHasher()
+        let pipeline = PipelinedByteSource(source, hashing: true)
+        defer { pipeline.finish() }
         var head: [UInt8] = []
-        let read: ()? = try? source.drain { bytes in
+        let read: ()? = try? pipeline.drainBlocks { bytes in
             if head.count < 4 { head += bytes.prefix(4 - head.count) }
-            hasher.update(bytes)
         }
-        guard read != nil else { return nil }
-        let count = hasher.byteCount
-        return (hasher.finalize(), count, Compression.sniff(head))
+        guard read != nil, let hasher = pipeline.finishHashing() else { return nil }
+        return (hasher.finalize(), hasher.byteCount, Compression.sniff(head))
     }
 }

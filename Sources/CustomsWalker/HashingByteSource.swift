@@ -7,7 +7,8 @@ import CustomsCore
 final class HashingByteSource: BlockByteSource {
     private let inner: ByteSource
     private let limit: Int64?
-    private let hashing: Bool
+    /// False to only count and check the bytes (they are hashed elsewhere).
+    var hashing: Bool
     private(set) var hasher = StreamHasher()
     /// Bytes passed so far.
     private(set) var byteCount: Int64 = 0

@@ -28,13 +28,13 @@ public final class LayerWalker {
             let decompressed = try DecompressingByteSource(compressed, zstdWindowLogMax: limits.maxZstdWindowLog)
             guard !decompressed.isEmpty else { throw ArchiveError(.malformed, "the blob is empty") }
             record.compression = decompressed.compression
-            // Reading, hashing and decompressing run one thread ahead of the diffID hash, the tar walk
-            // and the scan (a single stream, like standard input, then uses two cores). An uncompressed
-            // blob is its own diffID: hashed once, on the reading thread.
-            let pipeline = PipelinedByteSource(decompressed)
+            // An uncompressed blob is its own diffID: hashed once, by the pipeline.
+            if decompressed.compression == .none { compressed.hashing = false }
+            // Reading (hashing the blob) and decompressing run on one thread, hashing the tar (the
+            // diffID) on a second, the tar walk and the scan on this one.
+            let pipeline = PipelinedByteSource(decompressed, hashing: true)
             defer { pipeline.finish() }
-            let uncompressed = HashingByteSource(
-                pipeline, limit: limits.maxLayerBytes, hashing: decompressed.compression != .none)
+            let uncompressed = HashingByteSource(pipeline, limit: limits.maxLayerBytes, hashing: false)
             tarBytes = uncompressed
             let tar = try ArchiveReader(source: uncompressed, format: .tar, decompress: false)
             var tarEnd: Int64?
@@ -65,10 +65,12 @@ public final class LayerWalker {
                             + "end-of-archive marker, not read as files",
                         incomplete: true))
             }
-            pipeline.finish()
+            guard let diffID = pipeline.finishHashing()?.finalize() else {
+                throw ArchiveError(.io, "the layer's bytes were not all hashed")
+            }
             try compressed.drain()
-            record.digest = compressed.hasher.finalize()
-            record.diffID = decompressed.compression == .none ? record.digest : uncompressed.hasher.finalize()
+            record.diffID = diffID
+            record.digest = compressed.hashing ? compressed.hasher.finalize() : diffID
             record.uncompressedSize = uncompressed.byteCount
         } catch let error where Self.isLayerBudget(error) {
             record.diagnostics.append(
@@ -98,7 +100,7 @@ public final class LayerWalker {
         }
         // A layer that could not be read to its end is still hashed, so a damaged blob is also named as
         // one whose bytes are not the ones the manifest declares.
-        if record.digest == nil, !timedOut, (try? compressed.drain()) != nil {
+        if record.digest == nil, compressed.hashing, !timedOut, (try? compressed.drain()) != nil {
             record.digest = compressed.hasher.finalize()
         }
         record.compressedSize = compressed.byteCount

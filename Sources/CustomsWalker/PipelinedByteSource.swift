@@ -4,27 +4,36 @@ import Foundation
 
 /// Runs a producer stream (reading the blob and decompressing it) on its own thread, ahead of
 /// the consumer (the tar walk and content scan), through a small ring of buffers, so
-/// decompression and matching overlap on two cores. Memory stays bounded by `slots × slotSize`.
+/// decompression and matching overlap. With `hashing`, a third thread hashes each filled buffer
+/// (the diffID) while the consumer scans it, so SHA-256 is off both other threads' paths.
+/// Memory stays bounded by `slots × slotSize`.
 ///
-/// The producer thread holds only the ring, never this object: dropping the consumer (or
-/// `finish()`) stops the producer and waits for its thread to end. The producer's source chain
-/// is used only by that thread until then.
-final class PipelinedByteSource: BlockByteSource {
+/// The threads hold only the ring, never this object: dropping the consumer (or `finish()`)
+/// stops them and waits for them to end. The producer's source chain is used only by its thread
+/// until then.
+public final class PipelinedByteSource: BlockByteSource {
     private let ring: PipelineRing
     /// The slot the consumer holds, and how much of it was handed out.
     private var current: PipelineRing.Filled?
     private var offset = 0
 
-    /// Starts reading `producer` at once on a new thread.
-    init(_ producer: ByteSource, slots: Int = 4, slotSize: Int = 1 << 20) {
-        ring = PipelineRing(producer: producer, slots: slots, slotSize: slotSize)
-        // The thread's own reference, given back before it reports that it stopped: once `stop()`
-        // returns, nothing but this object holds the ring and the source chain (no thread teardown
-        // still owns the bytes; the fuzzer's leak check saw that as a leak).
-        let threadReference = Unmanaged.passRetained(ring)
+    /// Starts reading `producer` at once on a new thread (and hashing on another with `hashing`).
+    public init(_ producer: ByteSource, hashing: Bool = false, slots: Int = 4, slotSize: Int = 1 << 20) {
+        ring = PipelineRing(producer: producer, hashing: hashing, slots: slots, slotSize: slotSize)
+        Self.start(ring) { $0.produce(releasing: $1) }
+        if hashing { Self.start(ring) { $0.hash(releasing: $1) } }
+    }
+
+    /// Runs `work` on a new thread holding a reference of its own to `ring`, which `work` gives back
+    /// before it reports that it stopped: once `stop()` returns, nothing but this object holds the
+    /// ring and the source chain (the fuzzer's leak check saw an exiting thread still owning them).
+    private static func start(
+        _ ring: PipelineRing, _ work: @escaping @Sendable (PipelineRing, Unmanaged<PipelineRing>) -> Void
+    ) {
+        let reference = Unmanaged.passRetained(ring)
         // Borrowed, not retained, for the call: `takeUnretainedValue()` would hold a +1 until after
-        // `produce` returns, that is after `stop()` may have returned.
-        let thread = Thread { threadReference._withUnsafeGuaranteedRef { $0.produce(releasing: threadReference) } }
+        // `work` returns, that is after `stop()` may have returned.
+        let thread = Thread { reference._withUnsafeGuaranteedRef { work($0, reference) } }
         thread.stackSize = 1 << 20
         thread.start()
     }
@@ -46,7 +55,7 @@ final class PipelinedByteSource: BlockByteSource {
         return true
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if let slot = current, offset == slot.count { releaseCurrent() }  // lent whole by nextBlock()
         if current == nil, try !takeReadySlot() { return 0 }
         guard let slot = current else { return 0 }
@@ -59,7 +68,7 @@ final class PipelinedByteSource: BlockByteSource {
 
     /// Lends the rest of the current slot, or the next one, without copying. The slot lent
     /// before is given back to the producer first.
-    func nextBlock() throws -> UnsafeRawBufferPointer {
+    public func nextBlock() throws -> UnsafeRawBufferPointer {
         if let slot = current, offset < slot.count {
             defer { offset = slot.count }
             return UnsafeRawBufferPointer(rebasing: ring.buffers[slot.index][offset..<slot.count])
@@ -70,16 +79,21 @@ final class PipelinedByteSource: BlockByteSource {
         return UnsafeRawBufferPointer(rebasing: ring.buffers[slot.index][0..<slot.count])
     }
 
-    /// Stops the producer (if still running) and waits for its thread to end. After this the
-    /// producer's source chain may be used again by the caller.
-    func finish() { ring.stop() }
+    /// The SHA-256 of every byte the producer gave, once the consumer has read them all (nil when
+    /// the stream failed or stopped early, or the pipeline does not hash).
+    public func finishHashing() -> StreamHasher? { ring.waitForHash() }
+
+    /// Stops the threads (if still running) and waits for them to end. After this the producer's
+    /// source chain may be used again by the caller.
+    public func finish() { ring.stop() }
 }
 
-/// The buffers between a producer thread and its consumer, and the lists that say who holds
-/// which. `@unchecked Sendable` because the compiler cannot see what makes it safe: the lists
-/// and flags live in `state` (behind its lock); a slot's buffer belongs to whichever side took
-/// its index from `free` (the producer) or `ready` (the consumer); `producer` is used by the
-/// producer thread only, until `stop()` returns.
+/// The buffers between a producer thread, its consumer and the hashing thread, and the lists that
+/// say who holds which. `@unchecked Sendable` because the compiler cannot see what makes it safe:
+/// the lists and flags live in `state` (behind its lock); a slot's buffer is written only by the
+/// producer that took its index from `free`, and read by the consumer and the hasher until both
+/// let go of it; `producer` is used by the producer thread only and `hasher` by the hashing
+/// thread only, until `stop()` or `waitForHash()` returns.
 final class PipelineRing: @unchecked Sendable {
     /// A slot the producer filled.
     struct Filled {
@@ -89,21 +103,31 @@ final class PipelineRing: @unchecked Sendable {
 
     private struct State {
         var ready: [Filled] = []
+        /// Filled slots the hashing thread has not hashed yet, in order.
+        var unhashed: [Filled] = []
+        /// Per slot: how many of the consumer and the hasher still hold it.
+        var holders: [Int]
         var free: [Int]
         var producerDone = false
         var producerError: (any Error)?
         var cancelled = false
-        var running = true
+        var running: Int
+        /// True once the hasher hashed the whole stream.
+        var hashedAll = false
     }
 
     let buffers: [UnsafeMutableRawBufferPointer]
     private let producer: ByteSource
+    private let hashing: Bool
+    private var hasher = StreamHasher()
     private let state: Guarded<State>
 
-    init(producer: ByteSource, slots: Int, slotSize: Int) {
+    init(producer: ByteSource, hashing: Bool, slots: Int, slotSize: Int) {
         self.producer = producer
+        self.hashing = hashing
         buffers = (0..<slots).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: slotSize, alignment: 64) }
-        state = Guarded(State(free: Array(buffers.indices)))
+        state = Guarded(
+            State(holders: Array(repeating: 0, count: slots), free: Array(buffers.indices), running: hashing ? 2 : 1))
     }
 
     deinit {
@@ -114,10 +138,7 @@ final class PipelineRing: @unchecked Sendable {
     /// `reference` is the thread's retain of this ring, released just before the thread says it has
     /// stopped (the consumer holds the ring until then).
     func produce(releasing reference: Unmanaged<PipelineRing>) {
-        defer {
-            reference.release()
-            state.withLock { $0.running = false }
-        }
+        defer { stopped(releasing: reference) }
         while true {
             let next = state.withLock(waitingUntil: { !$0.free.isEmpty || $0.cancelled }) { state in
                 state.cancelled ? nil : state.free.removeLast()
@@ -127,7 +148,13 @@ final class PipelineRing: @unchecked Sendable {
             let more = state.withLock { state -> Bool in
                 switch result {
                 case .success(let count) where count > 0:
-                    state.ready.append(Filled(index: index, count: count))
+                    let slot = Filled(index: index, count: count)
+                    state.ready.append(slot)
+                    state.holders[index] = 1
+                    if hashing {
+                        state.unhashed.append(slot)
+                        state.holders[index] = 2
+                    }
                     return true
                 case .success:
                     state.producerDone = true
@@ -142,6 +169,30 @@ final class PipelineRing: @unchecked Sendable {
         }
     }
 
+    /// The hashing thread's loop: hash filled slots in order until the stream ends or is cancelled.
+    func hash(releasing reference: Unmanaged<PipelineRing>) {
+        defer { stopped(releasing: reference) }
+        while true {
+            let next = state.withLock(waitingUntil: { !$0.unhashed.isEmpty || $0.producerDone || $0.cancelled }) {
+                state -> Filled? in
+                if state.cancelled || state.unhashed.isEmpty {
+                    state.hashedAll = !state.cancelled && state.producerError == nil
+                    return nil
+                }
+                return state.unhashed.removeFirst()
+            }
+            guard let slot = next else { return }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffers[slot.index][0..<slot.count]))
+            release(slot.index)
+        }
+    }
+
+    /// A thread's last act: give back its reference, then say it stopped.
+    private func stopped(releasing reference: Unmanaged<PipelineRing>) {
+        reference.release()
+        state.withLock { $0.running -= 1 }
+    }
+
     /// The next filled slot; nil at the end of the stream. Throws what the producer threw.
     func take() throws -> Filled? {
         let next: Result<Filled?, any Error> = state.withLock(waitingUntil: { !$0.ready.isEmpty || $0.producerDone }) {
@@ -151,12 +202,28 @@ final class PipelineRing: @unchecked Sendable {
         return try next.get()
     }
 
-    /// Gives a slot the consumer took back to the producer.
-    func release(_ index: Int) { state.withLock { $0.free.append(index) } }
+    /// Lets go of a slot the consumer or the hasher held; free again once neither holds it.
+    func release(_ index: Int) {
+        state.withLock { state in
+            state.holders[index] -= 1
+            if state.holders[index] == 0 { state.free.append(index) }
+        }
+    }
 
-    /// Cancels the producer and waits until its thread has left `produce()`.
+    /// Waits for the hashing thread to end; its hash when it hashed the whole stream.
+    func waitForHash() -> StreamHasher? {
+        guard hashing else { return nil }
+        let complete = state.withLock(waitingUntil: { $0.hashedAll || $0.cancelled || $0.running == 0 }) {
+            $0.hashedAll
+        }
+        // The hasher said it is done; wait for it to have left, so `hasher` is ours to read.
+        stop()
+        return complete ? hasher : nil
+    }
+
+    /// Cancels the threads and waits until they have left their loops.
     func stop() {
         state.withLock { $0.cancelled = true }
-        state.withLock(waitingUntil: { !$0.running }) { _ in }
+        state.withLock(waitingUntil: { $0.running == 0 }) { _ in }
     }
 }

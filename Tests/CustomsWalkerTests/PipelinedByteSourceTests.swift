@@ -1,4 +1,5 @@
 import CustomsArchive
+import CustomsCore
 import Foundation
 import Synchronization
 import Testing
@@ -59,6 +60,34 @@ import Testing
             }
         }
         #expect(received == Self.expected(total))
+    }
+
+    @Test func theHashingThreadHashesEveryByteTheConsumerRead() throws {
+        let total = 300_007
+        let pipeline = PipelinedByteSource(Numbers(total: total, chunk: 777), hashing: true, slots: 3, slotSize: 4096)
+        var received: [UInt8] = []
+        while true {
+            let block = try pipeline.nextBlock()
+            if block.isEmpty { break }
+            received += block
+        }
+        var expected = StreamHasher()
+        Self.expected(total).withUnsafeBytes { expected.update($0) }
+        let hashed = try #require(pipeline.finishHashing())
+        #expect(hashed.byteCount == Int64(total))
+        #expect(hashed.finalize() == expected.finalize())
+        #expect(received == Self.expected(total))
+    }
+
+    @Test func noHashIsGivenForAStreamThatFailedOrStoppedEarly() throws {
+        let failing = PipelinedByteSource(
+            Numbers(total: nil, chunk: 1000, failAfter: 5000), hashing: true, slots: 2, slotSize: 1000)
+        #expect(throws: Numbers.Failure.self) { try failing.drain() }
+        #expect(failing.finishHashing() == nil)
+        let stopped = PipelinedByteSource(Numbers(total: 100_000), hashing: true, slots: 2, slotSize: 1000)
+        _ = try stopped.nextBlock()
+        stopped.finish()
+        #expect(stopped.finishHashing() == nil)
     }
 
     @Test func theProducersErrorArrivesAfterItsBytes() throws {
