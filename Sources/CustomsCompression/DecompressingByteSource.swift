@@ -3,13 +3,13 @@ import CustomsCore
 
 /// The uncompressed bytes of a layer blob: sniffs gzip or zstd from the first bytes and inflates
 /// with ISA-L or decodes with libzstd, straight into the caller's buffer, taking the compressed
-/// bytes in place from the blocks the source lends. Uncompressed blobs pass through, read
-/// straight into the caller's buffer once the sniffed bytes are handed on.
+/// bytes in place from the blocks the source lends. Uncompressed blobs pass through: the source's
+/// blocks lent on, or read straight into the caller's buffer.
 ///
 /// Exists because the decompressor is the hot path of every compressed layer: ISA-L inflates
 /// about 4× faster than zlib here, and libzstd used directly enforces a window limit that
 /// libarchive's zstd filter cannot be told. Not thread-safe: one stream per task.
-public final class DecompressingByteSource: ByteSource {
+public final class DecompressingByteSource: BlockByteSource {
     /// The compression the first bytes announced.
     public let compression: Compression
     private let source: BlockByteSource
@@ -21,6 +21,8 @@ public final class DecompressingByteSource: ByteSource {
     /// Compressed bytes lent by the source and not yet decoded.
     private var input: UnsafeRawBufferPointer
     private var inputEnded = false
+    /// Where `nextBlock()` decodes to, made on first use.
+    private var ownBuffer: UnsafeMutableRawBufferPointer?
 
     /// Reads the first bytes of `source` to tell its compression.
     /// - Parameter zstdWindowLogMax: the largest zstd window (log2 bytes) decoded; bounds memory.
@@ -45,7 +47,10 @@ public final class DecompressingByteSource: ByteSource {
         if sniffed.isEmpty { input = nextPending() ?? input }
     }
 
-    deinit { head.deallocate() }
+    deinit {
+        head.deallocate()
+        ownBuffer?.deallocate()
+    }
 
     /// True when the blob held no byte at all.
     public var isEmpty: Bool { head.isEmpty && pendingBlock == nil && input.isEmpty }
@@ -73,6 +78,18 @@ public final class DecompressingByteSource: ByteSource {
                 throw ArchiveError(.malformed, "the \(compression.rawValue) stream stopped making progress")
             }
         }
+    }
+
+    /// An uncompressed blob lends the source's blocks (after the sniffed bytes); a compressed one
+    /// decodes into a buffer of its own.
+    public func nextBlock() throws -> UnsafeRawBufferPointer {
+        guard codec == nil else {
+            if ownBuffer == nil { ownBuffer = .allocate(byteCount: 1 << 20, alignment: 64) }
+            return UnsafeRawBufferPointer(rebasing: ownBuffer![0..<(try read(into: ownBuffer!))])
+        }
+        if input.isEmpty { input = try nextPending() ?? source.nextBlock() }
+        defer { input = UnsafeRawBufferPointer(start: nil, count: 0) }
+        return input
     }
 
     /// Uncompressed: the sniffed bytes, then the source reading into `buffer` itself.

@@ -14,6 +14,12 @@ final class GzipInflater: StreamCodec {
     /// An error met in a call that also produced output: thrown on the next call, so the bytes
     /// before the damage (a bad trailer follows the whole member) are still scanned.
     private var deferredError: ArchiveError?
+    /// The last bytes ISA-L took, oldest first. It reads up to 8 bytes ahead into its bit buffer
+    /// and, when a member ends, gives back those it did not use, which may have come from an
+    /// earlier block than the one at hand: they are the next member's first bytes.
+    private var taken: [UInt8] = []
+    /// Bytes given back at the end of a member, read before the rest of the input.
+    private var givenBack: [UInt8] = []
 
     init() {
         state = .allocate(capacity: 1)
@@ -26,6 +32,7 @@ final class GzipInflater: StreamCodec {
         isal_inflate_init(state)
         state.pointee.crc_flag = UInt32(ISAL_GZIP_NO_HDR_VER)
         header = GzipMemberHeader()
+        taken = []
     }
 
     private var memberFinished: Bool { state.pointee.block_state == ISAL_BLOCK_FINISH }
@@ -33,47 +40,74 @@ final class GzipInflater: StreamCodec {
     func decode(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> Int {
         if let deferredError { throw deferredError }
         if memberFinished {
-            guard !input.isEmpty else { return 0 }
+            guard !input.isEmpty || !givenBack.isEmpty else { return 0 }
             // Another member follows (`cat a.gz b.gz` is one gzip stream).
             startMember()
             members += 1
         }
         if !header.isComplete {
-            do {
-                try header.consume(&input)
-            } catch let error as ArchiveError {
-                let what = members > 1 ? "bytes after gzip member \(members - 1) do not start another member: " : ""
-                throw ArchiveError(.malformed, "corrupt gzip data: \(what)\(error.message)")
-            }
+            try readHeader(&input)
             guard header.isComplete else { return 0 }
         }
-        let offered = UInt32(clamping: input.count)
-        let room = UInt32(clamping: output.count)
+        let offered = input.count > Int(UInt32.max) ? Int(UInt32.max) : input.count
+        let room = output.count > Int(UInt32.max) ? Int(UInt32.max) : output.count
         let status = withUnsafeMutablePointer(to: &noInput) { empty in
             state.pointee.next_in =
                 offered > 0
                 ? UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: UInt8.self)) : empty
-            state.pointee.avail_in = offered
+            state.pointee.avail_in = UInt32(offered)
             state.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            state.pointee.avail_out = room
+            state.pointee.avail_out = UInt32(room)
             defer { state.pointee.next_in = nil }
             return isal_inflate(state)
         }
-        input = UnsafeRawBufferPointer(rebasing: input[Int(offered - state.pointee.avail_in)...])
-        let produced = Int(room - state.pointee.avail_out)
+        let produced = room - Int(state.pointee.avail_out)
         if status != ISAL_DECOMP_OK && status != ISAL_END_INPUT {
             deferredError = failure(status)
             if produced == 0 { throw deferredError! }
+            return produced
+        }
+        let consumed = offered - Int(state.pointee.avail_in)
+        if consumed >= 0 {
+            taken = Array((taken + input[..<consumed].suffix(16)).suffix(16))
+            input = UnsafeRawBufferPointer(rebasing: input[consumed...])
+        } else {
+            // The member ended on bytes of an earlier block: what it did not use is given back.
+            guard memberFinished, -consumed <= taken.count else {
+                throw ArchiveError(.malformed, "corrupt gzip data: ISA-L gave back bytes it was not given")
+            }
+            givenBack = Array(taken.suffix(-consumed))
         }
         return produced
     }
 
+    /// Reads the member header from the bytes given back first, then from `input`.
+    private func readHeader(_ input: inout UnsafeRawBufferPointer) throws {
+        do {
+            if !givenBack.isEmpty {
+                try givenBack.withUnsafeBytes { bytes in
+                    var rest = bytes
+                    try header.consume(&rest)
+                    givenBack.removeFirst(bytes.count - rest.count)
+                }
+                // A header is longer than ISA-L's look-ahead: the bytes given back never reach it.
+                guard givenBack.isEmpty else {
+                    throw ArchiveError(.malformed, "ISA-L gave back more bytes than a gzip header holds")
+                }
+            }
+            try header.consume(&input)
+        } catch let error as ArchiveError {
+            let what = members > 1 ? "bytes after gzip member \(members - 1) do not start another member: " : ""
+            throw ArchiveError(.malformed, "corrupt gzip data: \(what)\(error.message)")
+        }
+    }
+
     func finish() throws {
         if let deferredError { throw deferredError }
-        guard memberFinished else {
+        guard memberFinished, givenBack.isEmpty else {
             let what =
-                members > 1 && !header.isComplete
-                ? "bytes after gzip member \(members - 1) are not a whole member"
+                members > 1 && !header.isComplete || !givenBack.isEmpty
+                ? "bytes after gzip member \(givenBack.isEmpty ? members - 1 : members) are not a whole member"
                 : "the gzip stream ends inside member \(members) (truncated)"
             throw ArchiveError(.malformed, "corrupt gzip data: \(what)")
         }

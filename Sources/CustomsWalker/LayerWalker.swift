@@ -21,20 +21,20 @@ public final class LayerWalker {
     /// the record, and whatever was found before them is kept.
     public func walk(_ source: ByteSource) -> LayerRecord {
         var record = LayerRecord()
-        let compressed = HashingByteSource(source)
-        var tarBytes: HashingByteSource?
-        var timedOut = false
+        // Threads: reading the blob, hashing it (the digest), decompressing it, hashing the tar (the
+        // diffID), and this one walking the tar and scanning, each a ring of buffers ahead of the next.
+        let blob = PipelinedByteSource(source, hashing: true)
+        defer { blob.finish() }
+        var tarBytes: MeteredByteSource?
+        var drainForDigest = true
         do {
-            let decompressed = try DecompressingByteSource(compressed, zstdWindowLogMax: limits.maxZstdWindowLog)
+            let decompressed = try DecompressingByteSource(blob, zstdWindowLogMax: limits.maxZstdWindowLog)
             guard !decompressed.isEmpty else { throw ArchiveError(.malformed, "the blob is empty") }
             record.compression = decompressed.compression
-            // An uncompressed blob is its own diffID: hashed once, by the pipeline.
-            if decompressed.compression == .none { compressed.hashing = false }
-            // Reading (hashing the blob) and decompressing run on one thread, hashing the tar (the
-            // diffID) on a second, the tar walk and the scan on this one.
-            let pipeline = PipelinedByteSource(decompressed, hashing: true)
-            defer { pipeline.finish() }
-            let uncompressed = HashingByteSource(pipeline, limit: limits.maxLayerBytes, hashing: false)
+            // An uncompressed blob is its own diffID: the tar reader reads the blob's buffers in place.
+            let inflated = decompressed.compression == .none ? nil : PipelinedByteSource(decompressed, hashing: true)
+            defer { inflated?.finish() }
+            let uncompressed = MeteredByteSource(inflated ?? decompressed, limit: limits.maxLayerBytes)
             tarBytes = uncompressed
             let tar = try ArchiveReader(source: uncompressed, format: .tar, decompress: false)
             var tarEnd: Int64?
@@ -65,14 +65,13 @@ public final class LayerWalker {
                             + "end-of-archive marker, not read as files",
                         incomplete: true))
             }
-            guard let diffID = pipeline.finishHashing()?.finalize() else {
-                throw ArchiveError(.io, "the layer's bytes were not all hashed")
-            }
-            try compressed.drain()
-            record.diffID = diffID
-            record.digest = compressed.hashing ? compressed.hasher.finalize() : diffID
+            let diffID = try inflated.map { try Self.hashed($0) }
+            try blob.drainBlocks { _ in }
+            record.digest = try Self.hashed(blob)
+            record.diffID = diffID ?? record.digest
             record.uncompressedSize = uncompressed.byteCount
         } catch let error where Self.isLayerBudget(error) {
+            drainForDigest = false
             record.diagnostics.append(
                 ScanDiagnostic(
                     code: .sizeLimit,
@@ -81,7 +80,7 @@ public final class LayerWalker {
                         + "the rest was not scanned",
                     incomplete: true))
         } catch is TimeLimitReached {
-            timedOut = true
+            drainForDigest = false
             record.diagnostics.append(
                 WalkLimits.timeLimitReached("the layer was read up to entry \(record.changes.count), not further"))
         } catch let error as ArchiveError where error.code == .oversizedHeader {
@@ -100,12 +99,20 @@ public final class LayerWalker {
         }
         // A layer that could not be read to its end is still hashed, so a damaged blob is also named as
         // one whose bytes are not the ones the manifest declares.
-        if record.digest == nil, compressed.hashing, !timedOut, (try? compressed.drain()) != nil {
-            record.digest = compressed.hasher.finalize()
+        if record.digest == nil, drainForDigest, (try? blob.drainBlocks { _ in }) != nil {
+            record.digest = try? Self.hashed(blob)
         }
-        record.compressedSize = compressed.byteCount
+        record.compressedSize = blob.producedByteCount
         if record.uncompressedSize == 0 { record.uncompressedSize = tarBytes?.byteCount ?? 0 }
         return record
+    }
+
+    /// The SHA-256 of every byte a hashing pipeline gave, once all were read.
+    private static func hashed(_ pipeline: PipelinedByteSource) throws -> Digest {
+        guard let hasher = pipeline.finishHashing() else {
+            throw ArchiveError(.io, "the layer's bytes were not all hashed")
+        }
+        return hasher.finalize()
     }
 
     /// Thrown out of the entry loop when the run's deadline passes: the rest of the layer is not
@@ -114,7 +121,7 @@ public final class LayerWalker {
 
     /// True when `error` (possibly wrapped by libarchive's read callback) is the layer byte budget.
     private static func isLayerBudget(_ error: Error) -> Bool {
-        LayerSource.chain(error).contains { $0 is HashingByteSource.LimitExceeded }
+        LayerSource.chain(error).contains { $0 is MeteredByteSource.LimitExceeded }
     }
 
     private func take(_ entry: ArchiveEntry, from tar: ArchiveReader, into record: inout LayerRecord) throws {

@@ -79,6 +79,9 @@ public final class PipelinedByteSource: BlockByteSource {
         return UnsafeRawBufferPointer(rebasing: ring.buffers[slot.index][0..<slot.count])
     }
 
+    /// Bytes the producer has given so far.
+    public var producedByteCount: Int64 { ring.producedByteCount }
+
     /// The SHA-256 of every byte the producer gave, once the consumer has read them all (nil when
     /// the stream failed or stopped early, or the pipeline does not hash).
     public func finishHashing() -> StreamHasher? { ring.waitForHash() }
@@ -108,6 +111,7 @@ final class PipelineRing: @unchecked Sendable {
         /// Per slot: how many of the consumer and the hasher still hold it.
         var holders: [Int]
         var free: [Int]
+        var produced: Int64 = 0
         var producerDone = false
         var producerError: (any Error)?
         var cancelled = false
@@ -150,6 +154,7 @@ final class PipelineRing: @unchecked Sendable {
                 case .success(let count) where count > 0:
                     let slot = Filled(index: index, count: count)
                     state.ready.append(slot)
+                    state.produced += Int64(count)
                     state.holders[index] = 1
                     if hashing {
                         state.unhashed.append(slot)
@@ -209,6 +214,9 @@ final class PipelineRing: @unchecked Sendable {
             if state.holders[index] == 0 { state.free.append(index) }
         }
     }
+
+    /// Bytes the producer has given so far.
+    var producedByteCount: Int64 { state.withLock { $0.produced } }
 
     /// Waits for the hashing thread to end; its hash when it hashed the whole stream.
     func waitForHash() -> StreamHasher? {

@@ -83,9 +83,9 @@ import Testing
     }
 
     /// The error's message, or nil when decoding succeeded.
-    static func failure(_ bytes: [UInt8], windowLogMax: Int = 27) -> String? {
+    static func failure(_ bytes: [UInt8], blockSize: Int = 1 << 20, windowLogMax: Int = 27) -> String? {
         do {
-            _ = try decode(bytes, windowLogMax: windowLogMax)
+            _ = try decode(bytes, blockSize: blockSize, windowLogMax: windowLogMax)
             return nil
         } catch {
             return "\(error)"
@@ -104,11 +104,15 @@ import Testing
         }
     }
 
-    @Test func gzipMembersInARowAreOneStream() throws {
+    /// Members in a row, cut anywhere: ISA-L reads ahead past a member's end, into bytes of an
+    /// earlier block than the one at hand, and gives them back (a crash the fuzzer found).
+    @Test(arguments: [1, 2, 3, 5, 8, 13, 4093, 1 << 20])
+    func gzipMembersInARowAreOneStream(blockSize: Int) throws {
         let first = Self.sample(100_000, seed: "first")
         let second = Self.sample(70_000, seed: "second")
-        let (_, out) = try Self.decode(try Self.gzip(first) + Self.gzip(second) + Self.gzip([]), blockSize: 4093)
-        #expect(out == first + second)
+        let stream = try Self.gzip(first) + Self.gzip(second) + Self.gzip([]) + Self.gzip(Array("end".utf8))
+        let (_, out) = try Self.decode(stream, blockSize: blockSize)
+        #expect(out == first + second + Array("end".utf8))
     }
 
     /// CRC-32 (RFC 1952), for the header CRC a test header carries.
@@ -161,6 +165,29 @@ import Testing
         var badBlock = compressed
         badBlock[10] = 0xff  // BTYPE 11: a reserved block type
         #expect(Self.failure(badBlock)?.contains("corrupt gzip data") == true)
+    }
+
+    /// Damage anywhere, in blocks of any size, is an error, never a crash: ISA-L may point back
+    /// before the block at hand when it stops on bad data (a crash the fuzzer found).
+    @Test func damagedGzipInSmallBlocksIsAnErrorNotACrash() throws {
+        let members = try Self.gzip(Self.sample(3_000, seed: "a")) + Self.gzip(Self.sample(2_000, seed: "b"))
+        var generator = SeededGenerator(seed: "damage sweep")
+        var failures = 0
+        for position in stride(from: 10, to: members.count, by: 7) {
+            var damaged = members
+            damaged[position] ^= UInt8(truncatingIfNeeded: generator.next() | 1)
+            for blockSize in [1, 3, 8] where Self.failure(damaged, blockSize: blockSize) != nil { failures += 1 }
+        }
+        #expect(failures > 0)
+        // The fuzzer's input: a member whose deflate data goes bad after a few blocks.
+        let found =
+            "1f8b08000000000000034b2c28d00f727574f17565a0193030303033315100d140804e0381a1b98201022818181a9819"
+            + "19332818d0ce4908505a5c925804740aa5e6a07b6e8880bcfc928cccbc7485927c85e2d454ae81760518ce28a360148c40"
+            + "3a010040942b9900080000"
+        let bytes = stride(from: 0, to: found.count, by: 2).map {
+            UInt8(found.dropFirst($0).prefix(2), radix: 16)!
+        }
+        #expect(Self.failure(bytes)?.contains("corrupt gzip data") == true)
     }
 
     @Test func zstdFramesInARowAndSkippableFramesAreOneStream() throws {

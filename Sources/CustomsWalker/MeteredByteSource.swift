@@ -1,29 +1,23 @@
 import CustomsArchive
 import CustomsCore
 
-/// Passes bytes through while hashing them: a blob's digest (compressed bytes) or diffID
-/// (uncompressed tar) is computed in the same pass that scans it. Lends the inner source's
-/// blocks when it lends them (no copy), else reads into a buffer of its own.
-final class HashingByteSource: BlockByteSource {
+/// Passes a layer's uncompressed tar through to the tar reader, counting it against the layer
+/// budget (decompression bombs) and noting where its last non-zero byte is (real data after a
+/// tar's end-of-archive marker, as opposed to the zero padding every tar writer adds). Lends the
+/// inner source's blocks when it lends them (no copy), else reads into a buffer of its own.
+final class MeteredByteSource: BlockByteSource {
     private let inner: ByteSource
-    private let limit: Int64?
-    /// False to only count and check the bytes (they are hashed elsewhere).
-    var hashing: Bool
-    private(set) var hasher = StreamHasher()
+    private let limit: Int64
     /// Bytes passed so far.
     private(set) var byteCount: Int64 = 0
-    /// Offset of the last non-zero byte passed so far (-1: none): tells real data after a tar's
-    /// end-of-archive marker from the zero padding every tar writer adds.
+    /// Offset of the last non-zero byte passed so far (-1: none).
     private(set) var lastNonZeroOffset: Int64 = -1
     private var buffer: UnsafeMutableRawBufferPointer?
 
-    /// - Parameters:
-    ///   - limit: bytes allowed through; more throws `LimitExceeded`.
-    ///   - hashing: false to only count and check the bytes (they are hashed elsewhere).
-    init(_ inner: ByteSource, limit: Int64? = nil, hashing: Bool = true) {
+    /// - Parameter limit: bytes allowed through; more throws `LimitExceeded`.
+    init(_ inner: ByteSource, limit: Int64) {
         self.inner = inner
         self.limit = limit
-        self.hashing = hashing
     }
 
     deinit { buffer?.deallocate() }
@@ -50,10 +44,9 @@ final class HashingByteSource: BlockByteSource {
     }
 
     private func pass(_ bytes: UnsafeRawBufferPointer) throws {
-        if let limit, byteCount + Int64(bytes.count) > limit { throw LimitExceeded() }
+        if byteCount + Int64(bytes.count) > limit { throw LimitExceeded() }
         // From the end: a block of data ends in a non-zero byte at once; only padding is walked.
         if let last = bytes.lastIndex(where: { $0 != 0 }) { lastNonZeroOffset = byteCount + Int64(last) }
-        if hashing { hasher.update(bytes) }
         byteCount += Int64(bytes.count)
     }
 }
