@@ -69,7 +69,8 @@ final class GzipInflater: StreamCodec {
         }
         let consumed = offered - Int(state.pointee.avail_in)
         if consumed >= 0 {
-            taken = Array((taken + input[..<consumed].suffix(16)).suffix(16))
+            let recent = UnsafeRawBufferPointer(rebasing: input[max(0, consumed - 16)..<consumed])
+            taken = Array((taken + recent).suffix(16))
             input = UnsafeRawBufferPointer(rebasing: input[consumed...])
         } else {
             // The member ended on bytes of an earlier block: what it did not use is given back.
