@@ -125,7 +125,10 @@ let package = Package(
         .testTarget(name: "CustomsCoreTests", dependencies: ["CustomsCore"]),
         .testTarget(
             name: "CustomsWalkerTests",
-            dependencies: ["CustomsWalker", "CustomsArchive", "CustomsCore", "CustomsDetect", "CustomsBuiltinRules"]
+            dependencies: [
+                "CustomsWalker", "CustomsArchive", "CustomsCore", "CustomsDetect", "CustomsBuiltinRules",
+                "CustomsTestSupport",
+            ]
         ),
         .testTarget(
             name: "CustomsReportTests",

@@ -11,6 +11,10 @@ public struct ArchiveError: Error, CustomStringConvertible, Sendable {
         public static let oversizedHeader = Code(rawValue: "oversized-header")
         /// The bytes are not a readable archive, or end early (truncated).
         public static let malformed = Code(rawValue: "malformed")
+        /// Compressed data the decompressor refuses (a bad header, block or symbol, bytes after the end).
+        public static let corruptCompressed = Code(rawValue: "corrupt-compressed")
+        /// Decompressed data whose checksum or length does not match the stream's trailer.
+        public static let checksumMismatch = Code(rawValue: "checksum-mismatch")
         /// libarchive could not be set up as required (a filter missing, an external program needed).
         public static let setup = Code(rawValue: "setup")
     }

@@ -163,6 +163,10 @@ public final class ArchiveReader: ByteSource {
     /// of a tar, the offset just past its end-of-archive marker.
     public var consumedBytes: Int64 { archive_filter_bytes(archive, 0) }
 
+    /// Bytes of the source (before any decompression) the reader has used: after a raw gzip read,
+    /// where the gzip data ended (bytes after it, which libarchive ignores, are not counted).
+    public var sourceBytesConsumed: Int64 { archive_filter_bytes(archive, -1) }
+
     /// The compression libarchive detected, valid after the first `nextEntry()`.
     public var detectedCompression: Compression {
         switch archive_filter_code(archive, 0) {

@@ -25,8 +25,10 @@ public final class DecompressingByteSource: BlockByteSource {
     private var ownBuffer: UnsafeMutableRawBufferPointer?
 
     /// Reads the first bytes of `source` to tell its compression.
-    /// - Parameter zstdWindowLogMax: the largest zstd window (log2 bytes) decoded; bounds memory.
-    public init(_ source: BlockByteSource, zstdWindowLogMax: Int = 27) throws {
+    /// - Parameters:
+    ///   - zstdWindowLogMax: the largest zstd window (log2 bytes) decoded; bounds memory.
+    ///   - inflatingGzip: false to pass gzip bytes through as they are (for zlib to inflate).
+    public init(_ source: BlockByteSource, zstdWindowLogMax: Int = 27, inflatingGzip: Bool = true) throws {
         self.source = source
         var sniffed: [UInt8] = []
         var block = try source.nextBlock()
@@ -40,7 +42,7 @@ public final class DecompressingByteSource: BlockByteSource {
         pendingBlock = block.isEmpty ? nil : block
         input = UnsafeRawBufferPointer(head)
         switch compression {
-        case .gzip: codec = GzipInflater()
+        case .gzip: codec = inflatingGzip ? GzipInflater() : nil
         case .zstd: codec = try ZstdDecoder(windowLogMax: zstdWindowLogMax)
         case .none: codec = nil
         }
@@ -75,7 +77,7 @@ public final class DecompressingByteSource: BlockByteSource {
                 input = try nextPending() ?? source.nextBlock()
                 inputEnded = input.isEmpty
             } else if input.count == before {
-                throw ArchiveError(.malformed, "the \(compression.rawValue) stream stopped making progress")
+                throw ArchiveError(.corruptCompressed, "the \(compression.rawValue) stream stopped making progress")
             }
         }
     }

@@ -75,7 +75,7 @@ final class GzipInflater: StreamCodec {
         } else {
             // The member ended on bytes of an earlier block: what it did not use is given back.
             guard memberFinished, -consumed <= taken.count else {
-                throw ArchiveError(.malformed, "corrupt gzip data: ISA-L gave back bytes it was not given")
+                throw ArchiveError(.corruptCompressed, "corrupt gzip data: ISA-L gave back bytes it was not given")
             }
             givenBack = Array(taken.suffix(-consumed))
         }
@@ -93,13 +93,13 @@ final class GzipInflater: StreamCodec {
                 }
                 // A header is longer than ISA-L's look-ahead: the bytes given back never reach it.
                 guard givenBack.isEmpty else {
-                    throw ArchiveError(.malformed, "ISA-L gave back more bytes than a gzip header holds")
+                    throw ArchiveError(.corruptCompressed, "ISA-L gave back more bytes than a gzip header holds")
                 }
             }
             try header.consume(&input)
         } catch let error as ArchiveError {
             let what = members > 1 ? "bytes after gzip member \(members - 1) do not start another member: " : ""
-            throw ArchiveError(.malformed, "corrupt gzip data: \(what)\(error.message)")
+            throw ArchiveError(.corruptCompressed, "corrupt gzip data: \(what)\(error.message)")
         }
     }
 
@@ -110,7 +110,7 @@ final class GzipInflater: StreamCodec {
                 members > 1 && !header.isComplete || !givenBack.isEmpty
                 ? "bytes after gzip member \(givenBack.isEmpty ? members - 1 : members) are not a whole member"
                 : "the gzip stream ends inside member \(members) (truncated)"
-            throw ArchiveError(.malformed, "corrupt gzip data: \(what)")
+            throw ArchiveError(.corruptCompressed, "corrupt gzip data: \(what)")
         }
     }
 
@@ -123,6 +123,7 @@ final class GzipInflater: StreamCodec {
         case ISAL_INVALID_BLOCK: what = "invalid deflate block"
         default: what = "ISA-L inflate status \(status)"
         }
-        return ArchiveError(.malformed, "corrupt gzip data: \(what)")
+        let code: ArchiveError.Code = status == ISAL_INCORRECT_CHECKSUM ? .checksumMismatch : .corruptCompressed
+        return ArchiveError(code, "corrupt gzip data: \(what)")
     }
 }

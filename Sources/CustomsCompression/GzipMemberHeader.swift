@@ -35,14 +35,14 @@ struct GzipMemberHeader {
             case .fixed:
                 guard gather(10, from: &input, hashing: true) else { return }
                 guard gathered[0] == 0x1f, gathered[1] == 0x8b else {
-                    throw ArchiveError(.malformed, "not a gzip member header")
+                    throw ArchiveError(.corruptCompressed, "not a gzip member header")
                 }
                 guard gathered[2] == 8 else {
-                    throw ArchiveError(.malformed, "gzip header names a method other than deflate")
+                    throw ArchiveError(.corruptCompressed, "gzip header names a method other than deflate")
                 }
                 flags = gathered[3]
                 guard flags & Self.reservedFlags == 0 else {
-                    throw ArchiveError(.malformed, "gzip header sets reserved flags")
+                    throw ArchiveError(.corruptCompressed, "gzip header sets reserved flags")
                 }
                 advance(after: .fixed)
             case .extraLength:
@@ -69,7 +69,7 @@ struct GzipMemberHeader {
                 let expected = UInt16(truncatingIfNeeded: crc)
                 guard gather(2, from: &input, hashing: false) else { return }
                 guard UInt16(gathered[0]) | UInt16(gathered[1]) << 8 == expected else {
-                    throw ArchiveError(.malformed, "gzip header CRC does not match")
+                    throw ArchiveError(.corruptCompressed, "gzip header CRC does not match")
                 }
                 step = .done
             case .done:

@@ -33,13 +33,15 @@ final class ZstdDecoder: StreamCodec {
                 throw ArchiveError(
                     .tooLarge, "a zstd frame needs a window above 2^\(windowLogMax) bytes, more than customs decodes")
             }
-            throw ArchiveError(.malformed, "corrupt zstd data: \(String(cString: ZSTD_getErrorName(result)))")
+            let code: ArchiveError.Code =
+                ZSTD_getErrorCode(result) == ZSTD_error_checksum_wrong ? .checksumMismatch : .corruptCompressed
+            throw ArchiveError(code, "corrupt zstd data: \(String(cString: ZSTD_getErrorName(result)))")
         }
         insideFrame = result != 0
         return target.pos
     }
 
     func finish() throws {
-        if insideFrame { throw ArchiveError(.malformed, "the zstd stream ends inside a frame (truncated)") }
+        if insideFrame { throw ArchiveError(.corruptCompressed, "the zstd stream ends inside a frame (truncated)") }
     }
 }

@@ -37,7 +37,7 @@ struct LayerReader: LayerReading {
             if limits.expired { return Self.notStarted }
             return cache.record(blob) {
                 do {
-                    return walker().walk(try blob.open())
+                    return walker().walk(try blob.open(), reopen: blob.open)
                 } catch {
                     return .unreadable("cannot open the layer blob \(blob.key.escapedForTerminal): \(error)")
                 }

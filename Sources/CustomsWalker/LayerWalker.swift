@@ -18,9 +18,32 @@ public final class LayerWalker {
     }
 
     /// Walks the blob in `source` to its end. Never throws: problems become diagnostics in
-    /// the record, and whatever was found before them is kept.
-    public func walk(_ source: ByteSource) -> LayerRecord {
+    /// the record, and whatever was found before them is kept. A gzip blob is inflated with ISA-L;
+    /// when ISA-L refuses it and `reopen` can read the blob again, zlib (libarchive) reads it.
+    public func walk(_ source: ByteSource, reopen: (() throws -> ByteSource)? = nil) -> LayerRecord {
+        let (record, refusal) = walk(source, inflatingGzip: true)
+        guard let refusal, let reopen, let again = try? reopen() else { return record }
+        var (second, _) = walk(again, inflatingGzip: false)
+        let zlibReadIt = !second.diagnostics.contains { $0.code == .readError }
+        guard zlibReadIt, second.changes.count >= record.changes.count else {
+            var first = record
+            first.diagnostics.append(
+                ScanDiagnostic(code: .readError, message: "zlib refuses the gzip stream too", incomplete: false))
+            return first
+        }
+        second.diagnostics.insert(
+            ScanDiagnostic(
+                code: .entryWarning,
+                message: "ISA-L refused the gzip stream (\(refusal.message)); zlib read it instead",
+                incomplete: false),
+            at: 0)
+        return second
+    }
+
+    /// One walk; with the error that stopped it when it is ISA-L refusing a gzip stream.
+    private func walk(_ source: ByteSource, inflatingGzip: Bool) -> (LayerRecord, refusal: ArchiveError?) {
         var record = LayerRecord()
+        var refusal: ArchiveError?
         // Threads: reading the blob, hashing it (the digest), decompressing it, hashing the tar (the
         // diffID), and this one walking the tar and scanning, each a ring of buffers ahead of the next.
         let blob = PipelinedByteSource(source, hashing: true)
@@ -28,11 +51,15 @@ public final class LayerWalker {
         var tarBytes: MeteredByteSource?
         var drainForDigest = true
         do {
-            let decompressed = try DecompressingByteSource(blob, zstdWindowLogMax: limits.maxZstdWindowLog)
+            let decompressed = try DecompressingByteSource(
+                blob, zstdWindowLogMax: limits.maxZstdWindowLog, inflatingGzip: inflatingGzip)
             guard !decompressed.isEmpty else { throw ArchiveError(.malformed, "the blob is empty") }
             record.compression = decompressed.compression
+            let zlib = record.compression == .gzip && !inflatingGzip ? try ZlibInflater(decompressed) : nil
             // An uncompressed blob is its own diffID: the tar reader reads the blob's buffers in place.
-            let inflated = decompressed.compression == .none ? nil : PipelinedByteSource(decompressed, hashing: true)
+            let inflated =
+                decompressed.compression == .none
+                ? nil : PipelinedByteSource(zlib?.reader ?? decompressed, hashing: true)
             defer { inflated?.finish() }
             let uncompressed = MeteredByteSource(inflated ?? decompressed, limit: limits.maxLayerBytes)
             tarBytes = uncompressed
@@ -66,6 +93,14 @@ public final class LayerWalker {
                         incomplete: true))
             }
             let diffID = try inflated.map { try Self.hashed($0) }
+            if let zlib, let ignored = try zlib.bytesAfterTheEnd(of: blob) {
+                // What zlib leaves after the gzip data no runtime unpacks; it could still hide a file.
+                record.diagnostics.append(
+                    ScanDiagnostic(
+                        code: .invalidDocument,
+                        message: "layer blob holds \(ignored) bytes after its gzip data, not read as files",
+                        incomplete: true))
+            }
             try blob.drainBlocks { _ in }
             record.digest = try Self.hashed(blob)
             record.diffID = diffID ?? record.digest
@@ -91,6 +126,9 @@ public final class LayerWalker {
                         + "it and the rest of the layer were not read",
                     incomplete: true))
         } catch {
+            refusal = LayerSource.chain(error).lazy.compactMap { $0 as? ArchiveError }.first {
+                $0.code == .corruptCompressed && record.compression == .gzip && inflatingGzip
+            }
             record.diagnostics.append(
                 ScanDiagnostic(
                     code: .readError,
@@ -104,7 +142,7 @@ public final class LayerWalker {
         }
         record.compressedSize = blob.producedByteCount
         if record.uncompressedSize == 0 { record.uncompressedSize = tarBytes?.byteCount ?? 0 }
-        return record
+        return (record, refusal)
     }
 
     /// The SHA-256 of every byte a hashing pipeline gave, once all were read.

@@ -2,6 +2,7 @@ import CustomsArchive
 import CustomsBuiltinRules
 import CustomsCore
 import CustomsDetect
+import CustomsTestSupport
 import Foundation
 import Testing
 
@@ -67,6 +68,44 @@ import Testing
         let record = try Self.walk(Self.layer(entries), limits: limits)
         #expect(record.changes.count == 3)
         #expect(record.diagnostics.contains { $0.code == .sizeLimit && $0.incomplete })
+    }
+
+    /// A gzip blob ISA-L refuses (here: bytes after the gzip data, which zlib ignores) is read
+    /// again with zlib when it can be reopened, and the ignored bytes are reported.
+    @Test func aGzipStreamISALRefusesIsReadWithZlibWhenItCanBeReopened() throws {
+        let token = try FakeSecrets.make("github-classic", seed: "zlib fallback")
+        let writer = try ArchiveWriter(compression: .gzip)
+        try writer.add("app/.env", .file(Data("GITHUB_TOKEN=\(token)\n".utf8)))
+        let gzip = try writer.finish()
+        let blob = gzip + Data("trailing bytes".utf8)
+        let walker = LayerWalker(engine: try Self.engine.get())
+
+        let streamed = walker.walk(DataByteSource(blob))
+        let streamedFound = streamed.matches.contains { $0.match.rule.id.rawValue == "github.pat.classic" }
+        #expect(streamedFound, "the member is read before the bytes after it are refused")
+        #expect(streamed.diagnostics.contains { $0.code == .readError && $0.message.contains("not a gzip member") })
+        #expect(!streamed.diagnostics.contains { $0.message.contains("zlib") })
+
+        let reopened = walker.walk(DataByteSource(blob), reopen: { DataByteSource(blob) })
+        let reopenedFound = reopened.matches.contains { $0.match.rule.id.rawValue == "github.pat.classic" }
+        #expect(reopenedFound)
+        #expect(reopened.diagnostics.contains { !$0.incomplete && $0.message.contains("zlib read it instead") })
+        #expect(
+            reopened.diagnostics.contains {
+                $0.incomplete && $0.message.contains("holds \("trailing bytes".utf8.count) bytes after its gzip data")
+            })
+        #expect(!reopened.diagnostics.contains { $0.code == .readError })
+        var digest = StreamHasher()
+        blob.withUnsafeBytes { digest.update($0) }
+        #expect(reopened.digest == digest.finalize())
+        #expect(try reopened.diffID == Self.walk(gzip).diffID)
+
+        // A checksum failure is damage, not a stream ISA-L cannot read: no second walk.
+        var badCRC = gzip
+        badCRC[badCRC.count - 8] ^= 0xff
+        let damaged = walker.walk(DataByteSource(badCRC), reopen: { DataByteSource(badCRC) })
+        #expect(damaged.diagnostics.contains { $0.message.contains("CRC-32 or length check") })
+        #expect(!damaged.diagnostics.contains { $0.message.contains("zlib") })
     }
 
     @Test func aLayerOverItsByteBudgetIsADecompressionBomb() throws {
