@@ -166,13 +166,4 @@ public final class ArchiveReader: ByteSource {
     /// Bytes of the source (before any decompression) the reader has used: after a raw gzip read,
     /// where the gzip data ended (bytes after it, which libarchive ignores, are not counted).
     public var sourceBytesConsumed: Int64 { archive_filter_bytes(archive, -1) }
-
-    /// The compression libarchive detected, valid after the first `nextEntry()`.
-    public var detectedCompression: Compression {
-        switch archive_filter_code(archive, 0) {
-        case ARCHIVE_FILTER_GZIP: return .gzip
-        case ARCHIVE_FILTER_ZSTD: return .zstd
-        default: return .none
-        }
-    }
 }

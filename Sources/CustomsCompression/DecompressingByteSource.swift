@@ -54,7 +54,7 @@ public final class DecompressingByteSource: BlockByteSource {
         ownBuffer?.deallocate()
     }
 
-    /// True when the blob held no byte at all.
+    /// True when the blob held no byte at all (asked before reading).
     public var isEmpty: Bool { head.isEmpty && pendingBlock == nil && input.isEmpty }
 
     private func nextPending() -> UnsafeRawBufferPointer? {

@@ -126,8 +126,10 @@ public final class LayerWalker {
                         + "it and the rest of the layer were not read",
                     incomplete: true))
         } catch {
-            refusal = LayerSource.chain(error).lazy.compactMap { $0 as? ArchiveError }.first {
-                $0.code == .corruptCompressed && record.compression == .gzip && inflatingGzip
+            if record.compression == .gzip, inflatingGzip {
+                refusal = LayerSource.chain(error).lazy.compactMap { $0 as? ArchiveError }.first {
+                    $0.code == .corruptCompressed
+                }
             }
             record.diagnostics.append(
                 ScanDiagnostic(

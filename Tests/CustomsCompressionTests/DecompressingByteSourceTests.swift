@@ -210,6 +210,17 @@ import Testing
         #expect(Self.failure(compressed, windowLogMax: 20)?.contains("window above 2^20 bytes") == true)
     }
 
+    /// Lent blocks (how the tar reader takes an uncompressed blob) carry the same bytes as reads.
+    @Test func lentBlocksCarryEveryByte() throws {
+        let plain = Self.sample(200_000, seed: "blocks")
+        for compressed in [try Self.gzip(plain), try Self.zstd(plain), plain] {
+            let source = try DecompressingByteSource(Blocks(compressed, blockSize: 3000))
+            var out: [UInt8] = []
+            try source.drainBlocks { out += $0 }
+            #expect(out == plain, "\(source.compression)")
+        }
+    }
+
     @Test func anEmptyBlobIsEmpty() throws {
         #expect(try DecompressingByteSource(Blocks([])).isEmpty)
         #expect(try !DecompressingByteSource(Blocks([0x1f])).isEmpty)
