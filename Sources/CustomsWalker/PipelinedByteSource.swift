@@ -2,10 +2,10 @@ import CustomsArchive
 import CustomsCore
 import Foundation
 
-/// Runs a producer stream (reading the blob and decompressing it) on its own thread, ahead of
-/// the consumer (the tar walk and content scan), through a small ring of buffers, so
-/// decompression and matching overlap. With `hashing`, a third thread hashes each filled buffer
-/// (the diffID) while the consumer scans it, so SHA-256 is off both other threads' paths.
+/// Runs a producer stream (reading a blob, or decompressing it) on its own thread, ahead of its
+/// consumer (the decompressor, or the tar walk and content scan), through a small ring of
+/// buffers, so the stages overlap. With `hashing`, another thread hashes each filled buffer (the
+/// blob's digest, the tar's diffID) while the consumer reads it, so SHA-256 is on neither's path.
 /// Memory stays bounded by `slots × slotSize`.
 ///
 /// The threads hold only the ring, never this object: dropping the consumer (or `finish()`)
