@@ -27,6 +27,11 @@ public struct ProvenanceResolver: Sendable {
         var relevant: Set<ImagePath> = []
         for path in paths where relevant.insert(path).inserted { relevant.formUnion(path.ancestors) }
         self.relevant = relevant
+        // Nothing to ask about (a layer without findings): no need to read a million changes.
+        guard !relevant.isEmpty else {
+            self.layers = Array(repeating: LayerIndex(), count: layers.count)
+            return
+        }
         self.layers = layers.map { changes in
             var index = LayerIndex()
             for (position, change) in changes.enumerated() {

@@ -242,7 +242,7 @@ public final class LayerWalker {
             return count
         }
         if let credentialFile { scanner.addCredentialFileMatches(credentialFile, structure, to: &result) }
-        if SettingsFiles.contains(name: name) { scanner.raiseGenericConfidence(in: &result) }
+        if !result.matches.isEmpty, SettingsFiles.contains(name: name) { scanner.raiseGenericConfidence(in: &result) }
         record.matches += result.matches.map {
             FileMatch(path: path, entryIndex: file.entryIndex, nestedPath: file.nestedPath, match: $0)
         }

@@ -29,14 +29,19 @@ struct ScannedFile {
 
 /// Which files are opened as archives: by name first (cheap), then by their first bytes.
 enum NestedArchive {
-    static let extensions = [
-        ".zip", ".jar", ".war", ".ear", ".aar", ".whl", ".egg", ".apk", ".nupkg", ".tar", ".tgz",
-        ".tar.gz", ".tar.zst", ".tzst",
+    /// Archive names end in one of these after their last dot; `.tar.gz` and `.tar.zst` end in
+    /// `gz` and `zst` after a `.tar`.
+    static let extensions: Set<String> = [
+        "zip", "jar", "war", "ear", "aar", "whl", "egg", "apk", "nupkg", "tar", "tgz", "tzst",
     ]
 
     /// - Parameter name: the file name, lower-cased.
     static func mayBeArchive(named name: String) -> Bool {
-        name.utf8.contains(0x2E) && extensions.contains(where: name.hasSuffix)
+        // One set lookup per file name: every file of a layer passes here.
+        guard let dot = name.utf8.lastIndex(of: 0x2E) else { return false }
+        let suffix = name[name.utf8.index(after: dot)...]
+        if extensions.contains(String(suffix)) { return true }
+        return (suffix == "gz" && name.hasSuffix(".tar.gz")) || (suffix == "zst" && name.hasSuffix(".tar.zst"))
     }
 
     /// Bytes read to tell an archive from a file that only has an archive's name.

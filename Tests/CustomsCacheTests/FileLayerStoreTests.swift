@@ -160,7 +160,7 @@ import Testing
     }
 
     @Test func anEntryMovedToAnotherKeysNameIsNotRead() throws {
-        let (directory, store, key, entry) = try Self.storedEntry()
+        let (directory, store, _, entry) = try Self.storedEntry()
         defer { withExtendedLifetime(directory) {} }
         let other = LayerKey(diffID: Digest.of(Data("two".utf8)), profile: "p")
         store.put(

@@ -48,8 +48,8 @@ import Yams
         let folder = try TemporaryDirectory()
         let temp = folder.path("runner-temp"), githubPath = folder.path("github-path"), output = folder.path("output")
         try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: githubPath.path, contents: nil)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        try Data().write(to: githubPath)
+        try Data().write(to: output)
         let (sample, _) = try CLITests.sample(in: folder)
         let runner = [
             "GITHUB_ACTION_PATH": Self.root.path, "RUNNER_TEMP": temp.path, "GITHUB_PATH": githubPath.path,
