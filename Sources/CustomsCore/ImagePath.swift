@@ -46,8 +46,15 @@ public struct ImagePath: Hashable, Sendable, Codable, Comparable, CustomStringCo
 
     /// The last component (`.env`).
     public var name: Substring {
-        guard let slash = value.utf8.lastIndex(of: 0x2F) else { return value[...] }
-        return value[value.index(after: slash)...]
+        // Every file of a layer asks: search the bytes themselves, not through String's index.
+        let start = value.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.lastIndex(of: 0x2F).map { $0 + 1 } ?? 0
+        }
+        guard let start else {
+            guard let slash = value.utf8.lastIndex(of: 0x2F) else { return value[...] }
+            return value[value.index(after: slash)...]
+        }
+        return value[value.utf8.index(value.startIndex, offsetBy: start)...]
     }
 
     /// The parent directory, or nil for a top-level entry.

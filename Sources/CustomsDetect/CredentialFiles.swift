@@ -43,8 +43,12 @@ public enum CredentialFiles {
         case "kubeconfig", "admin.conf", "kubelet.conf": return .kubeconfig
         default: break
         }
-        if value.hasSuffix("/.kube/config") || name.hasSuffix(".kubeconfig") { return .kubeconfig }
-        if name.hasSuffix(".tfstate") || name.hasSuffix(".tfstate.backup") { return .terraformState }
+        // By bytes: String's `hasSuffix` compares characters, and every file of a layer passes here.
+        func ends(_ text: some StringProtocol, with suffix: String) -> Bool {
+            text.utf8.count >= suffix.utf8.count && text.utf8.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
+        }
+        if ends(value, with: "/.kube/config") || ends(name, with: ".kubeconfig") { return .kubeconfig }
+        if ends(name, with: ".tfstate") || ends(name, with: ".tfstate.backup") { return .terraformState }
         return nil
     }
 

@@ -91,7 +91,7 @@ public struct LayerChanges: Sendable {
         if base == WhiteoutMarker.opaque {
             return .opaque(directory: path.parent ?? ImagePath(""))
         }
-        if base.hasPrefix(WhiteoutMarker.prefix) {
+        if base.utf8.starts(with: WhiteoutMarker.prefix.utf8) {
             let target = base.dropFirst(WhiteoutMarker.prefix.count)
             guard !target.isEmpty else { return nil }
             return .whiteout((path.parent ?? ImagePath("")).appending(target))

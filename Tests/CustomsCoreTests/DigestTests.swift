@@ -44,6 +44,8 @@ import Testing
     @Test func namesParentsAndAncestors() {
         let path = ImagePath("usr/local/bin/tool")
         #expect(path.name == "tool")
+        #expect(ImagePath("top").name == "top" && ImagePath("").name == "")
+        #expect(ImagePath("usr/share/dépôt/fiché.txt").name == "fiché.txt")
         #expect(path.parent?.value == "usr/local/bin")
         #expect(path.ancestors.map(\.value) == ["usr/local/bin", "usr/local", "usr", ""])
         #expect(ImagePath("top").parent?.value == "")
