@@ -68,7 +68,7 @@ public enum CredentialFiles {
         }
         return hits.filter { hit in
             let value = String(decoding: bytes[hit], as: UTF8.self)
-            return value.count >= 4 && !SecretFilter.isPlaceholder(value)
+            return value.count >= 4 && !PlaceholderFilter.isPlaceholder(value)
         }
     }
 

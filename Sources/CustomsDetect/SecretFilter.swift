@@ -5,39 +5,10 @@ import Foundation
 /// Decides whether a regex match is worth reporting, and how confident to be: placeholders
 /// and low-entropy values are rejected; validators raise or lower confidence but never reject.
 enum SecretFilter {
-    /// Substrings that mark documentation, templates and redactions rather than live secrets.
-    static let placeholderMarkers = [
-        "xxxx", "****", "....", "example", "changeme", "change_me", "change-me", "placeholder", "your_", "your-",
-        "yourtoken", "<", ">", "${", "{{", "%s", "dummy", "redacted", "replace_me", "replaceme", "insert_",
-    ]
-    /// Whole values that are words, not secrets.
-    static let placeholderValues: Set<String> = [
-        "password", "passwd", "secret", "token", "null", "none", "true", "false", "undefined", "string",
-        "required", "optional", "default",
-    ]
-
-    /// Credentials published in specifications and vendor documentation, found verbatim in the
-    /// libraries and docs that quote them.
-    static let documentedExamples: Set<String> = [
-        "czZCaGRSa3F0MzpnWDFmQmF0M2JW",  // RFC 6749 §2.3.1 client s6BhdRkqt3:gX1fBat3bV
-        "s6BhdRkqt3:gX1fBat3bV",
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  // AWS documentation
-    ]
-
-    private static let markerBytes = placeholderMarkers.map { Array($0.utf8) }
-
-    /// True for documented examples, template variables, redactions and words standing in for a secret.
-    static func isPlaceholder(_ text: String) -> Bool {
-        if documentedExamples.contains(text) { return true }
-        let lowered = Array(text.utf8).map { (65...90).contains($0) ? $0 | 0x20 : $0 }
-        if lowered.count <= 9, placeholderValues.contains(String(decoding: lowered, as: UTF8.self)) { return true }
-        return markerBytes.contains { marker in occurs(marker, in: lowered) }
-    }
-
     /// The rule summary to report with (confidence, severity and note adjusted by the rule's
     /// validator), or nil to drop the match.
     static func accept(_ bytes: UnsafeRawBufferPointer, rule: Rule) -> RuleSummary? {
-        if isPlaceholder(String(decoding: bytes, as: UTF8.self)) { return nil }
+        if PlaceholderFilter.isPlaceholder(String(decoding: bytes, as: UTF8.self)) { return nil }
         if let first = bytes.first, bytes.allSatisfy({ $0 == first }) { return nil }
         if rule.isGeneric {
             let hasDigit = bytes.contains { (48...57).contains($0) }
@@ -116,14 +87,6 @@ enum CodeShape {
 
 /// True when `needle` occurs in `haystack`: a byte-wise search (Foundation's string search is
 /// far slower on this hot path).
-private func occurs(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
-    guard let first = needle.first, haystack.count >= needle.count else { return false }
-    for index in 0...(haystack.count - needle.count)
-    where haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) {
-        return true
-    }
-    return false
-}
 
 /// Shannon entropy of byte strings, the signal that separates keys from words.
 public enum Entropy {

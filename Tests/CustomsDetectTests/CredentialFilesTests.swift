@@ -34,8 +34,8 @@ import Testing
     @Test func iniAndYamlAssignments() {
         #expect(values(.pypirc, "[pypi]\nusername = __token__\npassword = 'quoted99'\n") == ["quoted99"])
         #expect(
-            values(.kubeconfig, "users:\n- name: a\n  user:\n    token: abcd1234efgh\n    password: changeme\n") == [
-                "abcd1234efgh"
+            values(.kubeconfig, "users:\n- name: a\n  user:\n    token: k8Jd92mXq0Lp\n    password: changeme\n") == [
+                "k8Jd92mXq0Lp"
             ])
     }
 
