@@ -253,7 +253,28 @@ public final class ContentScanner {
                 }
             }
         }
-        return Self.suppressGenericOverlaps(candidates)
+        return Self.keepOneRulePerSecret(Self.suppressGenericOverlaps(candidates))
+    }
+
+    /// One secret, one finding: when several specific rules match the very same bytes (a
+    /// Kubernetes service-account token is also a JWT), the most confident, then most severe,
+    /// names it; on a tie the rule that comes first.
+    static func keepOneRulePerSecret(_ candidates: [Candidate]) -> [Candidate] {
+        guard candidates.count > 1 else { return candidates }
+        var best: [Range<Int>: Int] = [:]
+        for (index, candidate) in candidates.enumerated() {
+            guard let kept = best[candidate.secretRange] else {
+                best[candidate.secretRange] = index
+                continue
+            }
+            let rule = candidate.rule, other = candidates[kept].rule
+            if (rule.confidence, rule.severity) > (other.confidence, other.severity) {
+                best[candidate.secretRange] = index
+            }
+        }
+        guard best.count < candidates.count else { return candidates }
+        let keep = Set(best.values)
+        return candidates.indices.filter(keep.contains).map { candidates[$0] }
     }
 
     /// Drops generic matches whose secret overlaps a specific rule's match: the specific rule

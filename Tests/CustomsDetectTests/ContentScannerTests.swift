@@ -127,4 +127,24 @@ import Testing
         let bytes = Array(0...255).map(UInt8.init)
         #expect(bytes.withUnsafeBytes { Entropy.shannon($0) } == 8)
     }
+    /// One secret, one finding: a service-account token is not also a `jwt`; the id of a key is
+    /// not a secret, while a Vault AppRole `secret_id` is.
+    @Test func theSameBytesAreReportedOnceByTheirMostSpecificRule() throws {
+        var random = SeededGenerator(seed: "one secret, one finding")
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+        func randomPart(_ count: Int) -> String {
+            String((0..<count).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        }
+        let header = FakeSecrets.base64URL(#"{"alg":"RS256","kid":"\#(randomPart(8))"}"#)
+        let payload = FakeSecrets.base64URL(
+            #"{"iss":"kubernetes/serviceaccount","kubernetes.io/serviceaccount/namespace":"default"}"#)
+        let token = "\(header).\(payload).\(randomPart(86))"
+        let keyID = String((0..<40).map { _ in Array("0123456789abcdef")[Int(random.next() % 16)] })
+        let text =
+            "token: \(token)\n{\"type\": \"service_account\", \"private_key_id\": \"\(keyID)\"}\n"
+            + "VAULT_SECRET_ID=\(randomPart(12))q7\n"
+        let found = scan(Array(text.utf8)).matches.map(\.rule.id.rawValue)
+        #expect(found == ["kubernetes.service-account-token", "generic.secret-assignment"])
+        #expect(scan(Array(text.utf8)).matches.last?.line == 3)
+    }
 }
