@@ -26,6 +26,9 @@ public final class ArchiveReader: ByteSource {
     /// The error the byte source threw, kept so it can be rethrown with context.
     private var sourceError: (any Error)?
     private var finished = false
+    /// Header blocks libarchive found damaged (a tar checksum mismatch) and skipped to look for the
+    /// next entry (`ARCHIVE_RETRY`): the bytes skipped were not read as entries.
+    public private(set) var damagedHeadersSkipped = 0
 
     /// - Parameters:
     ///   - source: where the (possibly compressed) bytes come from.
@@ -115,6 +118,7 @@ public final class ArchiveReader: ByteSource {
         var status: Int32
         repeat {
             status = archive_read_next_header(archive, &entryPointer)
+            if status == ARCHIVE_RETRY { damagedHeadersSkipped += 1 }
         } while status == ARCHIVE_RETRY
         switch status {
         case ARCHIVE_EOF:

@@ -81,6 +81,14 @@ public final class LayerWalker {
                 }
                 try take(entry, from: tar, into: &record)
             }
+            if tar.damagedHeadersSkipped > 0 {
+                record.diagnostics.append(
+                    ScanDiagnostic(
+                        code: .invalidDocument,
+                        message: "layer has \(tar.damagedHeadersSkipped) damaged tar header block(s), skipped; the "
+                            + "bytes there were not read as files",
+                        incomplete: true))
+            }
             // What the tar reader left (end-of-archive padding, trailing bytes) is hashed too.
             try uncompressed.drain()
             if let tarEnd, uncompressed.lastNonZeroOffset >= tarEnd {
@@ -216,20 +224,27 @@ public final class LayerWalker {
         let name = innermost.name.lowercased()
         if NestedArchive.mayBeArchive(named: name) {
             let peeked = try (depth == 0 ? LayerSource(source) : source).peek(upTo: NestedArchive.sniffLength)
+            source = peeked
             if NestedArchive.startsLikeArchive(peeked.prefix) {
-                if depth < limits.maxNestedDepth {
+                if depth >= limits.maxNestedDepth {
+                    // Past the depth limit its entries are not read as files (a compressed one hides them).
+                    record.diagnostics.append(
+                        ScanDiagnostic(
+                            code: .sizeLimit,
+                            message: "\(file.display) is an archive nested deeper than \(limits.maxNestedDepth) "
+                                + "levels; scanned as plain bytes, its entries not opened",
+                            path: file.path.value, incomplete: true))
+                } else if Compression.sniff(peeked.prefix) != .none {
                     try scanArchive(file, from: peeked, depth: depth + 1, budget: budget, into: &record)
                     return
+                } else if let unreadable = try scanSmallArchive(
+                    file, from: peeked, depth: depth + 1, budget: budget, into: &record)
+                {
+                    source = unreadable
+                } else {
+                    return
                 }
-                // Past the depth limit its entries are not read as files (a compressed one hides them).
-                record.diagnostics.append(
-                    ScanDiagnostic(
-                        code: .sizeLimit,
-                        message: "\(file.display) is an archive nested deeper than \(limits.maxNestedDepth) levels; "
-                            + "scanned as plain bytes, its entries not opened",
-                        path: file.path.value, incomplete: true))
             }
-            source = peeked
         }
         let path = file.path
         let credentialFile = CredentialFiles.kind(of: innermost)

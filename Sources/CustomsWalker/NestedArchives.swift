@@ -47,6 +47,10 @@ enum NestedArchive {
     /// Bytes read to tell an archive from a file that only has an archive's name.
     static let sniffLength = 512
 
+    /// The largest uncompressed archive held in memory, so that it can be scanned as plain bytes
+    /// when it cannot be read as an archive.
+    static let plainFallbackBytes = 8 << 20
+
     /// Zip local header or empty zip, gzip, zstd, or a ustar header.
     static func startsLikeArchive(_ head: [UInt8]) -> Bool {
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return true }
@@ -115,12 +119,14 @@ final class BudgetedSource: ByteSource {
 
 extension LayerWalker {
     /// Scans every regular file inside the archive in `source` (zip or tar, compressed or not),
-    /// one level deeper. A broken or over-budget archive becomes an incomplete diagnostic and the
-    /// layer walk goes on; a failure of the layer itself is rethrown.
+    /// one level deeper. An over-budget archive becomes an incomplete diagnostic and the layer walk
+    /// goes on; a failure of the layer itself is rethrown. A broken archive becomes an incomplete
+    /// diagnostic too, unless `returningBreakage`: then its error is returned and the caller decides.
+    @discardableResult
     func scanArchive(
         _ file: ScannedFile, from source: ByteSource, depth: Int, budget: NestedBudget,
-        into record: inout LayerRecord
-    ) throws {
+        into record: inout LayerRecord, returningBreakage: Bool = false
+    ) throws -> (any Error)? {
         var entries = 0
         do {
             let reader = try ArchiveReader(source: source, format: .nested, decompress: true, bufferSize: 256 * 1024)
@@ -130,6 +136,9 @@ extension LayerWalker {
                 try scanFile(
                     file.inner(entry.name), from: BudgetedSource(reader, budget: budget), depth: depth,
                     budget: budget, into: &record)
+            }
+            if reader.damagedHeadersSkipped > 0 {
+                throw ArchiveError(.malformed, "\(reader.damagedHeadersSkipped) damaged header block(s) skipped")
             }
         } catch let error where LayerSource.chain(error).contains(where: { $0 is LayerSource.Failure }) {
             throw error
@@ -142,6 +151,7 @@ extension LayerWalker {
                         + "zip bomb?); stopped in \(file.display) after \(entries) entries",
                     path: file.path.value, incomplete: true))
         } catch {
+            if returningBreakage { return error }
             record.diagnostics.append(
                 ScanDiagnostic(
                     code: .readError,
@@ -150,5 +160,45 @@ extension LayerWalker {
                         + "rest of it was not scanned",
                     path: file.path.value, incomplete: true))
         }
+        return nil
+    }
+
+    /// Scans an uncompressed archive of at most `NestedArchive.plainFallbackBytes` (held in memory)
+    /// as an archive; when it cannot be read as one (the deliberately broken tars and zips of test
+    /// suites: Go's `archive/tar/testdata` is in every Go toolchain image), what its entries gave is
+    /// dropped and its bytes are scanned as plain bytes instead, with a note: every byte was
+    /// scanned, so the layer stays complete. Returns the bytes to scan plainly, or nil when the
+    /// archive was read (or was too large to hold, and was read as a stream as before).
+    func scanSmallArchive(
+        _ file: ScannedFile, from source: ByteSource, depth: Int, budget: NestedBudget,
+        into record: inout LayerRecord
+    ) throws -> DataByteSource? {
+        var held = Data()
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { chunk.deallocate() }
+        while held.count <= NestedArchive.plainFallbackBytes {
+            let count = try source.read(into: chunk)
+            if count == 0 { break }
+            held.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+        }
+        guard held.count <= NestedArchive.plainFallbackBytes else {
+            let whole = PrefixedByteSource(prefix: [UInt8](held), rest: source)
+            try scanArchive(file, from: whole, depth: depth, budget: budget, into: &record)
+            return nil
+        }
+        let (matches, diagnostics) = (record.matches.count, record.diagnostics.count)
+        guard
+            let breakage = try scanArchive(
+                file, from: DataByteSource(held), depth: depth, budget: budget, into: &record, returningBreakage: true)
+        else { return nil }
+        record.matches.removeSubrange(matches...)
+        record.diagnostics.removeSubrange(diagnostics...)
+        record.diagnostics.append(
+            ScanDiagnostic(
+                code: .entryWarning,
+                message: "\(file.display) looks like an archive but cannot be read as one (\(breakage)); scanned "
+                    + "as plain bytes",
+                path: file.path.value, incomplete: false))
+        return DataByteSource(held)
     }
 }

@@ -37,13 +37,39 @@ import Testing
         }.sorted()
     }
 
-    @Test func brokenZipIsIncompleteAndTheLayerGoesOn() throws {
-        let broken = Data([0x50, 0x4B, 0x03, 0x04]) + Data((0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+    /// Test suites ship deliberately broken archives (Go's `archive/tar/testdata`, in every Go
+    /// toolchain image): an uncompressed one that cannot be read as an archive is scanned as plain
+    /// bytes, with a note, and the run stays complete.
+    @Test func aSmallBrokenArchiveIsScannedAsPlainBytes() throws {
+        let inside = try Self.token("inside a broken tar")
+        let goodStart = try Self.archive([("a.env", Data("T=\(inside)\n".utf8))], format: .tar)
+        let brokenTar = goodStart.prefix(1024) + Data((0..<1536).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) })
+        let brokenZip = Data([0x50, 0x4B, 0x03, 0x04]) + Data((0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let result = try Self.scan([
-            ("app/broken.jar", broken), ("app/.env", Data("T=\(try Self.token("after"))\n".utf8)),
+            ("go/src/archive/tar/testdata/broken.tar", brokenTar), ("app/broken.jar", brokenZip),
+            ("app/.env", Data("T=\(try Self.token("after"))\n".utf8)),
+        ])
+        #expect(Self.nestedPaths(result) == ["app/.env", "go/src/archive/tar/testdata/broken.tar"])
+        for path in ["go/src/archive/tar/testdata/broken.tar", "app/broken.jar"] {
+            let noted = result.diagnostics.contains {
+                $0.path == path && !$0.incomplete && $0.message.contains("scanned as plain bytes")
+            }
+            #expect(noted, "\(path): \(result.diagnostics.map(\.message))")
+        }
+        #expect(result.isComplete)
+    }
+
+    /// A compressed archive that breaks cannot be scanned as plain bytes: the rest of it is unread.
+    @Test func aBrokenCompressedArchiveIsIncompleteAndTheLayerGoesOn() throws {
+        let broken = Data([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 3]) + Data((0..<2000).map { UInt8($0 % 251) })
+        let result = try Self.scan([
+            ("app/broken.tar.gz", broken), ("app/.env", Data("T=\(try Self.token("after"))\n".utf8)),
         ])
         #expect(Self.nestedPaths(result) == ["app/.env"])
-        #expect(result.diagnostics.contains { $0.code == .readError && $0.path == "app/broken.jar" && $0.incomplete })
+        let reported = result.diagnostics.contains {
+            $0.code == .readError && $0.path == "app/broken.tar.gz" && $0.incomplete
+        }
+        #expect(reported, "\(result.diagnostics.map(\.message))")
         #expect(!result.isComplete)
     }
 

@@ -140,6 +140,22 @@ import Testing
         #expect(named, "\(record.diagnostics.map(\.message))")
     }
 
+    /// libarchive skips a tar header whose checksum fails and reads on: the entries after it are
+    /// scanned, and the skipped block makes the layer incomplete (it was silently complete before).
+    @Test func aDamagedHeaderBlockIsSkippedAndReported() throws {
+        let token = try FakeSecrets.make("github-classic", seed: "after the damage")
+        let first = try Self.layer([("a.txt", .file(Data("hello\n".utf8)))])
+        let second = try Self.layer([("b.env", .file(Data("GITHUB_TOKEN=\(token)\n".utf8)))])
+        var damaged = first.prefix(1024)
+        damaged += Data((0..<512).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) })
+        damaged += second
+        let record = try Self.walk(damaged)
+        let found = record.matches.contains { $0.match.rule.id.rawValue == "github.pat.classic" }
+        #expect(found, "the entry after the damaged block is read")
+        #expect(!record.isComplete)
+        #expect(record.diagnostics.contains { $0.message.contains("1 damaged tar header block(s), skipped") })
+    }
+
     @Test func aWalkPastTheRunsDeadlineStopsIncomplete() throws {
         let tar = try Self.layer([
             ("a.env", .file(Data("GITHUB_TOKEN=ghp_\(String(repeating: "A1b2", count: 9))\n".utf8)))
