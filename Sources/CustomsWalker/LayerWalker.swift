@@ -258,8 +258,13 @@ public final class LayerWalker {
         }
         if let credentialFile { scanner.addCredentialFileMatches(credentialFile, structure, to: &result) }
         if !result.matches.isEmpty, SettingsFiles.contains(name: name) { scanner.raiseGenericConfidence(in: &result) }
-        record.matches += result.matches.map {
-            FileMatch(path: path, entryIndex: file.entryIndex, nestedPath: file.nestedPath, match: $0)
+        let generatedKey = file.nestedPath == nil ? GeneratedKeyFiles.note(for: path) : nil
+        record.matches += result.matches.map { match in
+            var match = match
+            if let generatedKey {
+                match.rule.note = [match.rule.note, generatedKey].compactMap { $0 }.joined(separator: "; ")
+            }
+            return FileMatch(path: path, entryIndex: file.entryIndex, nestedPath: file.nestedPath, match: match)
         }
         for (rule, message) in result.limitHits {
             record.diagnostics.append(

@@ -156,6 +156,17 @@ import Testing
         #expect(record.diagnostics.contains { $0.message.contains("1 damaged tar header block(s), skipped") })
     }
 
+    /// Keys packages generate at install stay findings, saying what they are and how to fix it.
+    @Test func aGeneratedHostKeySaysWhatItIs() throws {
+        let key = Data(try FakeSecrets.make("openssh-private-key", seed: "host key").utf8)
+        let record = try Self.walk(
+            Self.layer([("etc/ssh/ssh_host_ed25519_key", .file(key)), ("home/app/.ssh/id_ed25519", .file(key))]))
+        let notes = Dictionary(
+            record.matches.map { ($0.path.value, $0.match.rule.note ?? "") }, uniquingKeysWith: { first, _ in first })
+        #expect(notes["etc/ssh/ssh_host_ed25519_key"]?.contains("ssh-keygen -A") == true)
+        #expect(notes["home/app/.ssh/id_ed25519"].map { !$0.contains("ssh-keygen") } == true)
+    }
+
     @Test func aWalkPastTheRunsDeadlineStopsIncomplete() throws {
         let tar = try Self.layer([
             ("a.env", .file(Data("GITHUB_TOKEN=ghp_\(String(repeating: "A1b2", count: 9))\n".utf8)))
