@@ -178,7 +178,7 @@ public final class LayerCache: Sendable {
     /// when it cannot be read. Reading and hashing run on two threads (a warm scan of standard
     /// input is all hashing).
     private static func hash(_ source: ByteSource) -> (digest: Digest, count: Int64, compression: Compression)? {
-        let pipeline = PipelinedByteSource(source, hashing: true)
+        let pipeline = PipelinedByteSource(source)
         defer { pipeline.finish() }
         var head: [UInt8] = []
         let read: ()? = try? pipeline.drainBlocks { bytes in

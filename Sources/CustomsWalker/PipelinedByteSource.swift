@@ -4,8 +4,8 @@ import Foundation
 
 /// Runs a producer stream (reading a blob, or decompressing it) on its own thread, ahead of its
 /// consumer (the decompressor, or the tar walk and content scan), through a small ring of
-/// buffers, so the stages overlap. With `hashing`, another thread hashes each filled buffer (the
-/// blob's digest, the tar's diffID) while the consumer reads it, so SHA-256 is on neither's path.
+/// buffers, so the stages overlap. Another thread hashes each filled buffer (the blob's digest,
+/// the tar's diffID) while the consumer reads it, so SHA-256 is on neither's path.
 /// Memory stays bounded by `slots × slotSize`.
 ///
 /// The threads hold only the ring, never this object: dropping the consumer (or `finish()`)
@@ -17,11 +17,11 @@ public final class PipelinedByteSource: BlockByteSource {
     private var current: PipelineRing.Filled?
     private var offset = 0
 
-    /// Starts reading `producer` at once on a new thread (and hashing on another with `hashing`).
-    public init(_ producer: ByteSource, hashing: Bool = false, slots: Int = 4, slotSize: Int = 1 << 20) {
-        ring = PipelineRing(producer: producer, hashing: hashing, slots: slots, slotSize: slotSize)
+    /// Starts reading `producer` at once on a new thread, and hashing what it reads on another.
+    public init(_ producer: ByteSource, slots: Int = 4, slotSize: Int = 1 << 20) {
+        ring = PipelineRing(producer: producer, slots: slots, slotSize: slotSize)
         Self.start(ring) { $0.produce(releasing: $1) }
-        if hashing { Self.start(ring) { $0.hash(releasing: $1) } }
+        Self.start(ring) { $0.hash(releasing: $1) }
     }
 
     /// Runs `work` on a new thread holding a reference of its own to `ring`, which `work` gives back
@@ -83,7 +83,7 @@ public final class PipelinedByteSource: BlockByteSource {
     public var producedByteCount: Int64 { ring.producedByteCount }
 
     /// The SHA-256 of every byte the producer gave, once the consumer has read them all (nil when
-    /// the stream failed or stopped early, or the pipeline does not hash).
+    /// the stream failed or stopped early).
     public func finishHashing() -> StreamHasher? { ring.waitForHash() }
 
     /// Stops the threads (if still running) and waits for them to end. After this the producer's
@@ -122,16 +122,14 @@ final class PipelineRing: @unchecked Sendable {
 
     let buffers: [UnsafeMutableRawBufferPointer]
     private let producer: ByteSource
-    private let hashing: Bool
     private var hasher = StreamHasher()
     private let state: Guarded<State>
 
-    init(producer: ByteSource, hashing: Bool, slots: Int, slotSize: Int) {
+    init(producer: ByteSource, slots: Int, slotSize: Int) {
         self.producer = producer
-        self.hashing = hashing
         buffers = (0..<slots).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: slotSize, alignment: 64) }
         state = Guarded(
-            State(holders: Array(repeating: 0, count: slots), free: Array(buffers.indices), running: hashing ? 2 : 1))
+            State(holders: Array(repeating: 0, count: slots), free: Array(buffers.indices), running: 2))
     }
 
     deinit {
@@ -155,11 +153,8 @@ final class PipelineRing: @unchecked Sendable {
                     let slot = Filled(index: index, count: count)
                     state.ready.append(slot)
                     state.produced += Int64(count)
-                    state.holders[index] = 1
-                    if hashing {
-                        state.unhashed.append(slot)
-                        state.holders[index] = 2
-                    }
+                    state.unhashed.append(slot)
+                    state.holders[index] = 2
                     return true
                 case .success:
                     state.producerDone = true
@@ -220,7 +215,6 @@ final class PipelineRing: @unchecked Sendable {
 
     /// Waits for the hashing thread to end; its hash when it hashed the whole stream.
     func waitForHash() -> StreamHasher? {
-        guard hashing else { return nil }
         let complete = state.withLock(waitingUntil: { $0.hashedAll || $0.cancelled || $0.running == 0 }) {
             $0.hashedAll
         }

@@ -64,7 +64,7 @@ import Testing
 
     @Test func theHashingThreadHashesEveryByteTheConsumerRead() throws {
         let total = 300_007
-        let pipeline = PipelinedByteSource(Numbers(total: total, chunk: 777), hashing: true, slots: 3, slotSize: 4096)
+        let pipeline = PipelinedByteSource(Numbers(total: total, chunk: 777), slots: 3, slotSize: 4096)
         var received: [UInt8] = []
         while true {
             let block = try pipeline.nextBlock()
@@ -81,10 +81,10 @@ import Testing
 
     @Test func noHashIsGivenForAStreamThatFailedOrStoppedEarly() throws {
         let failing = PipelinedByteSource(
-            Numbers(total: nil, chunk: 1000, failAfter: 5000), hashing: true, slots: 2, slotSize: 1000)
+            Numbers(total: nil, chunk: 1000, failAfter: 5000), slots: 2, slotSize: 1000)
         #expect(throws: Numbers.Failure.self) { try failing.drain() }
         #expect(failing.finishHashing() == nil)
-        let stopped = PipelinedByteSource(Numbers(total: 100_000), hashing: true, slots: 2, slotSize: 1000)
+        let stopped = PipelinedByteSource(Numbers(total: 100_000), slots: 2, slotSize: 1000)
         _ = try stopped.nextBlock()
         stopped.finish()
         #expect(stopped.finishHashing() == nil)
