@@ -46,7 +46,7 @@ public final class LayerWalker {
         var refusal: ArchiveError?
         // Threads: reading the blob, hashing it (the digest), decompressing it, hashing the tar (the
         // diffID), and this one walking the tar and scanning, each a ring of buffers ahead of the next.
-        let blob = PipelinedByteSource(source, hashing: true)
+        let blob = PipelinedByteSource(source)
         defer { blob.finish() }
         var tarBytes: MeteredByteSource?
         var drainForDigest = true
@@ -59,7 +59,7 @@ public final class LayerWalker {
             // An uncompressed blob is its own diffID: the tar reader reads the blob's buffers in place.
             let inflated =
                 decompressed.compression == .none
-                ? nil : PipelinedByteSource(zlib?.reader ?? decompressed, hashing: true)
+                ? nil : PipelinedByteSource(zlib?.reader ?? decompressed)
             defer { inflated?.finish() }
             let uncompressed = MeteredByteSource(inflated ?? decompressed, limit: limits.maxLayerBytes)
             tarBytes = uncompressed
@@ -90,7 +90,7 @@ public final class LayerWalker {
                         incomplete: true))
             }
             // What the tar reader left (end-of-archive padding, trailing bytes) is hashed too.
-            try uncompressed.drain()
+            try uncompressed.drainBlocks { _ in }
             if let tarEnd, uncompressed.lastNonZeroOffset >= tarEnd {
                 // A runtime ignores bytes past the end marker; a crafted layer could hide a file there.
                 record.diagnostics.append(
@@ -258,7 +258,9 @@ public final class LayerWalker {
         }
         if let credentialFile { scanner.addCredentialFileMatches(credentialFile, structure, to: &result) }
         if !result.matches.isEmpty, SettingsFiles.contains(name: name) { scanner.raiseGenericConfidence(in: &result) }
-        let generatedKey = file.nestedPath == nil ? GeneratedKeyFiles.note(for: path) : nil
+        // Asked only of files with matches: path checks on every file are what a small-file layer costs.
+        let generatedKey =
+            result.matches.isEmpty || file.nestedPath != nil ? nil : GeneratedKeyFiles.note(for: path)
         record.matches += result.matches.map { match in
             var match = match
             if let generatedKey {

@@ -4,23 +4,20 @@ import CustomsCore
 /// Passes a layer's uncompressed tar through to the tar reader, counting it against the layer
 /// budget (decompression bombs) and noting where its last non-zero byte is (real data after a
 /// tar's end-of-archive marker, as opposed to the zero padding every tar writer adds). Lends the
-/// inner source's blocks when it lends them (no copy), else reads into a buffer of its own.
+/// inner source's blocks: no copy.
 final class MeteredByteSource: BlockByteSource {
-    private let inner: ByteSource
+    private let inner: BlockByteSource
     private let limit: Int64
     /// Bytes passed so far.
     private(set) var byteCount: Int64 = 0
     /// Offset of the last non-zero byte passed so far (-1: none).
     private(set) var lastNonZeroOffset: Int64 = -1
-    private var buffer: UnsafeMutableRawBufferPointer?
 
     /// - Parameter limit: bytes allowed through; more throws `LimitExceeded`.
-    init(_ inner: ByteSource, limit: Int64) {
+    init(_ inner: BlockByteSource, limit: Int64) {
         self.inner = inner
         self.limit = limit
     }
-
-    deinit { buffer?.deallocate() }
 
     /// Thrown when more than the limit passes.
     struct LimitExceeded: Error {}
@@ -32,13 +29,7 @@ final class MeteredByteSource: BlockByteSource {
     }
 
     func nextBlock() throws -> UnsafeRawBufferPointer {
-        let block: UnsafeRawBufferPointer
-        if let blocks = inner as? BlockByteSource {
-            block = try blocks.nextBlock()
-        } else {
-            if buffer == nil { buffer = .allocate(byteCount: 1 << 20, alignment: 64) }
-            block = UnsafeRawBufferPointer(rebasing: buffer![0..<(try inner.read(into: buffer!))])
-        }
+        let block = try inner.nextBlock()
         try pass(block)
         return block
     }
