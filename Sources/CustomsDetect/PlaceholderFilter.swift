@@ -7,7 +7,7 @@ enum PlaceholderFilter {
     static let markers = [
         "xxxx", "****", "....", "example", "sample", "changeme", "change_me", "change-me", "placeholder", "your_",
         "your-", "yourtoken", "<", ">", "${", "{{", "%s", "%(", "dummy", "redacted", "replace_me", "replaceme",
-        "insert_",
+        "insert_", "_here", "unique phrase",
     ]
     /// Whole values that are words, not secrets.
     static let words: Set<String> = [
@@ -21,6 +21,7 @@ enum PlaceholderFilter {
         "czZCaGRSa3F0MzpnWDFmQmF0M2JW",  // RFC 6749 §2.3.1 client s6BhdRkqt3:gX1fBat3bV
         "s6BhdRkqt3:gX1fBat3bV",
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  // AWS documentation
+        "foobared",  // redis.conf's documented requirepass
     ]
 
     private static let markerBytes = markers.map { Array($0.utf8) }

@@ -5,7 +5,8 @@ import CustomsRules
 /// Proves a rule set does what its rules say: every rule compiles, every example is found by the
 /// regex alone (with its secret group) and by the full prefilter → regex → filter pipeline a scan
 /// uses (a rule the prefilter cannot see would be a silent miss), a keyword-anchored rule's matches
-/// begin with a keyword, and no negative example is reported. Backs `customs rules check` and the rule tests.
+/// begin with a keyword, and no negative example is reported. Every rule documents itself: at least two
+/// examples, one negative example and a reference to the provider's documentation of the format. Backs `customs rules check` and the rule tests.
 public enum RuleCheck {
     /// One broken promise of one rule. Describes the example by index, never by its text.
     public struct Failure: Sendable, CustomStringConvertible {
@@ -49,7 +50,9 @@ public enum RuleCheck {
             fail("pattern does not compile: \(error)")
             return outcome
         }
-        if rule.examples.isEmpty { fail("has no examples") }
+        if rule.examples.count < 2 { fail("has \(rule.examples.count) example(s); a rule needs at least 2") }
+        if rule.negativeExamples.isEmpty { fail("has no negative example (text it must not report)") }
+        if rule.references.isEmpty { fail("has no reference to the format's documentation") }
         for (index, example) in rule.examples.enumerated() {
             outcome.examples += 1
             let bytes = Array(example.utf8)

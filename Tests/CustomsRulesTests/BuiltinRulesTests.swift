@@ -12,8 +12,8 @@ import Testing
 @Suite struct BuiltinRulesTests {
     static let ruleSet = try! BuiltinRules.load()
 
-    @Test func atLeastOneHundredFiftyRulesWithUniqueIDs() {
-        #expect(Self.ruleSet.rules.count >= 150)
+    @Test func atLeastFourHundredRulesWithUniqueIDs() {
+        #expect(Self.ruleSet.rules.count >= 400)
         #expect(Set(Self.ruleSet.rules.map(\.id)).count == Self.ruleSet.rules.count)
     }
 
