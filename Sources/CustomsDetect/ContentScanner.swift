@@ -24,9 +24,15 @@ public final class ContentScanner {
     private var windows: [[Range<Int>]]
     /// Per keyword-anchored rule: where its keyword hits of the current chunk begin.
     private var anchors: [[Int]]
+    /// Scans the narrowed UTF-16LE runs of this scanner's chunks; nil in that scanner itself.
+    private lazy var wideScanner: ContentScanner? = scansWideStrings ? ContentScanner(engine: engine, wide: false) : nil
+    private let scansWideStrings: Bool
+    /// The ASCII bytes of the current UTF-16LE run (reused).
+    private var narrowed: [UInt8] = []
 
-    init(engine: DetectionEngine) {
+    init(engine: DetectionEngine, wide: Bool = true) {
         self.engine = engine
+        scansWideStrings = wide
         matchScratch = MatchScratch(limits: engine.limits)
         prefilterScratch = engine.prefilter.makeScratch()
         buffer = UnsafeMutableRawBufferPointer.allocate(
@@ -92,6 +98,10 @@ public final class ContentScanner {
             var found = matchChunk(
                 chunk, searchFrom: searchFrom, cutoff: cutoff, base: base, lastEnd: &lastEnd,
                 limitHits: &result.limitHits)
+            if let wideScanner {
+                found += matchWideStrings(
+                    chunk, searchFrom: searchFrom, cutoff: cutoff, scanner: wideScanner, limitHits: &result.limitHits)
+            }
             found.sort { $0.start < $1.start }
             for candidate in found {
                 let (line, column) = lines.position(of: candidate.start, in: chunk)
@@ -111,6 +121,27 @@ public final class ContentScanner {
             searchFrom = Self.context
         }
         return result
+    }
+
+    /// Matches in the UTF-16LE runs that start in `searchFrom..<cutoff`, at the wide bytes' offsets.
+    private func matchWideStrings(
+        _ chunk: UnsafeRawBufferPointer, searchFrom: Int, cutoff: Int, scanner: ContentScanner,
+        limitHits: inout [(rule: RuleID, message: String)]
+    ) -> [Candidate] {
+        var found: [Candidate] = []
+        for run in WideStrings.runs(in: chunk, start: searchFrom, end: cutoff) {
+            WideStrings.narrow(chunk, run, into: &narrowed)
+            let result = scanner.scan(narrowed)
+            limitHits += result.limitHits
+            for match in result.matches {
+                let start = run.lowerBound + 2 * Int(match.offset)
+                found.append(
+                    Candidate(
+                        rule: match.rule, secret: match.secret, start: start, whole: start..<start,
+                        secretRange: start..<start, isGeneric: false))
+            }
+        }
+        return found
     }
 
     /// Adds what the structure of a credential file of `kind` holds (`bytes`: its first

@@ -5,8 +5,9 @@ import CustomsRules
 /// Proves a rule set does what its rules say: every rule compiles, every example is found by the
 /// regex alone (with its secret group) and by the full prefilter → regex → filter pipeline a scan
 /// uses (a rule the prefilter cannot see would be a silent miss), a keyword-anchored rule's matches
-/// begin with a keyword, and no negative example is reported. Every rule documents itself: at least two
-/// examples, one negative example and a reference to the provider's documentation of the format. Backs `customs rules check` and the rule tests.
+/// begin with a keyword, and no negative example is reported. Every rule documents itself: at least
+/// two examples, one negative example and a reference to the provider's documentation of the format.
+/// Backs `customs rules check` and the rule tests.
 public enum RuleCheck {
     /// One broken promise of one rule. Describes the example by index, never by its text.
     public struct Failure: Sendable, CustomStringConvertible {

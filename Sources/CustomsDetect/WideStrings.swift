@@ -1,0 +1,53 @@
+/// Finds text stored as UTF-16LE (Windows executables, .NET assemblies' user strings, `.reg` exports,
+/// PowerShell scripts saved by Windows tools), where every ASCII character is followed by a zero
+/// byte and no byte-oriented rule can see it. A run is narrowed to its ASCII bytes and scanned like
+/// any text; its matches are mapped back to the wide bytes.
+enum WideStrings {
+    /// Shortest run worth scanning, in characters: shorter strings hold no credential a rule finds.
+    static let minimumCharacters = 16
+    /// Bytes between sampled positions: a run of `minimumCharacters` (twice as many bytes) always
+    /// covers one, so most of a chunk is never looked at.
+    static let sampleStride = 16
+
+    /// The byte ranges of UTF-16LE runs of printable ASCII (and tab, newline, carriage return) of at
+    /// least `minimumCharacters` that start in `start..<end` of `bytes`; a run may extend to the end of
+    /// `bytes`.
+    static func runs(in bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> [Range<Int>] {
+        guard bytes.count >= minimumCharacters * 2 else { return [] }
+        var found: [Range<Int>] = []
+        var position = start - start % sampleStride
+        var coveredUntil = 0
+        while position + 2 < bytes.count, position < end {
+            defer { position += sampleStride }
+            guard position >= coveredUntil else { continue }
+            // The character at `position` or the one starting a byte later.
+            let first: Int
+            if isText(bytes[position]), bytes[position + 1] == 0 {
+                first = position
+            } else if bytes[position] == 0, isText(bytes[position + 1]), position + 2 < bytes.count,
+                bytes[position + 2] == 0
+            {
+                first = position + 1
+            } else {
+                continue
+            }
+            var lower = first
+            while lower >= 2, isText(bytes[lower - 2]), bytes[lower - 1] == 0 { lower -= 2 }
+            var upper = first
+            while upper + 1 < bytes.count, isText(bytes[upper]), bytes[upper + 1] == 0 { upper += 2 }
+            coveredUntil = upper
+            guard upper - lower >= minimumCharacters * 2, lower >= start, lower < end else { continue }
+            found.append(lower..<upper)
+        }
+        return found
+    }
+
+    /// The ASCII bytes of a UTF-16LE run: every other byte.
+    static func narrow(_ bytes: UnsafeRawBufferPointer, _ run: Range<Int>, into narrowed: inout [UInt8]) {
+        narrowed.removeAll(keepingCapacity: true)
+        narrowed.reserveCapacity(run.count / 2)
+        for index in stride(from: run.lowerBound, to: run.upperBound, by: 2) { narrowed.append(bytes[index]) }
+    }
+
+    private static func isText(_ byte: UInt8) -> Bool { (0x20...0x7e).contains(byte) || (0x09...0x0d).contains(byte) }
+}
