@@ -26,6 +26,10 @@ public final class ArchiveReader: ByteSource {
     /// The error the byte source threw, kept so it can be rethrown with context.
     private var sourceError: (any Error)?
     private var finished = false
+    /// The current entry is sparse (GNU or PAX sparse tar): its data is read block by block, holes skipped.
+    private var readsBlocks = false
+    /// What is left of the data block libarchive last lent (sparse entries only).
+    private var pendingBlock = UnsafeRawBufferPointer(start: nil, count: 0)
     /// Header blocks libarchive found damaged (a tar checksum mismatch) and skipped to look for the
     /// next entry (`ARCHIVE_RETRY`): the bytes skipped were not read as entries.
     public private(set) var damagedHeadersSkipped = 0
@@ -127,6 +131,8 @@ public final class ArchiveReader: ByteSource {
         case ARCHIVE_OK, ARCHIVE_WARN:
             guard let entry = entryPointer else { throw failure("no entry") }
             let warning = status == ARCHIVE_WARN ? archive_error_string(archive).map { String(cString: $0) } : nil
+            readsBlocks = archive_entry_sparse_count(entry) > 0
+            pendingBlock = UnsafeRawBufferPointer(start: nil, count: 0)
             return Self.describe(entry, warning: warning)
         default:
             finished = true
@@ -152,11 +158,29 @@ public final class ArchiveReader: ByteSource {
         return ArchiveEntry(name: name, kind: kind, size: max(0, size), warning: warning)
     }
 
-    /// Reads the current entry's data; 0 at the end of the entry.
+    /// Reads the current entry's data; 0 at the end of the entry. A sparse entry yields its data
+    /// regions only: its holes are zeros, which hold nothing to find, and may be terabytes long.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let count = archive_read_data(archive, buffer.baseAddress, buffer.count)
-        if count >= 0 { return count }
-        throw failure("cannot read entry data")
+        guard readsBlocks else {
+            let count = archive_read_data(archive, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            throw failure("cannot read entry data")
+        }
+        while pendingBlock.isEmpty {
+            var block: UnsafeRawPointer?
+            var size = 0
+            var offset: Int64 = 0
+            switch archive_read_data_block(archive, &block, &size, &offset) {
+            case ARCHIVE_EOF: return 0
+            case ARCHIVE_OK, ARCHIVE_WARN:
+                pendingBlock = UnsafeRawBufferPointer(start: block, count: block == nil ? 0 : size)
+            default: throw failure("cannot read entry data")
+            }
+        }
+        let count = min(buffer.count, pendingBlock.count)
+        buffer.baseAddress!.copyMemory(from: pendingBlock.baseAddress!, byteCount: count)
+        pendingBlock = UnsafeRawBufferPointer(rebasing: pendingBlock[count...])
+        return count
     }
 
     /// Byte offset of the current entry's first header (pax headers included) in the

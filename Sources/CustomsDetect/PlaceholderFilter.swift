@@ -22,6 +22,7 @@ enum PlaceholderFilter {
         "s6BhdRkqt3:gX1fBat3bV",
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  // AWS documentation
         "foobared",  // redis.conf's documented requirepass
+        "S3nsit1ve",  // Ruby's URI documentation (uri/generic.rb)
     ]
 
     private static let markerBytes = markers.map { Array($0.utf8) }

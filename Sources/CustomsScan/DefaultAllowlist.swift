@@ -38,11 +38,27 @@ public enum DefaultAllowlist {
                 "**/dist-packages/**/include/**", "**/dist-packages/*.dist-info/METADATA",
             ]),
         Entry(
+            name: "default: tests and test data of the Go toolchain", rule: nil, paths: goToolchainTests),
+        Entry(
+            name: "default: example keys in the Go toolchain's tests", rule: "pem.private-key", paths: goToolchainTests),
+        Entry(
+            name: "default: documentation and package indexes shipped by the distribution", rule: nil,
+            paths: [
+                "usr/share/doc/**", "usr/share/man/**", "usr/share/info/**", "usr/lib/ruby/**/man/**",
+                "usr/lib/ruby/gems/*/gems/rbs-*/stdlib/**",
+                "var/lib/apt/lists/**",
+            ]),
+        Entry(
             name: "default: self-test keys compiled into TLS libraries", rule: "pem.private-key",
             paths: [
                 "usr/lib/**/libgnutls.so*", "usr/lib/**/libcrypto.so*", "usr/lib/**/libssl.so*",
             ]),
     ]
+
+    /// Test files and test data under the Go toolchain's source tree (Debian's and golang images').
+    static let goToolchainTests = ["usr/lib/go*", "usr/share/go*", "usr/local/go"].flatMap { root in
+        ["\(root)/src/**/*_test.go", "\(root)/src/**/testdata/**"]
+    }
 
     /// The allow rules, in the order they are tried.
     public static let rules: [AllowRule] = entries.flatMap { entry in

@@ -88,3 +88,34 @@ import Testing
         #expect(throws: ArchiveError.self) { try FileByteSource(path: link, noFollow: true) }
     }
 }
+
+/// GNU and PAX sparse entries (Go's archive/tar test data has a 60 GB one) are read as their data
+/// regions only: holes are zeros, and reading them would take hours and hit every size budget.
+@Suite struct SparseEntryTests {
+    @Test(arguments: ["gnu", "posix"])
+    func sparseEntryYieldsItsDataRegionsOnly(_ format: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sparse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("disk.img")
+        FileManager.default.createFile(atPath: file.path, contents: Data("head\n".utf8))
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.seek(toOffset: 8 << 30)  // an 8 GiB hole
+        try handle.write(contentsOf: Data("tail-marker\n".utf8))
+        try handle.close()
+        let tar = directory.appendingPathComponent("sparse.tar")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        process.arguments = ["--sparse", "--format=\(format)", "-C", directory.path, "-cf", tar.path, "disk.img"]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        let reader = try ArchiveReader(source: DataByteSource(try Data(contentsOf: tar)), format: .tar)
+        let entry = try #require(try reader.nextEntry())
+        #expect(entry.size > 8 << 30)
+        let data = try reader.readAll(limit: 1 << 20)
+        #expect(data.count < 1 << 20)
+        let text = String(decoding: data.filter { $0 != 0 }, as: UTF8.self)
+        #expect(text.contains("head") && text.contains("tail-marker"))
+    }
+}

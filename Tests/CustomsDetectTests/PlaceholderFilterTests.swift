@@ -14,7 +14,7 @@ import Testing
         // Documentation words, templates, redactions.
         "your_api_key_here", "<your-token>", "${DB_PASSWORD}", "%(password)s", "{{ .Values.token }}", "changeme",
         "EXAMPLE-TOKEN-123", "sample-secret-9f8e7d", "dummy-password", "[REDACTED]", "xxxxxxxxxxxx", "********",
-        "password", "Token", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "foobared", "password_here",
+        "password", "Token", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "foobared", "S3nsit1ve", "password_here",
         "put your unique phrase here",
     ])
     func placeholdersAreDropped(_ value: String) {

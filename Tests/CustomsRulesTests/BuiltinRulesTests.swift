@@ -17,6 +17,15 @@ import Testing
         #expect(Set(Self.ruleSet.rules.map(\.id)).count == Self.ruleSet.rules.count)
     }
 
+    /// docs/RULES.md lists every rule: regenerate it with scripts/generate-rules-doc.
+    @Test func rulesPageListsEveryRule() throws {
+        let page = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).appendingPathComponent("../../../docs/RULES.md")
+                .standardizedFileURL, encoding: .utf8)
+        let missing = Self.ruleSet.rules.map(\.id.rawValue).filter { !page.contains("`\($0)`") }
+        #expect(missing == [], "run scripts/generate-rules-doc")
+    }
+
     /// Each rule cites where its format is documented and shows what it must not report.
     @Test func everyRuleCitesItsFormatAndHasNegativeExamples() {
         for rule in Self.ruleSet.rules {
