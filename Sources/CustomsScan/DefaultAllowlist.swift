@@ -40,7 +40,8 @@ public enum DefaultAllowlist {
         Entry(
             name: "default: tests and test data of the Go toolchain", rule: nil, paths: goToolchainTests),
         Entry(
-            name: "default: example keys in the Go toolchain's tests", rule: "pem.private-key", paths: goToolchainTests),
+            name: "default: example keys in the Go toolchain's tests", rule: "pem.private-key",
+            paths: goToolchainTests),
         Entry(
             name: "default: documentation and package indexes shipped by the distribution", rule: nil,
             paths: [
