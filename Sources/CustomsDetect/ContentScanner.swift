@@ -123,25 +123,36 @@ public final class ContentScanner {
         return result
     }
 
-    /// Matches in the UTF-16LE runs that start in `searchFrom..<cutoff`, at the wide bytes' offsets.
+    /// Matches in the UTF-16LE runs that start in `searchFrom..<cutoff`, at the wide bytes' offsets. The
+    /// runs are narrowed into one buffer, a newline between two, and scanned in one pass.
     private func matchWideStrings(
         _ chunk: UnsafeRawBufferPointer, searchFrom: Int, cutoff: Int, scanner: ContentScanner,
         limitHits: inout [(rule: RuleID, message: String)]
     ) -> [Candidate] {
-        var found: [Candidate] = []
-        for run in WideStrings.runs(in: chunk, start: searchFrom, end: cutoff) {
+        let runs = WideStrings.runs(in: chunk, start: searchFrom, end: cutoff)
+        guard !runs.isEmpty else { return [] }
+        narrowed.removeAll(keepingCapacity: true)
+        var starts: [Int] = []  // where each run begins in `narrowed`
+        for run in runs {
+            if !narrowed.isEmpty { narrowed.append(0x0a) }
+            starts.append(narrowed.count)
             WideStrings.narrow(chunk, run, into: &narrowed)
-            let result = scanner.scan(narrowed)
-            limitHits += result.limitHits
-            for match in result.matches {
-                let start = run.lowerBound + 2 * Int(match.offset)
-                found.append(
-                    Candidate(
-                        rule: match.rule, secret: match.secret, start: start, whole: start..<start,
-                        secretRange: start..<start, isGeneric: false))
-            }
         }
-        return found
+        let result = scanner.scan(narrowed)
+        limitHits += result.limitHits
+        return result.matches.map { match in
+            let offset = Int(match.offset)
+            // The last run that begins at or before the match.
+            var low = 0, high = starts.count
+            while high - low > 1 {
+                let middle = (low + high) / 2
+                if starts[middle] <= offset { low = middle } else { high = middle }
+            }
+            let start = runs[low].lowerBound + 2 * (offset - starts[low])
+            return Candidate(
+                rule: match.rule, secret: match.secret, start: start, whole: start..<start,
+                secretRange: start..<start, isGeneric: false)
+        }
     }
 
     /// Adds what the structure of a credential file of `kind` holds (`bytes`: its first

@@ -32,12 +32,18 @@ public enum Validators {
             return checksumValid(text)
                 ? Validation(isValid: true) : Validation(isValid: false, note: "checksum mismatch")
         case .jwt: return JWTCheck.check(text, now: now)
-        case .privateKey: return KeyStructure.checkPEM(text)
-        case .opensshKey: return KeyStructure.checkOpenSSH(text)
+        case .privateKey: return KeyStructure.checkPEM(unescapingNewlines(text))
+        case .opensshKey: return KeyStructure.checkOpenSSH(unescapingNewlines(text))
         case .awsKeyID: return awsKeyID(text)
         case .slackToken: return slackToken(text)
         case .basicCredentials: return basicCredentials(text)
         }
+    }
+
+    /// A key inside a JSON or YAML string has its line breaks escaped (`\\n`, `\\r\\n`).
+    static func unescapingNewlines(_ text: String) -> String {
+        guard text.contains("\\n") else { return text }
+        return text.replacingOccurrences(of: "\\r", with: "").replacingOccurrences(of: "\\n", with: "\n")
     }
 
     private static let base62 = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")

@@ -51,6 +51,19 @@ import Testing
             ).severity == .medium)
     }
 
+    /// A key inside a JSON or YAML string, its line breaks escaped, is the same key.
+    @Test(arguments: ["rsa-private-key", "openssh-private-key"])
+    func escapedKeysInJSONStringsAreValidKeys(_ kind: String) throws {
+        let key = try FakeSecrets.make(kind, seed: "escaped")
+        let escaped = key.replacingOccurrences(of: "\n", with: "\\n")
+        let json = Array("{\"type\": \"key\", \"private_key\": \"\(escaped)\\n\"}".utf8)
+        let matches = Self.engine.makeScanner().scan(json).matches
+        let found = matches.count == 1 && matches.first?.secret.clearValue == escaped
+        #expect(found, "one match of the whole escaped key")
+        #expect(matches.first?.rule.confidence == .high)
+        #expect(matches.first?.rule.note?.contains("key") == true)
+    }
+
     @Test func opensshKeysNameTheirTypeAndCipher() throws {
         let plain = check(.opensshKey, try FakeSecrets.make("openssh-private-key", seed: "v"))
         #expect(plain == Validation(isValid: true, note: "ssh-ed25519 key"))

@@ -29,6 +29,23 @@ import Testing
         #expect(found.first?.offset == Int64(offset + 2 * prefix.utf16.count))
     }
 
+    @Test func severalWideStringsInOneChunkKeepTheirOffsets() throws {
+        let tokens = try (0..<3).map { try FakeSecrets.make("github-classic", seed: "many-\($0)") }
+        var bytes = portableExecutable(holding: "Token=" + tokens[0], at: 100, seed: 1)
+        var offsets = [100 + 12]
+        for token in tokens.dropFirst() {
+            bytes += [0, 0, 0xff, 0x13]
+            offsets.append(bytes.count + 12)
+            for unit in ("Token=" + token).utf16 { bytes += [UInt8(unit & 0xff), UInt8(unit >> 8)] }
+        }
+        let matches = Self.engine.makeScanner().scan(bytes).matches.filter {
+            $0.rule.id.rawValue == "github.pat.classic"
+        }
+        let exact = matches.map { $0.secret.clearValue } == tokens
+        #expect(exact, "the three planted tokens, in order")
+        #expect(matches.map(\.offset) == offsets.map(Int64.init))
+    }
+
     @Test func shortWideStringsAndASCIIAreLeftAlone() throws {
         let token = try FakeSecrets.make("github-classic", seed: "ascii")
         // The same token in ASCII is found once, not also as a wide string.
