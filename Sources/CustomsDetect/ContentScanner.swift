@@ -19,6 +19,7 @@ public final class ContentScanner {
     private let engine: DetectionEngine
     private let matchScratch: MatchScratch
     private let prefilterScratch: PrefilterScratch
+    private let textPrefilterScratch: PrefilterScratch?
     private let buffer: UnsafeMutableRawBufferPointer
     /// Per rule: the search windows of the current chunk (reused to avoid allocation).
     private var windows: [[Range<Int>]]
@@ -35,6 +36,7 @@ public final class ContentScanner {
         scansWideStrings = wide
         matchScratch = MatchScratch(limits: engine.limits)
         prefilterScratch = engine.prefilter.makeScratch()
+        textPrefilterScratch = engine.textPrefilter?.makeScratch()
         buffer = UnsafeMutableRawBufferPointer.allocate(
             byteCount: Self.chunkSize + Self.overlap + Self.context, alignment: 64)
         windows = Array(repeating: [], count: engine.rules.count)
@@ -208,7 +210,14 @@ public final class ContentScanner {
         lastEnd: inout [Int64], limitHits: inout [(rule: RuleID, message: String)]
     ) -> [Candidate] {
         guard cutoff > searchFrom else { return [] }
-        let complete = engine.prefilter.scan(chunk, scratch: prefilterScratch)
+        // Binary content (a NUL byte) is searched by the rules that are not text-only.
+        let binary = memchr(chunk.baseAddress! + searchFrom, 0, chunk.count - searchFrom) != nil
+        var complete = engine.prefilter.scan(chunk, scratch: prefilterScratch)
+        var hits = prefilterScratch.hits
+        if !binary, let textPrefilter = engine.textPrefilter, let textScratch = textPrefilterScratch {
+            complete = textPrefilter.scan(chunk, scratch: textScratch) && complete
+            hits += textScratch.hits
+        }
         var touched: [Int] = []
         // Only the rules this chunk touched have windows or anchors to clear afterwards.
         defer {
@@ -218,7 +227,7 @@ public final class ContentScanner {
             }
         }
         if complete {
-            for hit in prefilterScratch.hits {
+            for hit in hits {
                 let ruleIndex = engine.literalOwner[Int(hit.id)]
                 if engine.anchoredRegexes[ruleIndex] != nil {
                     // A match begins exactly where the keyword does.
@@ -240,7 +249,7 @@ public final class ContentScanner {
             }
         } else {
             // Too many keyword hits to track: search every rule over the whole chunk.
-            for index in windows.indices {
+            for index in windows.indices where !(binary && engine.rules[index].textOnly) {
                 windows[index].append(searchFrom..<chunk.count)
                 touched.append(index)
             }

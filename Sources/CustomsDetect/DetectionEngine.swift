@@ -1,6 +1,8 @@
 import CustomsCore
 import CustomsRegex
 import CustomsRules
+import Dispatch
+import Synchronization
 
 /// Every rule compiled once: one keyword prefilter over all rules, and one JIT-compiled PCRE2
 /// pattern per rule. Immutable and shared by all scanning tasks; each task makes its own
@@ -11,7 +13,11 @@ public final class DetectionEngine: Sendable {
     let regexes: [PCRE2Regex]
     /// The same patterns compiled anchored, for keyword-anchored rules (nil for the others).
     let anchoredRegexes: [PCRE2Regex?]
+    /// The keywords of the rules that run over all content.
     let prefilter: Prefilter
+    /// The keywords of the text-only rules, scanned as well over text (no NUL byte); nil without
+    /// such rules. Two small literal databases scan faster than one of both.
+    let textPrefilter: Prefilter?
     /// Prefilter literal id → index into `rules`.
     let literalOwner: [Int]
     /// Prefilter literal id → its length in bytes (a hit's start is its end minus this).
@@ -34,12 +40,35 @@ public final class DetectionEngine: Sendable {
         self.credentialFiles = credentialFiles
         genericRules = Set(ruleSet.rules.filter(\.isGeneric).map(\.id))
         rules = ruleSet.rules
-        var regexes: [PCRE2Regex] = []
-        var anchoredRegexes: [PCRE2Regex?] = []
+        // The literal databases (the slowest part) compile on other threads while the regexes do here.
         var literals: [Prefilter.Literal] = []
+        var textLiterals: [Prefilter.Literal] = []
         var owner: [Int] = []
         var length: [Int] = []
         for (index, rule) in rules.enumerated() {
+            for keyword in rule.keywords {
+                let literal = Prefilter.Literal(id: UInt32(owner.count), text: keyword)
+                if rule.textOnly { textLiterals.append(literal) } else { literals.append(literal) }
+                owner.append(index)
+                length.append(keyword.utf8.count)
+            }
+        }
+        literalOwner = owner
+        literalLength = length
+        // A set of text-only rules alone still needs the database every chunk is scanned with.
+        if literals.isEmpty { swap(&literals, &textLiterals) }
+        let databases = Mutex<[Int: Result<Prefilter, any Error>]>([:])
+        let group = DispatchGroup()
+        for (slot, set) in [literals, textLiterals].enumerated() where !set.isEmpty {
+            DispatchQueue.global().async(group: group) {
+                let result = Result { try Prefilter(literals: set, store: prefilterStore) }
+                databases.withLock { $0[slot] = result }
+            }
+        }
+        var regexes: [PCRE2Regex] = []
+        var anchoredRegexes: [PCRE2Regex?] = []
+        var regexError: DetectError?
+        for rule in rules where regexError == nil {
             do {
                 let regex = try PCRE2Regex(rule.pattern)
                 guard rule.secretGroup <= regex.captureCount else {
@@ -51,20 +80,22 @@ public final class DetectionEngine: Sendable {
                 regexes.append(regex)
                 anchoredRegexes.append(rule.keywordAnchored ? try PCRE2Regex(rule.pattern, anchored: true) : nil)
             } catch let error as RegexError {
-                throw DetectError("rule \(rule.id) (\(rule.origin)): \(error.message)")
-            }
-            for keyword in rule.keywords {
-                literals.append(Prefilter.Literal(id: UInt32(owner.count), text: keyword))
-                owner.append(index)
-                length.append(keyword.utf8.count)
+                regexError = DetectError("rule \(rule.id) (\(rule.origin)): \(error.message)")
+            } catch let error as DetectError {
+                regexError = error
             }
         }
+        group.wait()
+        if let regexError { throw regexError }
         self.regexes = regexes
         self.anchoredRegexes = anchoredRegexes
-        literalOwner = owner
-        literalLength = length
+        let compiled = databases.withLock { $0 }
         do {
-            prefilter = try Prefilter(literals: literals, store: prefilterStore)
+            guard let prefilter = try compiled[0]?.get() else {
+                throw RegexError("prefilter needs at least one keyword")
+            }
+            self.prefilter = prefilter
+            textPrefilter = try compiled[1]?.get()
         } catch let error as RegexError {
             throw DetectError(error.message)
         }

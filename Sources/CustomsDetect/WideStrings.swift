@@ -4,10 +4,10 @@
 /// any text; its matches are mapped back to the wide bytes.
 enum WideStrings {
     /// Shortest run worth scanning, in characters: shorter strings hold no credential a rule finds.
-    static let minimumCharacters = 16
-    /// Bytes between sampled positions: a run of `minimumCharacters` (twice as many bytes) always
-    /// covers one, so most of a chunk is never looked at.
-    static let sampleStride = 16
+    static let minimumCharacters = 20
+    /// Bytes between sampled 8-byte words: a run of `minimumCharacters` (twice as many bytes) always
+    /// covers one whole, so most of a chunk is never looked at.
+    static let sampleStride = minimumCharacters * 2 - 8
 
     /// The byte ranges of UTF-16LE runs of printable ASCII (and tab, newline, carriage return) of at
     /// least `minimumCharacters` that start in `start..<end` of `bytes`; a run may extend to the end of

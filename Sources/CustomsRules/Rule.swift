@@ -19,6 +19,8 @@ public struct Rule: Sendable, Hashable {
     /// at keyword hits. `RuleCheck` verifies the claim on the examples.
     public var keywordAnchored: Bool
     public var minEntropy: Double?
+    /// Runs on text only, never over binary content (see `RuleSyntax.text_only`).
+    public var textOnly: Bool
     public var examples: [String]
     public var negativeExamples: [String]
     public var references: [String]

@@ -79,7 +79,7 @@ public enum RuleLoader {
             secretGroup: syntax.secret_group ?? 1, severity: severity, confidence: confidence,
             validator: validator, isGeneric: syntax.generic ?? false,
             keywordAnchored: syntax.keyword_anchored ?? false, minEntropy: syntax.min_entropy,
-            examples: syntax.examples, negativeExamples: syntax.negative_examples ?? [],
-            references: syntax.references ?? [], origin: origin)
+            textOnly: syntax.text_only ?? false, examples: syntax.examples,
+            negativeExamples: syntax.negative_examples ?? [], references: syntax.references ?? [], origin: origin)
     }
 }

@@ -24,6 +24,10 @@ public struct RuleSyntax: Decodable, Sendable {
     public var keyword_anchored: Bool?
     /// Minimum Shannon entropy (bits per byte) of the secret; lower matches are not reported.
     public var min_entropy: Double?
+    /// The credential is text written by people (`NAME = value` settings, command lines): the rule
+    /// is not run over binary content (a chunk holding a NUL byte), whose bytes its keywords would
+    /// only slow the prefilter down on. Text inside binaries found as UTF-16 is text.
+    public var text_only: Bool?
     public var examples: [String]
     public var negative_examples: [String]?
     public var references: [String]?

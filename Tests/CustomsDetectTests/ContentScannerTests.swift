@@ -23,6 +23,17 @@ import Testing
         }
     }
 
+    /// A text-only rule (a provider's `NAME = value`) runs over text, not over binary content; every
+    /// other rule runs over both.
+    @Test func textOnlyRulesSkipBinaryContent() throws {
+        let token = try FakeSecrets.make("github-classic", seed: "text-only")
+        let setting = "OPSGENIE_API_KEY=4f2a9c7e-1b3d-4e5f-a6b7-c8d9e0f1a2b3\nGITHUB_TOKEN=\(token)\n"
+        func rules(_ bytes: [UInt8]) -> Set<String> { Set(scan(bytes).matches.map(\.rule.id.rawValue)) }
+        #expect(rules(Array(setting.utf8)) == ["opsgenie.api-key", "github.pat.classic"])
+        let binary = rules(Array("\u{7f}ELF\0\0\0".utf8) + Array(setting.utf8))
+        #expect(binary.contains("github.pat.classic") && !binary.contains("opsgenie.api-key"))
+    }
+
     @Test(arguments: [-3000, -200, -37, -1, 0, 1, 5, 9000])
     func secretAcrossAChunkBoundaryIsFoundOnceWhole(_ shift: Int) throws {
         let key = try FakeSecrets.make("rsa-private-key", seed: "boundary")

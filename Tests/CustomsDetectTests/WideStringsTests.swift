@@ -53,7 +53,7 @@ import Testing
         #expect(
             Self.engine.makeScanner().scan(ascii).matches.filter { $0.rule.id.rawValue == "github.pat.classic" }.count
                 == 1)
-        // Wide text of fewer than 16 characters holds nothing to scan.
+        // Wide text of fewer than 20 characters holds nothing to scan.
         let short = portableExecutable(holding: "ghp_shorttext", at: 64, seed: 7)
         #expect(Self.engine.makeScanner().scan(short).matches.isEmpty)
     }
