@@ -25,8 +25,8 @@ public final class ContentScanner {
     private var windows: [[Range<Int>]]
     /// Per keyword-anchored rule: where its keyword hits of the current chunk begin.
     private var anchors: [[Int]]
-    /// Scans the narrowed UTF-16LE runs of this scanner's chunks; nil in that scanner itself.
-    private lazy var wideScanner: ContentScanner? = scansWideStrings ? ContentScanner(engine: engine, wide: false) : nil
+    /// Scans the narrowed UTF-16LE runs of this scanner's chunks; made for the first run found.
+    private var wideScanner: ContentScanner?
     private let scansWideStrings: Bool
     /// The ASCII bytes of the current UTF-16LE run (reused).
     private var narrowed: [UInt8] = []
@@ -100,9 +100,8 @@ public final class ContentScanner {
             var found = matchChunk(
                 chunk, searchFrom: searchFrom, cutoff: cutoff, base: base, lastEnd: &lastEnd,
                 limitHits: &result.limitHits)
-            if let wideScanner {
-                found += matchWideStrings(
-                    chunk, searchFrom: searchFrom, cutoff: cutoff, scanner: wideScanner, limitHits: &result.limitHits)
+            if scansWideStrings {
+                found += matchWideStrings(chunk, searchFrom: searchFrom, cutoff: cutoff, limitHits: &result.limitHits)
             }
             found.sort { $0.start < $1.start }
             for candidate in found {
@@ -128,11 +127,13 @@ public final class ContentScanner {
     /// Matches in the UTF-16LE runs that start in `searchFrom..<cutoff`, at the wide bytes' offsets. The
     /// runs are narrowed into one buffer, a newline between two, and scanned in one pass.
     private func matchWideStrings(
-        _ chunk: UnsafeRawBufferPointer, searchFrom: Int, cutoff: Int, scanner: ContentScanner,
+        _ chunk: UnsafeRawBufferPointer, searchFrom: Int, cutoff: Int,
         limitHits: inout [(rule: RuleID, message: String)]
     ) -> [Candidate] {
         let runs = WideStrings.runs(in: chunk, start: searchFrom, end: cutoff)
         guard !runs.isEmpty else { return [] }
+        let scanner = wideScanner ?? ContentScanner(engine: engine, wide: false)
+        wideScanner = scanner
         narrowed.removeAll(keepingCapacity: true)
         var starts: [Int] = []  // where each run begins in `narrowed`
         for run in runs {
