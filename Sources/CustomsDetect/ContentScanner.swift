@@ -97,10 +97,14 @@ public final class ContentScanner {
             }
             let cutoff = atEnd ? filled : filled - Self.overlap
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+            // Binary content (a NUL byte) is searched by the rules that are not text-only, and is
+            // where UTF-16 text hides.
+            let binary =
+                cutoff > searchFrom && memchr(chunk.baseAddress! + searchFrom, 0, chunk.count - searchFrom) != nil
             var found = matchChunk(
-                chunk, searchFrom: searchFrom, cutoff: cutoff, base: base, lastEnd: &lastEnd,
+                chunk, searchFrom: searchFrom, cutoff: cutoff, binary: binary, base: base, lastEnd: &lastEnd,
                 limitHits: &result.limitHits)
-            if scansWideStrings {
+            if scansWideStrings, binary {
                 found += matchWideStrings(chunk, searchFrom: searchFrom, cutoff: cutoff, limitHits: &result.limitHits)
             }
             found.sort { $0.start < $1.start }
@@ -204,15 +208,13 @@ public final class ContentScanner {
         var isGeneric: Bool
     }
 
-    /// Runs the prefilter, then each hit rule's regex around its keyword hits, keeping matches
-    /// that start in `searchFrom..<cutoff`.
+    /// Runs the prefilter (and over text, the text-only rules' one), then each hit rule's regex around
+    /// its keyword hits, keeping matches that start in `searchFrom..<cutoff`.
     private func matchChunk(
-        _ chunk: UnsafeRawBufferPointer, searchFrom: Int, cutoff: Int, base: Int64,
+        _ chunk: UnsafeRawBufferPointer, searchFrom: Int, cutoff: Int, binary: Bool, base: Int64,
         lastEnd: inout [Int64], limitHits: inout [(rule: RuleID, message: String)]
     ) -> [Candidate] {
         guard cutoff > searchFrom else { return [] }
-        // Binary content (a NUL byte) is searched by the rules that are not text-only.
-        let binary = memchr(chunk.baseAddress! + searchFrom, 0, chunk.count - searchFrom) != nil
         var complete = engine.prefilter.scan(chunk, scratch: prefilterScratch)
         var hits = prefilterScratch.hits
         if !binary, let textPrefilter = engine.textPrefilter, let textScratch = textPrefilterScratch {
