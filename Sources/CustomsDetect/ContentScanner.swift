@@ -68,6 +68,7 @@ public final class ContentScanner {
         var base: Int64 = 0  // stream offset of buffer[0]
         var filled = 0  // valid bytes in buffer
         var searchFrom = 0  // first offset where a match may start
+        var windowsFile: Bool?  // the stream is a Windows file that may hold UTF-16 text (decided at its start)
         var atEnd = false
         while !atEnd {
             // Fill the buffer.
@@ -104,7 +105,8 @@ public final class ContentScanner {
             var found = matchChunk(
                 chunk, searchFrom: searchFrom, cutoff: cutoff, binary: binary, base: base, lastEnd: &lastEnd,
                 limitHits: &result.limitHits)
-            if scansWideStrings, binary {
+            if windowsFile == nil { windowsFile = WideStrings.isWindowsFile(chunk) }
+            if scansWideStrings, binary, windowsFile == true {
                 found += matchWideStrings(chunk, searchFrom: searchFrom, cutoff: cutoff, limitHits: &result.limitHits)
             }
             found.sort { $0.start < $1.start }

@@ -46,6 +46,20 @@ import Testing
         #expect(matches.map(\.offset) == offsets.map(Int64.init))
     }
 
+    /// A `.reg` export (UTF-16LE with a byte order mark) is searched; an ELF file is not (Linux
+    /// software stores wide strings as UTF-32).
+    @Test func registryExportsAreSearchedAndELFFilesAreNot() throws {
+        let token = try FakeSecrets.make("github-classic", seed: "reg")
+        let text =
+            "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\Acme]\r\n\"Token\"=\"\(token)\"\r\n"
+        let wide = text.utf16.flatMap { [UInt8($0 & 0xff), UInt8($0 >> 8)] }
+        func found(_ bytes: [UInt8]) -> Bool {
+            Self.engine.makeScanner().scan(bytes).matches.contains { $0.rule.id.rawValue == "github.pat.classic" }
+        }
+        #expect(found([0xff, 0xfe] + wide))
+        #expect(!found(Array("\u{7f}ELF".utf8) + [2, 1, 1, 0] + wide))
+    }
+
     @Test func shortWideStringsAndASCIIAreLeftAlone() throws {
         let token = try FakeSecrets.make("github-classic", seed: "ascii")
         // The same token in ASCII is found once, not also as a wide string.
