@@ -1,19 +1,14 @@
 private import CPCRE2
-import Synchronization
 
-/// A PCRE2 pattern compiled once in byte mode: subjects are raw bytes from images, never assumed
-/// to be UTF-8. JIT-compiled on its first match, not before: of 500 rules a scan exercises few, and
-/// compiling every one up front is most of a warm scan's start. Shared across tasks; each task
+/// A PCRE2 pattern compiled once (with JIT) in byte mode: subjects are raw bytes from images,
+/// never assumed to be UTF-8. Immutable after init, so it is shared across tasks; each task
 /// brings its own `MatchScratch`.
 ///
 /// `@unchecked Sendable`: it holds a C pointer, which the compiler cannot check; PCRE2
 /// documents compiled (and JIT-compiled) code as read-only during matching and safe to share
-/// between threads. The one write after `init`, the JIT compile, happens under `jitLock`, and
-/// no thread matches before it has seen `jitDone` set after that compile.
+/// between threads, and nothing here writes to it after `init`.
 public final class PCRE2Regex: @unchecked Sendable {
     private let code: OpaquePointer
-    private let jitDone = Atomic<Bool>(false)
-    private let jitLock = Mutex<Void>(())
     /// Number of capture groups in the pattern.
     public let captureCount: Int
 
@@ -34,6 +29,8 @@ public final class PCRE2Regex: @unchecked Sendable {
             throw RegexError("pattern does not compile at offset \(errorOffset): \(Self.message(for: errorCode))")
         }
         code = compiled
+        // JIT is an optimisation: when it is unavailable the interpreter runs with the same limits.
+        _ = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE)
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
         captureCount = Int(count)
@@ -44,16 +41,6 @@ public final class PCRE2Regex: @unchecked Sendable {
     }
 
     deinit { pcre2_code_free_8(code) }
-
-    /// JIT-compiles the pattern once, whichever thread gets here first; the others wait for it. JIT
-    /// is an optimisation: when it is unavailable the interpreter runs with the same limits.
-    private func compileJIT() {
-        jitLock.withLock { _ in
-            guard !jitDone.load(ordering: .relaxed) else { return }
-            _ = pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE)
-            jitDone.store(true, ordering: .releasing)
-        }
-    }
 
     static func message(for errorCode: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 256)
@@ -66,7 +53,6 @@ public final class PCRE2Regex: @unchecked Sendable {
     /// - Returns: the match's group ranges (index 0 is the whole match; nil for an unset group),
     ///   `.noMatch`, or `.limitExceeded` which callers must report as incomplete, never as no match.
     public func firstMatch(in subject: UnsafeRawBufferPointer, from start: Int, scratch: MatchScratch) -> RegexOutcome {
-        if !jitDone.load(ordering: .acquiring) { compileJIT() }
         let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer<UInt8>(bitPattern: 1)!
         let status = pcre2_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.matchContext)
         if status == PCRE2_ERROR_NOMATCH { return .noMatch }

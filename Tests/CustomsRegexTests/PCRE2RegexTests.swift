@@ -37,21 +37,6 @@ import Testing
         }
     }
 
-    /// The JIT compile happens on the first match; threads that match a fresh pattern at once all
-    /// get the same answer (one compiles, the others wait).
-    @Test func firstMatchesFromManyThreadsAgree() throws {
-        let regex = try PCRE2Regex("(?i)token=([a-z0-9]{8,})")
-        let subject = Array("x token=Ab12Cd34Ef56 y".utf8)
-        let results = Mutex<[RegexOutcome]>([])
-        DispatchQueue.concurrentPerform(iterations: 16) { _ in
-            let outcome = subject.withUnsafeBytes { regex.firstMatch(in: $0, from: 0, scratch: MatchScratch()) }
-            results.withLock { $0.append(outcome) }
-        }
-        let all = results.withLock { $0 }
-        #expect(all.count == 16 && Set(all.map { "\($0)" }).count == 1)
-        #expect(all.first == .match([2..<20, 8..<20]))
-    }
-
     @Test func badPatternNamesTheOffset() {
         #expect(throws: RegexError.self) { try PCRE2Regex("(unclosed") }
     }
