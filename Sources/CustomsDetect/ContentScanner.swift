@@ -28,7 +28,7 @@ public final class ContentScanner {
     /// Scans the narrowed UTF-16LE runs of this scanner's chunks; made for the first run found.
     private var wideScanner: ContentScanner?
     private let scansWideStrings: Bool
-    /// The ASCII bytes of the current UTF-16LE run (reused).
+    /// The ASCII bytes of the current chunk's UTF-16LE runs, a newline between two (reused).
     private var narrowed: [UInt8] = []
 
     init(engine: DetectionEngine, wide: Bool = true) {
@@ -218,10 +218,10 @@ public final class ContentScanner {
     ) -> [Candidate] {
         guard cutoff > searchFrom else { return [] }
         var complete = engine.prefilter.scan(chunk, scratch: prefilterScratch)
-        var hits = prefilterScratch.hits
+        var hitLists = [prefilterScratch.hits]  // one list per database, each in order; never concatenated
         if !binary, let textPrefilter = engine.textPrefilter, let textScratch = textPrefilterScratch {
             complete = textPrefilter.scan(chunk, scratch: textScratch) && complete
-            hits += textScratch.hits
+            hitLists.append(textScratch.hits)
         }
         var touched: [Int] = []
         // Only the rules this chunk touched have windows or anchors to clear afterwards.
@@ -232,24 +232,26 @@ public final class ContentScanner {
             }
         }
         if complete {
-            for hit in hits {
-                let ruleIndex = engine.literalOwner[Int(hit.id)]
-                if engine.anchoredRegexes[ruleIndex] != nil {
-                    // A match begins exactly where the keyword does.
-                    let start = hit.end - engine.literalLength[Int(hit.id)]
-                    guard start >= searchFrom, start < cutoff else { continue }
-                    if anchors[ruleIndex].isEmpty, windows[ruleIndex].isEmpty { touched.append(ruleIndex) }
-                    anchors[ruleIndex].append(start)
-                    continue
-                }
-                let lower = max(searchFrom, hit.end - Rule.maxMatchLength)
-                let upper = min(chunk.count, hit.end + Rule.maxMatchLength + Self.lookaheadMargin)
-                guard lower < cutoff else { continue }
-                if windows[ruleIndex].isEmpty, anchors[ruleIndex].isEmpty { touched.append(ruleIndex) }
-                if let last = windows[ruleIndex].last, lower <= last.upperBound {
-                    windows[ruleIndex][windows[ruleIndex].count - 1] = last.lowerBound..<max(last.upperBound, upper)
-                } else {
-                    windows[ruleIndex].append(lower..<upper)
+            for hits in hitLists {
+                for hit in hits {
+                    let ruleIndex = engine.literalOwner[Int(hit.id)]
+                    if engine.anchoredRegexes[ruleIndex] != nil {
+                        // A match begins exactly where the keyword does.
+                        let start = hit.end - engine.literalLength[Int(hit.id)]
+                        guard start >= searchFrom, start < cutoff else { continue }
+                        if anchors[ruleIndex].isEmpty, windows[ruleIndex].isEmpty { touched.append(ruleIndex) }
+                        anchors[ruleIndex].append(start)
+                        continue
+                    }
+                    let lower = max(searchFrom, hit.end - Rule.maxMatchLength)
+                    let upper = min(chunk.count, hit.end + Rule.maxMatchLength + Self.lookaheadMargin)
+                    guard lower < cutoff else { continue }
+                    if windows[ruleIndex].isEmpty, anchors[ruleIndex].isEmpty { touched.append(ruleIndex) }
+                    if let last = windows[ruleIndex].last, lower <= last.upperBound {
+                        windows[ruleIndex][windows[ruleIndex].count - 1] = last.lowerBound..<max(last.upperBound, upper)
+                    } else {
+                        windows[ruleIndex].append(lower..<upper)
+                    }
                 }
             }
         } else {

@@ -4,9 +4,9 @@ import CustomsRules
 import Dispatch
 import Synchronization
 
-/// Every rule compiled once: one keyword prefilter over all rules, and one JIT-compiled PCRE2
-/// pattern per rule. Immutable and shared by all scanning tasks; each task makes its own
-/// `ContentScanner`.
+/// Every rule compiled once: a keyword prefilter over all content and one over text for the
+/// text-only rules, and one JIT-compiled PCRE2 pattern per rule. Immutable and shared by all
+/// scanning tasks; each task makes its own `ContentScanner`.
 public final class DetectionEngine: Sendable {
     public let ruleSet: RuleSet
     let rules: [Rule]
