@@ -70,6 +70,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Dockerfiles and .dockerignore files, read as BuildKit reads them; and `customs lint`.
+        .target(name: "CustomsDockerfile"),
+        .target(
+            name: "CustomsLint",
+            dependencies: ["CustomsCore", "CustomsDetect", "CustomsDockerfile"]
+        ),
         // What a scan produced; all the reporters need.
         .target(name: "CustomsModel", dependencies: ["CustomsCore"]),
         .target(
@@ -85,7 +91,7 @@ let package = Package(
             name: "customs",
             dependencies: [
                 "CustomsScan", "CustomsModel", "CustomsCache", "CustomsReport", "CustomsRegistry", "CustomsEngine",
-                "CustomsDetect", "CustomsCompression",
+                "CustomsDetect", "CustomsCompression", "CustomsDockerfile", "CustomsLint",
                 "CustomsRules", "CustomsBuiltinRules", "CustomsArchive", "CustomsRegex", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -123,6 +129,13 @@ let package = Package(
         .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),
         .testTarget(name: "CustomsCoreTests", dependencies: ["CustomsCore"]),
+        .testTarget(name: "CustomsDockerfileTests", dependencies: ["CustomsDockerfile"]),
+        .testTarget(
+            name: "CustomsLintTests",
+            dependencies: [
+                "CustomsLint", "CustomsDockerfile", "CustomsDetect", "CustomsBuiltinRules", "CustomsTestSupport",
+            ]
+        ),
         .testTarget(
             name: "CustomsWalkerTests",
             dependencies: [
