@@ -61,7 +61,9 @@ let package = Package(
         .target(
             name: "CustomsWalker",
             dependencies: ["CustomsCore", "CustomsArchive", "CustomsCompression", "CustomsDetect"]),
-        .target(name: "CustomsProvenance", dependencies: ["CustomsCore"]),
+        .target(
+            name: "CustomsProvenance",
+            dependencies: ["CustomsCore", "CustomsModel", "CustomsImage", "CustomsDockerfile"]),
         // Layer results kept between runs, behind the `LayerStore` protocol.
         .target(
             name: "CustomsCache",
@@ -74,7 +76,7 @@ let package = Package(
         .target(name: "CustomsDockerfile"),
         .target(
             name: "CustomsLint",
-            dependencies: ["CustomsCore", "CustomsDetect", "CustomsDockerfile"]
+            dependencies: ["CustomsCore", "CustomsDetect", "CustomsDockerfile", "CustomsModel"]
         ),
         // What a scan produced; all the reporters need.
         .target(name: "CustomsModel", dependencies: ["CustomsCore"]),
@@ -91,7 +93,7 @@ let package = Package(
             name: "customs",
             dependencies: [
                 "CustomsScan", "CustomsModel", "CustomsCache", "CustomsReport", "CustomsRegistry", "CustomsEngine",
-                "CustomsDetect", "CustomsCompression", "CustomsDockerfile", "CustomsLint",
+                "CustomsDetect", "CustomsCompression", "CustomsDockerfile", "CustomsLint", "CustomsProvenance",
                 "CustomsRules", "CustomsBuiltinRules", "CustomsArchive", "CustomsRegex", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -126,7 +128,9 @@ let package = Package(
             name: "CustomsDetectTests", dependencies: ["CustomsDetect", "CustomsBuiltinRules", "CustomsTestSupport"]),
         .testTarget(
             name: "CustomsRegistryTests", dependencies: ["CustomsRegistry", "CustomsImage", "CustomsTestSupport"]),
-        .testTarget(name: "CustomsProvenanceTests", dependencies: ["CustomsProvenance", "CustomsCore"]),
+        .testTarget(
+            name: "CustomsProvenanceTests",
+            dependencies: ["CustomsProvenance", "CustomsCore", "CustomsModel", "CustomsDockerfile"]),
         .testTarget(name: "CustomsImageTests", dependencies: ["CustomsImage", "CustomsTestSupport"]),
         .testTarget(name: "CustomsCoreTests", dependencies: ["CustomsCore"]),
         .testTarget(name: "CustomsDockerfileTests", dependencies: ["CustomsDockerfile"]),

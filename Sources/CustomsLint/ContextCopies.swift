@@ -68,14 +68,4 @@ enum ContextCopies {
         }
         return []
     }
-
-    /// The `.dockerignore` line that would keep `file` out of the context.
-    static func suggestedPattern(for file: String) -> String {
-        let parts = file.split(separator: "/").map(String.init)
-        if let first = parts.first, parts.count > 1, [".git", ".aws", ".docker", ".kube", ".ssh"].contains(first) {
-            return first
-        }
-        let name = parts.last ?? file
-        return name.hasPrefix(".env") ? "**/.env*" : "**/" + name
-    }
 }

@@ -1,6 +1,7 @@
 import CustomsCore
 import CustomsDetect
 import CustomsDockerfile
+import CustomsModel
 import Foundation
 
 /// Checks a Dockerfile and its build context before anything is built: secrets in build
@@ -194,7 +195,7 @@ public struct DockerfileLinter {
                         file: file, line: match.line,
                         message: "\(match.rule.name) in a file the build context sends; "
                             + (copied ?? "no instruction copies it"),
-                        fix: "add `\(ContextCopies.suggestedPattern(for: file))` to .dockerignore and give the "
+                        fix: "add `\(Remediation.dockerignorePattern(for: file))` to .dockerignore and give the "
                             + "build the secret with `--secret`; rotate it if an image holds it",
                         rule: match.rule.id))
             }

@@ -20,6 +20,8 @@ public struct ScanResult: Sendable {
     /// Every rule the scan ran, in rule-set order (reports describe them).
     public var rules: [RuleDescription] = []
     public var ruleCount: Int { rules.count }
+    /// Where each location came from in the Dockerfile, when one was given (`--dockerfile`).
+    public var dockerfileAnnotations: [FindingLocation: DockerfileAnnotation] = [:]
     /// The settings file the scan used, if any (set by the CLI).
     public var settings: AppliedSettings?
 

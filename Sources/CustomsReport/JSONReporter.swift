@@ -90,6 +90,28 @@ struct ReportDocument: Encodable {
         var status: Status?
         var field: String?
         var createdBy: String?
+        /// The Dockerfile line it came from (`--dockerfile`).
+        var dockerfile: DockerfileRef?
+        var remediation: RemediationEntry
+    }
+    struct DockerfileRef: Encodable {
+        var path: String
+        var line: Int?
+        var instruction: String?
+        /// Other lines that fit as well; absent when the mapping is certain.
+        var alsoPossible: [Int]?
+        var baseImage: Bool?
+        var contextPath: String?
+        /// `missing`, `does-not-exclude` or `excludes` (with `dockerignoreLine`), with `--build-context`.
+        var dockerignore: String?
+        var dockerignoreLine: Int?
+    }
+    struct RemediationEntry: Encodable {
+        /// Stable: `removed-in-later-layer`, `build-argument`, `image-config`, `build-context`, `runtime-secret`.
+        var kind: String
+        var text: String
+        /// For `build-context`: the `.dockerignore` line that keeps the file out.
+        var dockerignore: String?
     }
     struct FindingEntry: Encodable {
         var rule: Rule
@@ -167,11 +189,13 @@ struct ReportDocument: Encodable {
                         cached: layer.fromCache)
                 })
         }
-        findings = result.findings.map { Self.entry($0, options: options) }
+        findings = result.findings.map { Self.entry($0, options: options, annotations: result.dockerfileAnnotations) }
         coverage = Self.coverage(result)
     }
 
-    static func entry(_ finding: Finding, options: ReportOptions) -> FindingEntry {
+    static func entry(
+        _ finding: Finding, options: ReportOptions, annotations: [FindingLocation: DockerfileAnnotation] = [:]
+    ) -> FindingEntry {
         FindingEntry(
             rule: Rule(
                 id: finding.rule.id.rawValue, name: finding.rule.name,
@@ -180,7 +204,7 @@ struct ReportDocument: Encodable {
             secret: options.showSecrets
                 ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted,
             redacted: !options.showSecrets, fingerprint: finding.fingerprint,
-            locations: finding.locations.map(Self.location),
+            locations: finding.locations.map { Self.location($0, annotation: annotations[$0]) },
             omittedLocations: finding.omittedLocations > 0 ? finding.omittedLocations : nil)
     }
 
@@ -196,10 +220,14 @@ struct ReportDocument: Encodable {
             suppressed: result.policyOutcome.suppressed)
     }
 
-    static func location(_ location: FindingLocation) -> Location {
+    static func location(_ location: FindingLocation, annotation: DockerfileAnnotation?) -> Location {
+        let remediation = Remediation(location: location, annotation: annotation)
         var entry = Location(
             image: location.image, imageDigest: location.imageDigest?.description,
-            platform: location.platform?.description, kind: "file")
+            platform: location.platform?.description, kind: "file",
+            dockerfile: annotation.map(Self.dockerfile),
+            remediation: RemediationEntry(
+                kind: remediation.kind.rawValue, text: remediation.text, dockerignore: remediation.dockerignoreLine))
         switch location.place {
         case .file(let file):
             entry.layer = LayerRef(
@@ -217,5 +245,21 @@ struct ReportDocument: Encodable {
             entry.createdBy = metadata.createdBy
         }
         return entry
+    }
+
+    static func dockerfile(_ annotation: DockerfileAnnotation) -> DockerfileRef {
+        var reference = DockerfileRef(
+            path: annotation.dockerfile, line: annotation.line, instruction: annotation.keyword,
+            alsoPossible: annotation.alsoPossible.isEmpty ? nil : annotation.alsoPossible,
+            baseImage: annotation.fromBaseImage ? true : nil, contextPath: annotation.contextPath)
+        switch annotation.dockerignore {
+        case .missing: reference.dockerignore = "missing"
+        case .doesNotExclude: reference.dockerignore = "does-not-exclude"
+        case .excludes(let line):
+            reference.dockerignore = "excludes"
+            reference.dockerignoreLine = line
+        case nil: break
+        }
+        return reference
     }
 }

@@ -34,7 +34,10 @@ public struct SARIFReporter: Reporter {
                         ] as [String: Any]
                     ],
                     "invocations": [Self.invocation(result)],
-                    "results": result.findings.map { Self.result($0, ruleIndex: ruleIndex, options: options) },
+                    "results": result.findings.map {
+                        Self.result(
+                            $0, ruleIndex: ruleIndex, options: options, annotations: result.dockerfileAnnotations)
+                    },
                     "properties": [
                         "customs": ["complete": result.isComplete, "rulesHash": result.rulesHash]
                             .merging(result.settings.map { ["settings": $0.summary] } ?? [:]) { first, _ in first }
@@ -103,10 +106,29 @@ public struct SARIFReporter: Reporter {
         }
     }
 
-    static func result(_ finding: Finding, ruleIndex: [RuleID: Int], options: ReportOptions) -> [String: Any] {
+    static func result(
+        _ finding: Finding, ruleIndex: [RuleID: Int], options: ReportOptions,
+        annotations: [FindingLocation: DockerfileAnnotation] = [:]
+    ) -> [String: Any] {
         let secret =
             (options.showSecrets ? finding.secret.clearValue ?? finding.secret.redacted : finding.secret.redacted)
-        let locations = finding.locations.map(location)
+        var locations = finding.locations.map(location)
+        var described = finding.locations.map(describe)
+        let annotation = annotations[finding.locations[0]]
+        let remediation = Remediation(location: finding.locations[0], annotation: annotation)
+        // With a Dockerfile, the result sits on its line (GitHub annotates it in the pull request); the
+        // in-image place follows as the first related location.
+        if let annotation, let line = annotation.line {
+            locations.insert(
+                [
+                    "physicalLocation": [
+                        "artifactLocation": ["uri": dockerfileURI(annotation.dockerfile)],
+                        "region": ["startLine": line],
+                    ]
+                ],
+                at: 0)
+            described.insert("\(annotation.dockerfile):\(line)", at: 0)
+        }
         var result: [String: Any] = [
             "ruleId": finding.rule.id.rawValue,
             "level": level(finding.rule.severity),
@@ -114,14 +136,35 @@ public struct SARIFReporter: Reporter {
                 "text": "\(finding.rule.name) `\(secret)` " + describe(finding.locations[0])
                     + (finding.locations.count + finding.omittedLocations > 1
                         ? " (and \(finding.locations.count + finding.omittedLocations - 1) more place(s))" : "")
+                    + ". Fix: \(remediation.text)"
             ],
             "locations": [locations[0]],
             "partialFingerprints": [fingerprintKey: finding.fingerprint],
             "properties": [
                 "confidence": finding.rule.confidence.rawValue, "secretRedacted": !options.showSecrets,
-                "stillVisible": finding.isVisibleSomewhere,
+                "stillVisible": finding.isVisibleSomewhere, "remediation": remediation.kind.rawValue,
             ],
         ]
+        if let annotation, let lines = annotation.removableLines {
+            result["fixes"] = [
+                [
+                    "description": ["text": "Remove the \(annotation.keyword ?? "instruction"); \(remediation.text)"],
+                    "artifactChanges": [
+                        [
+                            "artifactLocation": ["uri": dockerfileURI(annotation.dockerfile)],
+                            "replacements": [
+                                [
+                                    "deletedRegion": [
+                                        "startLine": lines.lowerBound, "startColumn": 1,
+                                        "endLine": lines.upperBound + 1, "endColumn": 1,
+                                    ]
+                                ]
+                            ],
+                        ] as [String: Any]
+                    ],
+                ] as [String: Any]
+            ]
+        }
         if let index = ruleIndex[finding.rule.id] { result["ruleIndex"] = index }
         if var properties = result["properties"] as? [String: Any] {
             if let note = finding.rule.note { properties["validation"] = note }
@@ -132,7 +175,7 @@ public struct SARIFReporter: Reporter {
             result["relatedLocations"] = locations.dropFirst().enumerated().map { offset, location -> [String: Any] in
                 var related = location
                 related["id"] = offset + 1
-                related["message"] = ["text": describe(finding.locations[offset + 1])]
+                related["message"] = ["text": described[offset + 1]]
                 return related
             }
         }
@@ -193,6 +236,11 @@ public struct SARIFReporter: Reporter {
             physical = ["artifactLocation": ["uri": metadataArtifact], "region": ["startLine": 1]]
         }
         return ["physicalLocation": physical, "logicalLocations": logical]
+    }
+
+    /// The Dockerfile's path as the user gave it, relative (`./` dropped), as a URI reference.
+    static func dockerfileURI(_ path: String) -> String {
+        uri(path.hasPrefix("./") ? String(path.dropFirst(2)) : path)
     }
 
     /// An in-image path as a URI reference: spaces, `%`, `#`, `?` and non-ASCII percent-encoded.

@@ -79,6 +79,7 @@ public struct TextReporter: Reporter {
                             "      \(style.bold)\(style.red)!! OVERWRITTEN \(place) but still recoverable from "
                             + "layer \(file.layerIndex + 1)\(style.reset)\n"
                     }
+                    out += Self.source(location, result, style)
                 }
             }
             let metadata = located.filter {
@@ -92,7 +93,7 @@ public struct TextReporter: Reporter {
                         "    \(style.severity(finding.rule.severity))\(Self.badge(finding))\(style.reset)  "
                         + "\(secret(finding, options))  \(place.field.escapedForTerminal)"
                     if let createdBy = place.createdBy { out += "  (\(Self.instruction(createdBy)))" }
-                    out += "\n"
+                    out += "\n" + Self.source(location, result, style)
                 }
             }
             out += "\n"
@@ -107,6 +108,26 @@ public struct TextReporter: Reporter {
         for image in result.images { out += imageLine(image, result) }
         out += style.bold + summary(result) + style.reset
         return out
+    }
+
+    /// The Dockerfile line a location came from (with `--dockerfile`), then how to fix the build, dimmed.
+    static func source(_ location: FindingLocation, _ result: ScanResult, _ style: Style) -> String {
+        let annotation = result.dockerfileAnnotations[location]
+        var out = ""
+        if let annotation, let line = annotation.line {
+            out += "      at \(annotation.dockerfile.escapedForTerminal):\(line)"
+            if annotation.fromBaseImage {
+                out += " (from the base image)"
+            } else if let keyword = annotation.keyword {
+                out += " (\(keyword.escapedForTerminal))"
+            }
+            if !annotation.alsoPossible.isEmpty {
+                out += ", ambiguous: or line \(annotation.alsoPossible.map(String.init).joined(separator: ", "))"
+            }
+            out += "\n"
+        }
+        let fix = Remediation(location: location, annotation: annotation)
+        return out + "      \(style.dim)fix: \(fix.text)\(style.reset)\n"
     }
 
     /// "3 secrets", "1 layer".

@@ -41,6 +41,26 @@ public enum Corpus {
         return observed
     }
 
+    /// Every location's Dockerfile line and fix kind, by planted secret name (`--dockerfile` reports).
+    public static func observedSources(
+        _ report: ReportFile, spec: ImageSpec, key: FingerprintKey = .fromEnvironment()
+    ) throws -> Set<ImageSpec.ExpectedSource> {
+        let secrets = try spec.secretValues()
+        var observed: Set<ImageSpec.ExpectedSource> = []
+        for finding in report.findings {
+            let name = secretName(
+                fingerprint: finding.fingerprint, rule: RuleID(finding.rule.id), among: secrets, key: key,
+                shown: finding.secret)
+            for location in finding.locations {
+                observed.insert(
+                    ImageSpec.ExpectedSource(
+                        secret: name, path: location.path, field: location.field, line: location.dockerfile?.line,
+                        fix: location.remediation?.kind ?? "none"))
+            }
+        }
+        return observed
+    }
+
     /// The name of the planted secret whose fingerprint is `fingerprint`, so comparisons and failure
     /// messages speak of names, never values; `<not planted: …>` with the report's redaction else.
     static func secretName(

@@ -18,6 +18,28 @@ public struct ImageSpec: Decodable, Sendable {
     /// Layouts this case cannot be written as (e.g. multi-platform has no legacy docker-save form).
     public var skip_layouts: [String]?
     public var expect: [ExpectedFinding]
+    /// The Dockerfile the image stands for: inline, or a file relative to the repository root.
+    public var dockerfile: String?
+    public var dockerfile_file: String?
+    /// With the Dockerfile: where each location of a planted secret points, and the kind of its fix.
+    public var sources: [ExpectedSource]?
+
+    /// One location's Dockerfile line and fix (`Remediation.Kind`).
+    public struct ExpectedSource: Decodable, Sendable, Hashable {
+        public var secret: String
+        public var path: String?
+        public var field: String?
+        public var line: Int?
+        public var fix: String
+    }
+
+    /// The Dockerfile's text, inline or read from the repository.
+    public func dockerfileText() throws -> String? {
+        if let dockerfile { return dockerfile }
+        guard let dockerfile_file else { return nil }
+        return try String(
+            contentsOf: Corpus.repositoryRoot.appendingPathComponent(dockerfile_file), encoding: .utf8)
+    }
 
     /// One platform's image.
     public struct PlatformImage: Decodable, Sendable {

@@ -29,6 +29,21 @@ public struct ReportFile: Decodable {
         public var column: Int?
         public var status: Status?
         public var field: String?
+        public var dockerfile: DockerfileRef?
+        public var remediation: Remediation?
+    }
+    public struct DockerfileRef: Decodable {
+        public var path: String
+        public var line: Int?
+        public var instruction: String?
+        public var alsoPossible: [Int]?
+        public var contextPath: String?
+        public var dockerignore: String?
+    }
+    public struct Remediation: Decodable {
+        public var kind: String
+        public var text: String
+        public var dockerignore: String?
     }
     public struct Finding: Decodable {
         public var rule: Rule

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CustomsCache
 import CustomsCore
+import CustomsDockerfile
 import CustomsModel
+import CustomsProvenance
 import CustomsReport
 import CustomsScan
 import Foundation
@@ -70,12 +72,59 @@ struct ScanCommand: ParsableCommand {
             valueName: "n"))
     var exitCode: Int32 = ExitStatus.findings
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The Dockerfile the image was built from: findings point at its lines (SARIF on the file). "
+                + "Repeatable: the n-th goes with the n-th target; one goes with all.", valueName: "path"))
+    var dockerfile: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The build context directory the Dockerfile was built with: fixes say whether its .dockerignore "
+                + "keeps a leaked file out.",
+            valueName: "dir"))
+    var buildContext: String?
+
     func validate() throws {
         guard (0...255).contains(exitCode) else { throw ValidationError("--exit-code takes 0 to 255") }
+        guard dockerfile.count <= 1 || dockerfile.count == flags.targets.count else {
+            throw ValidationError("give one --dockerfile for all targets, or one per target in order")
+        }
+        guard buildContext == nil || !dockerfile.isEmpty else {
+            throw ValidationError("--build-context needs --dockerfile")
+        }
+    }
+
+    /// The `--dockerfile` files, read before the scan so a wrong path fails at once.
+    func dockerfileMappers() throws -> [DockerfileMapper] {
+        let context = buildContext.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        return try dockerfile.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read the Dockerfile \(path); check --dockerfile")
+            }
+            return DockerfileMapper(
+                dockerfile: Dockerfile(parsing: String(decoding: data, as: UTF8.self)), path: path, context: context)
+        }
+    }
+
+    /// Where each location of `result` came from in the Dockerfiles given.
+    func dockerfileAnnotations(
+        _ result: ScanResult, _ mappers: [DockerfileMapper]
+    ) -> [FindingLocation: DockerfileAnnotation] {
+        var annotations: [FindingLocation: DockerfileAnnotation] = [:]
+        for image in result.images {
+            let index = mappers.count == 1 ? 0 : flags.targets.firstIndex(of: image.target)
+            guard let index, index < mappers.count else { continue }
+            annotations.merge(mappers[index].annotations(for: image, in: result.findings)) { first, _ in first }
+        }
+        return annotations
     }
 
     func run() throws {
         let configuration = try flags.loadConfiguration()
+        let mappers = try dockerfileMappers()
         var options = flags.options(configuration)
         options.showSecrets = showSecrets
         options.policy.minConfidence = minConfidence ?? configuration.minConfidence ?? .medium
@@ -94,6 +143,7 @@ struct ScanCommand: ParsableCommand {
             if format == .jsonl { sink.write(lines.lines(for: target, options: reportOptions)) }
         }
         result.settings = configuration.applied
+        result.dockerfileAnnotations = dockerfileAnnotations(result, mappers)
         switch format {
         case .text: sink.write(try TextReporter().render(result, options: reportOptions))
         case .json: sink.write(try JSONReporter().render(result, options: reportOptions))

@@ -27,8 +27,8 @@ import Testing
         let found = report.findings.map { "\($0.line) \($0.check.rawValue)" }
         #expect(
             found == [
-                "4 secret-build-arg", "5 secret-build-arg", "8 context-without-dockerignore",
-                "9 copied-then-removed", "11 fetched-then-removed", "13 credential-file-copied",
+                "5 secret-build-arg", "8 context-without-dockerignore", "9 copied-then-removed",
+                "10 credential-file-copied",
             ])
         #expect(report.findings.allSatisfy { !$0.fix.isEmpty })
     }

@@ -72,8 +72,14 @@ import Testing
         try ImageFixture.write(spec, layout: .dockerSaveLegacy, compression: .none, to: sample)
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_CACHE_HOME"] = directory.path("cache").path
+        let dockerfile = "examples/lint/careless/Dockerfile"
+        try FileManager.default.createDirectory(
+            at: directory.path(dockerfile).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Corpus.repositoryRoot.appendingPathComponent(dockerfile), to: directory.path(dockerfile))
         let run = try CLIRunner.run(
-            ["scan", ".build/sample/sample-app.tar"], environment: environment, directory: directory.url)
+            ["scan", "--dockerfile", dockerfile, ".build/sample/sample-app.tar"], environment: environment,
+            directory: directory.url)
         #expect(run.status == 1)
         let times = /scanned in [0-9.]+ s/
         #expect(

@@ -59,4 +59,26 @@ import Testing
         #expect(output.status == (expected.isEmpty ? 0 : 1), "exit code \(output.status); stderr: \(output.stderr)")
         #expect(report.findings.allSatisfy { $0.redacted })
     }
+
+    /// Every corpus case with a Dockerfile (one per way a secret leaks): with `--dockerfile`, each
+    /// location points at the instruction that put it there and carries the fix for how it leaked.
+    @Test(arguments: try Corpus.cases().filter { $0.dockerfile != nil || $0.dockerfile_file != nil }.map(\.name))
+    func findingsPointAtTheirDockerfileLineWithTheRightFix(_ name: String) throws {
+        let spec = try #require(try Corpus.cases().first { $0.name == name })
+        let directory = try TemporaryDirectory()
+        let image = directory.path(ImageFixture.Layout.dockerSaveLegacy.fileName(spec.name))
+        try ImageFixture.write(spec, layout: .dockerSaveLegacy, compression: .gzip, to: image)
+        let dockerfile = directory.path("Dockerfile")
+        try Data(try #require(try spec.dockerfileText()).utf8).write(to: dockerfile)
+        let output = try CLIRunner.run(["scan", "--format", "json", "--dockerfile", dockerfile.path, image.path])
+        let observed = try Corpus.observedSources(try ReportFile.decode(output.stdout), spec: spec)
+        let expected = Set(spec.sources ?? [])
+        let describe = { (items: Set<ImageSpec.ExpectedSource>) in
+            items.map { "\($0.secret) \($0.path ?? $0.field ?? "") line \($0.line ?? 0) \($0.fix)" }.sorted()
+        }
+        #expect(
+            observed == expected,
+            "missing: \(describe(expected.subtracting(observed))) unexpected: \(describe(observed.subtracting(expected)))"
+        )
+    }
 }

@@ -173,13 +173,13 @@ _customs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    scan|baseline|rules|help)
+    scan|lint|baseline|rules|help)
         # Offer subcommand argument completions
         "_customs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'scan baseline rules help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'scan lint baseline rules help' -- "${cur}"))
         ;;
     esac
 }
@@ -187,8 +187,8 @@ _customs() {
 _customs_scan() {
     repeating_flags=()
     non_repeating_flags=(-q --quiet --no-default-allowlist --no-cache --all-tags --password-stdin --show-secrets --all-rules --version -h --help)
-    repeating_options=(--rules --skip-path --insecure-registry)
-    non_repeating_options=(--platform --config --timeout --cache-dir --username --ca-file --format -o --output --fail-on --min-confidence --baseline --exit-code)
+    repeating_options=(--rules --skip-path --insecure-registry --dockerfile)
+    non_repeating_options=(--platform --config --timeout --cache-dir --username --ca-file --format -o --output --fail-on --min-confidence --baseline --exit-code --build-context)
     __customs_offer_flags_options -1
 
     # Offer option value completions
@@ -239,6 +239,35 @@ _customs_scan() {
         return
         ;;
     '--exit-code')
+        return
+        ;;
+    '--dockerfile')
+        return
+        ;;
+    '--build-context')
+        return
+        ;;
+    esac
+}
+
+_customs_lint() {
+    repeating_flags=()
+    non_repeating_flags=(--no-context --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--context --format --fail-on)
+    __customs_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--context')
+        return
+        ;;
+    '--format')
+        __customs_add_completions -W 'text'$'\n''json'$'\n''sarif'
+        return
+        ;;
+    '--fail-on')
+        __customs_add_completions -W 'low'$'\n''medium'$'\n''high'$'\n''critical'
         return
         ;;
     esac

@@ -51,6 +51,7 @@ _customs() {
     command)
         local -ar subcommands=(
             'scan:Scan images for leaked credentials.'
+            'lint:Check a Dockerfile and its build context for leaks before building.'
             'baseline:Record accepted findings (fingerprints only, never secrets).'
             'rules:Show the detection rules.'
             'help:Show subcommand help information.'
@@ -59,7 +60,7 @@ _customs() {
         ;;
     arg)
         case "${words[1]}" in
-        scan|baseline|rules|help)
+        scan|lint|baseline|rules|help)
             "_customs_${words[1]}" && ret=0
             ;;
         esac
@@ -98,6 +99,26 @@ _customs_scan() {
         '--show-secrets[Print secrets in full instead of redacted. Never use in shared CI logs.]'
         '--all-rules[SARIF\: describe every rule the scan ran, not only those with results.]'
         '--exit-code[The exit code for findings at or above --fail-on (default 1; 0 for report-only runs).]:n:'
+        '*--dockerfile[The Dockerfile the image was built from\: findings point at its lines (SARIF on the file). Repeatable\: the n-th goes with the n-th target; one goes with all.]:path:'
+        '--build-context[The build context directory the Dockerfile was built with\: fixes say whether its .dockerignore keeps a leaked file out.]:dir:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_customs_lint() {
+    local -i ret=1
+    local -ar ___format=('text' 'json' 'sarif')
+    local -ar ___fail_on=('low' 'medium' 'high' 'critical')
+    local -ar arg_specs=(
+        ':dockerfile:'
+        '--context[The build context directory (default\: the Dockerfile'\''s directory); --no-context skips it.]:dir:'
+        '--no-context[Check the Dockerfile only, not a build context.]'
+        '--format[Output format\: text, json, sarif.]:format:{__customs_complete "${___format[@]}"}'
+        '--fail-on[Lowest severity that makes the exit code 1 (default\: low).]:fail-on:{__customs_complete "${___fail_on[@]}"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
