@@ -14,4 +14,6 @@ extension Tag {
     @Tag public static var release: Self
     /// Runs the `customs` executable as a process (CLI, examples, pseudo-terminal).
     @Tag public static var process: Self
+    /// Loads pages in headless Chromium (the HTML report).
+    @Tag public static var browser: Self
 }

@@ -30,7 +30,7 @@ struct ScanCommand: ParsableCommand {
 
     /// Output formats.
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, jsonl, sarif, gitlab
+        case text, json, jsonl, sarif, gitlab, html
     }
 
     @OptionGroup var flags: ScanFlags
@@ -148,6 +148,7 @@ struct ScanCommand: ParsableCommand {
         case .text: sink.write(try TextReporter().render(result, options: reportOptions))
         case .json: sink.write(try JSONReporter().render(result, options: reportOptions))
         case .sarif: sink.write(try SARIFReporter().render(result, options: reportOptions))
+        case .html: sink.write(try HTMLReporter().render(result, options: reportOptions))
         case .gitlab:
             reportOptions.finishedAt = Date()
             sink.write(try GitLabReporter().render(result, options: reportOptions))

@@ -221,7 +221,7 @@ _customs_scan() {
         return
         ;;
     '--format')
-        __customs_add_completions -W 'text'$'\n''json'$'\n''jsonl'$'\n''sarif'$'\n''gitlab'
+        __customs_add_completions -W 'text'$'\n''json'$'\n''jsonl'$'\n''sarif'$'\n''gitlab'$'\n''html'
         return
         ;;
     '-o'|'--output')

@@ -72,7 +72,7 @@ _customs() {
 
 _customs_scan() {
     local -i ret=1
-    local -ar ___format=('text' 'json' 'jsonl' 'sarif' 'gitlab')
+    local -ar ___format=('text' 'json' 'jsonl' 'sarif' 'gitlab' 'html')
     local -ar ___fail_on=('low' 'medium' 'high' 'critical')
     local -ar ___min_confidence=('low' 'medium' 'high')
     local -ar arg_specs=(
@@ -91,7 +91,7 @@ _customs_scan() {
         '--password-stdin[Read the registry password or token from standard input.]'
         '--ca-file[Extra CA certificates (PEM) to trust for registries.]:file:'
         '*--insecure-registry[A registry (HOST\[\:PORT\]) to reach over plain http. Repeatable.]:host:'
-        '--format[Output format\: text, json, jsonl, sarif, gitlab.]:format:{__customs_complete "${___format[@]}"}'
+        '--format[Output format\: text, json, jsonl, sarif, gitlab, html.]:format:{__customs_complete "${___format[@]}"}'
         '(-o --output)'{-o,--output}'[Write the report to FILE (created with mode 0600) instead of standard output.]:file:'
         '--fail-on[Lowest severity that makes the exit code 1\: low, medium, high, critical (default\: low).]:fail-on:{__customs_complete "${___fail_on[@]}"}'
         '--min-confidence[Hide findings below this confidence\: low, medium, high (default\: medium; hidden ones are counted).]:min-confidence:{__customs_complete "${___min_confidence[@]}"}'
