@@ -74,11 +74,13 @@ enum HTMLReportPage {
             if (!image.complete) title.appendChild(el("span", "  INCOMPLETE", "incomplete"));
             box.appendChild(title);
             const rows = data.rows.filter(function (r) {
-              return r.image === image.name && r.platform === image.platform && r.layer !== null && r.layer !== undefined;
+              return r.image === image.name && r.platform === image.platform &&
+                r.layer !== null && r.layer !== undefined;
             });
             const n = image.layers.length, rowH = 30, labelW = 380, barW = 360, markW = 300;
             const width = labelW + barW + markW, height = n * rowH + 10;
-            const stack = svg("svg", {class: "stack", width: width, height: height, viewBox: "0 0 " + width + " " + height,
+            const stack = svg("svg", {class: "stack", width: width, height: height,
+              viewBox: "0 0 " + width + " " + height,
               role: "img", "aria-label": "layer stack of " + image.name});
             const defs = svg("defs", {});
             const head = svg("marker", {id: "arrow" + imageIndex, viewBox: "0 0 10 10", refX: 9, refY: 5,
@@ -177,10 +179,10 @@ enum HTMLReportPage {
               tr.appendChild(el("td", r.secret, "place secret"));
               tr.appendChild(el("td", r.image + (r.platform ? " " + r.platform : "")));
               tr.appendChild(el("td", r.layer === null || r.layer === undefined ? "" : r.layer + 1));
-              tr.appendChild(el("td", r.place, "place" + (r.changedBy !== null && r.changedBy !== undefined ? " removed" : "")));
+              const removed = r.changedBy !== null && r.changedBy !== undefined;
+              tr.appendChild(el("td", r.place, "place" + (removed ? " removed" : "")));
               tr.appendChild(el("td", r.line));
-              tr.appendChild(el("td", r.changedBy !== null && r.changedBy !== undefined
-                ? r.status + " in layer " + (r.changedBy + 1) : r.status));
+              tr.appendChild(el("td", removed ? r.status + " in layer " + (r.changedBy + 1) : r.status));
               tr.appendChild(el("td", r.dockerfile));
               tr.appendChild(el("td", r.fix, "fix"));
               body.appendChild(tr);
@@ -189,7 +191,9 @@ enum HTMLReportPage {
             pages.replaceChildren();
             for (let p = 0; p < count && count > 1; p++) {
               if (count > 12 && p > 2 && p < count - 3 && Math.abs(p - page) > 2) {
-                if (pages.lastChild && pages.lastChild.textContent !== "\\u2026") pages.appendChild(el("span", "\\u2026"));
+                if (pages.lastChild && pages.lastChild.textContent !== "\\u2026") {
+                  pages.appendChild(el("span", "\\u2026"));
+                }
                 continue;
               }
               const b = el("button", p + 1);
