@@ -63,6 +63,19 @@ import Testing
             #expect(
                 fields == ["history[2] build-arg NPM_TOKEN", "history[3] build-arg NPM_TOKEN"],
                 "\(transport): \(fields)")
+            // buildah's history, mapped back to the Containerfile's lines.
+            let mapped = try CLIRunner.run([
+                "scan", "--format", "json", "--dockerfile", context.appendingPathComponent("Containerfile").path,
+                archive.path,
+            ])
+            let places = try ReportFile.decode(mapped.stdout).findings.flatMap(\.locations).map {
+                "\($0.path ?? $0.field ?? "") \($0.dockerfile?.line ?? 0) \($0.remediation?.kind ?? "")"
+            }
+            #expect(
+                Set(places) == [
+                    "/app/.npmrc 4 removed-in-later-layer", "history[2] build-arg NPM_TOKEN 3 build-argument",
+                    "history[3] build-arg NPM_TOKEN 3 build-argument",
+                ], "\(transport): \(places)")
         }
     }
 }

@@ -49,4 +49,16 @@ import Testing
                 "secret-build-arg", "context-without-dockerignore", "copied-then-removed", "credential-file-copied",
             ])
     }
+
+    /// The README shows `customs lint` on the sample's Dockerfile; a real run must print the same.
+    @Test func theReadmeShowsWhatLintPrints() throws {
+        let readme = try String(contentsOf: Corpus.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let command = "$ customs lint examples/lint/careless/Dockerfile\n"
+        let start = try #require(readme.range(of: command))
+        let end = try #require(readme.range(of: "```\n", range: start.upperBound..<readme.endIndex))
+        let shown = String(readme[start.upperBound..<end.lowerBound])
+        let run = try CLIRunner.run(["lint", "examples/lint/careless/Dockerfile"], directory: Corpus.repositoryRoot)
+        #expect(run.status == 1)
+        #expect(run.text == shown, "update the README's lint output: it differs from a real run")
+    }
 }
