@@ -29,6 +29,19 @@ public struct Dockerfile: Sendable, Equatable {
         public var line: Int { lines.lowerBound }
 
         public func flag(_ name: String) -> String? { flags.last { $0.name == name }?.value }
+
+        /// The `NAME[=value]` pairs of an `ARG`, `ENV` or `LABEL` (also the legacy `ENV NAME value`),
+        /// quotes removed; nil values are declarations without one.
+        public var assignments: [(name: String, value: String?)] {
+            let words = ShellWords.split(arguments)
+            if keyword == "ENV", words.count >= 2, !words[0].contains("=") {
+                return [(words[0], words.dropFirst().joined(separator: " "))]
+            }
+            return words.map { word in
+                guard let equals = word.firstIndex(of: "=") else { return (word, nil) }
+                return (String(word[..<equals]), String(word[word.index(after: equals)...]))
+            }
+        }
     }
 
     public struct Flag: Sendable, Equatable {

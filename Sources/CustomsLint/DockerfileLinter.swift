@@ -77,7 +77,7 @@ public struct DockerfileLinter {
         let isArg = instruction.keyword == "ARG"
         let unshipped = instruction.stage.map { !shipped.contains($0) } ?? false
         var findings: [LintFinding] = []
-        for (name, value) in Self.assignments(instruction) {
+        for (name, value) in instruction.assignments {
             let literal = value.map { !$0.isEmpty && !$0.hasPrefix("$") } ?? false
             let matched = literal ? secretMatch(in: "\(name)=\(value ?? "")", scanner: scanner) : nil
             // An ENV without a literal value holds a secret only when it takes one from a build arg.
@@ -100,18 +100,6 @@ public struct DockerfileLinter {
                     rule: matched?.rule.id))
         }
         return findings
-    }
-
-    /// `NAME[=value]` pairs of an ARG or ENV (also the legacy `ENV NAME value`), quotes removed.
-    static func assignments(_ instruction: Dockerfile.Instruction) -> [(String, String?)] {
-        let words = ShellWords.split(instruction.arguments)
-        if instruction.keyword == "ENV", words.count >= 2, !words[0].contains("=") {
-            return [(words[0], words.dropFirst().joined(separator: " "))]
-        }
-        return words.map { word in
-            guard let equals = word.firstIndex(of: "=") else { return (word, nil) }
-            return (String(word[..<equals]), String(word[word.index(after: equals)...]))
-        }
     }
 
     private func secretMatch(in text: String, scanner: ContentScanner) -> ContentMatch? {

@@ -45,7 +45,7 @@ public struct DockerfileMapper: Sendable {
             }
             if instruction.keyword == "FROM" { continue }
             if instruction.keyword == "ARG" || instruction.keyword == "ENV" {
-                for (name, value) in Self.assignments(instruction) where value != nil || variables[name] == nil {
+                for (name, value) in instruction.assignments where value != nil || variables[name] == nil {
                     variables[name] = value ?? ""
                 }
             }
@@ -133,12 +133,12 @@ public struct DockerfileMapper: Sendable {
         func declaring(_ keyword: String, _ name: String) -> DockerfileAnnotation {
             let instruction = candidates.last { candidate in
                 candidate.instruction.keyword == keyword
-                    && Self.assignments(candidate.instruction).contains { $0.0 == name }
+                    && candidate.instruction.assignments.contains { $0.0 == name }
             }?.instruction
             var annotation = DockerfileAnnotation(
                 dockerfile: path, line: instruction?.line ?? rootFrom, keyword: instruction == nil ? "FROM" : keyword)
             annotation.fromBaseImage = instruction == nil
-            if let instruction, keyword != "LABEL", Self.assignments(instruction).count == 1 {
+            if let instruction, keyword != "LABEL", instruction.assignments.count == 1 {
                 annotation.removableLines = instruction.lines
             }
             return annotation
@@ -202,18 +202,6 @@ public struct DockerfileMapper: Sendable {
         // A file copied into a directory keeps its name; a directory's contents go below the destination.
         if below == source.split(separator: "/").last.map(String.init) { return (source, true) }
         return (source + "/" + below, false)
-    }
-
-    static func assignments(_ instruction: Dockerfile.Instruction) -> [(String, String?)] {
-        let words = instruction.arguments.split(whereSeparator: \.isWhitespace).map(String.init)
-        if instruction.keyword == "ENV", words.count >= 2, !words[0].contains("=") {
-            return [(words[0], words.dropFirst().joined(separator: " "))]
-        }
-        return words.map { word in
-            guard let equals = word.firstIndex(of: "=") else { return (word, nil) }
-            let value = word[word.index(after: equals)...].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-            return (String(word[..<equals]), value)
-        }
     }
 
     static func collapse(_ text: String) -> String {

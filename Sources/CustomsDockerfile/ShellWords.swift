@@ -1,8 +1,8 @@
 /// Splits shell text into words the way `sh` would for plain words: whitespace separates, single
 /// and double quotes group and are removed, a backslash escapes the next character. Enough to read
 /// `ARG`/`ENV` assignments and the file operands of `rm`, `curl -o` and redirections; no expansion.
-enum ShellWords {
-    static func split(_ text: String) -> [String] {
+public enum ShellWords {
+    public static func split(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
         var inWord = false
@@ -37,7 +37,7 @@ enum ShellWords {
     }
 
     /// The simple commands of a shell text: split at `&&`, `||`, `;`, `|` and newlines (outside quotes).
-    static func commands(_ text: String) -> [[String]] {
+    public static func commands(_ text: String) -> [[String]] {
         var commands: [String] = []
         var current = ""
         var quote: Character?
