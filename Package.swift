@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries: module maps and shims only.
@@ -78,6 +79,11 @@ let package = Package(
             name: "CustomsLint",
             dependencies: ["CustomsCore", "CustomsDetect", "CustomsDockerfile", "CustomsModel"]
         ),
+        // The scheduled audit's shared store: work leases, findings over time (PostgreSQL).
+        .target(
+            name: "CustomsAudit",
+            dependencies: ["CustomsCore", "CustomsModel", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         // What a scan produced; all the reporters need.
         .target(name: "CustomsModel", dependencies: ["CustomsCore"]),
         .target(
@@ -94,6 +100,7 @@ let package = Package(
             dependencies: [
                 "CustomsScan", "CustomsModel", "CustomsCache", "CustomsReport", "CustomsRegistry", "CustomsEngine",
                 "CustomsDetect", "CustomsCompression", "CustomsDockerfile", "CustomsLint", "CustomsProvenance",
+                "CustomsAudit",
                 "CustomsRules", "CustomsBuiltinRules", "CustomsArchive", "CustomsRegex", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

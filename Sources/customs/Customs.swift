@@ -16,7 +16,7 @@ struct Customs: ParsableCommand {
             Docker daemon. Shell completions: customs --generate-completion-script bash|zsh|fish.
             """,
         version: CustomsVersion.current,
-        subcommands: [ScanCommand.self, LintCommand.self, BaselineCommand.self, RulesCommand.self]
+        subcommands: [ScanCommand.self, LintCommand.self, AuditCommand.self, BaselineCommand.self, RulesCommand.self]
     )
 
     /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), as DESIGN.md's

@@ -1,0 +1,67 @@
+import CustomsCore
+import Foundation
+
+/// What one audit run found compared with the runs before it: findings new in this run, fixed in
+/// it (absent from a complete scan of an image that had them), and still present; and how each
+/// work item went (scanned, failed and why, layers from the shared cache).
+public struct AuditReport: Sendable, Encodable {
+    public struct Entry: Sendable, Encodable {
+        public var image: String
+        public var sighting: AuditStore.Sighting
+    }
+    public struct Item: Sendable, Encodable {
+        public var target: String
+        /// `done`, `failed`, `pending` or `leased`.
+        public var state: String
+        public var message: String?
+        public var images: Int
+        public var findings: Int
+        public var layers: Int
+        public var layersFromCache: Int
+        public var attempts: Int
+    }
+
+    public var run: String
+    public var new: [Entry] = []
+    public var fixed: [Entry] = []
+    public var present: [Entry] = []
+    public var items: [Item] = []
+
+    public init(run: String) { self.run = run }
+
+    /// True when a new finding is at or above `threshold` (`--fail-on-new`).
+    public func hasNew(atLeast threshold: Severity) -> Bool {
+        new.contains { (Severity(rawValue: $0.sighting.severity) ?? .low) >= threshold }
+    }
+
+    public func text() -> String {
+        var out = "audit run \(run.escapedForTerminal)\n"
+        for (title, entries) in [("new", new), ("fixed", fixed), ("still present", present)] {
+            out += "\(title): \(entries.count)\n"
+            for entry in entries {
+                let sighting = entry.sighting
+                out +=
+                    "  \(sighting.severity.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) "
+                    + "\(sighting.rule.escapedForTerminal)  \(sighting.redacted.escapedForTerminal)  "
+                    + "\(entry.image.escapedForTerminal)  \(sighting.place.escapedForTerminal)\n"
+            }
+        }
+        let done = items.filter { $0.state == "done" }.count
+        let failed = items.filter { $0.state == "failed" }
+        let layers = items.reduce(0) { $0 + $1.layers }
+        let cached = items.reduce(0) { $0 + $1.layersFromCache }
+        out += "items: \(items.count), scanned \(done), failed \(failed.count)"
+        if items.count > done + failed.count { out += ", unfinished \(items.count - done - failed.count)" }
+        out += "; layers \(layers), \(cached) from the layer cache\n"
+        for item in failed {
+            out += "  failed: \(item.target.escapedForTerminal): \((item.message ?? "").escapedForTerminal)\n"
+        }
+        return out
+    }
+
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+}
