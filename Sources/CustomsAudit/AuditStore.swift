@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The audit's shared state in PostgreSQL: the runs, their work items handed out under leases
 /// that expire (`FOR UPDATE SKIP LOCKED`, so any number of workers on any number of machines take
@@ -12,16 +13,45 @@ public final class AuditStore: Sendable {
     private let runner: Task<Void, Never>
     private let logger = Logger(label: "customs.audit")
 
-    /// Connects (lazily: the first query opens a connection) and migrates the schema.
-    public static func open(_ url: AuditStoreURL) async throws -> AuditStore {
+    /// Connects and migrates the schema, within `timeout` seconds (the client would otherwise
+    /// retry an unreachable server for a minute before saying so).
+    public static func open(_ url: AuditStoreURL, timeout: Int = 15) async throws -> AuditStore {
         let store = AuditStore(client: PostgresClient(configuration: url.configuration))
+        let first = FirstResult()
         do {
-            try await store.migrate()
+            try await withCheckedThrowingContinuation { continuation in
+                first.set(continuation)
+                Task {
+                    do {
+                        try await store.migrate()
+                        first.finish(.success(()))
+                    } catch {
+                        first.finish(.failure(error))
+                    }
+                }
+                Task {
+                    try? await Task.sleep(for: .seconds(timeout))
+                    let message = "no answer within \(timeout) s (is the server running, and is the address right?)"
+                    first.finish(.failure(AuditError(message)))
+                }
+            }
         } catch {
             store.close()
             throw AuditError("cannot use the store \(url): \(Self.describe(error))")
         }
         return store
+    }
+
+    /// Resumes a continuation with whichever result comes first.
+    private final class FirstResult: Sendable {
+        private let pending = Mutex<CheckedContinuation<Void, any Error>?>(nil)
+        func set(_ continuation: CheckedContinuation<Void, any Error>) { pending.withLock { $0 = continuation } }
+        func finish(_ result: Result<Void, any Error>) {
+            pending.withLock { continuation in
+                continuation?.resume(with: result)
+                continuation = nil
+            }
+        }
     }
 
     private init(client: PostgresClient) {
@@ -45,7 +75,10 @@ public final class AuditStore: Sendable {
             // One migrator at a time, however many workers start together.
             try await connection.query("SELECT pg_advisory_xact_lock(\(AuditSchema.lockKey))", logger: logger)
             try await connection.query(
-                "CREATE TABLE IF NOT EXISTS customs_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                """
+                CREATE TABLE IF NOT EXISTS customs_schema (
+                    version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                """,
                 logger: logger)
             var current = 0
             for try await version in try await connection.query(

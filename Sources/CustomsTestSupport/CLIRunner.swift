@@ -40,6 +40,51 @@ public enum CLIRunner {
             executable: executable(), arguments, stdin: stdin, environment: environment, directory: directory)
     }
 
+    /// A `customs` process started in the background (several workers at once, one to kill).
+    public final class Running {
+        public let process: Process
+        let output: URL
+        let errors: URL
+
+        init(process: Process, output: URL, errors: URL) {
+            self.process = process
+            self.output = output
+            self.errors = errors
+        }
+
+        /// Waits for the process to end; what it printed.
+        public func wait() -> Output {
+            process.waitUntilExit()
+            defer {
+                try? FileManager.default.removeItem(at: output)
+                try? FileManager.default.removeItem(at: errors)
+            }
+            return Output(
+                status: process.terminationStatus, stdout: (try? Data(contentsOf: output)) ?? Data(),
+                stderr: String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self))
+        }
+    }
+
+    /// Starts `customs` with `arguments` (environment as `run`) without waiting for it.
+    public static func start(_ arguments: [String]) throws -> Running {
+        var environment = ProcessInfo.processInfo.environment
+        if environment["XDG_CACHE_HOME"] == nil { environment["XDG_CACHE_HOME"] = cacheHome.path }
+        let process = Process()
+        process.executableURL = executable()
+        process.arguments = arguments
+        process.environment = environment
+        let temporary = FileManager.default.temporaryDirectory
+        let output = temporary.appendingPathComponent("customs-stdout-\(UUID().uuidString)")
+        let errors = temporary.appendingPathComponent("customs-stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return Running(process: process, output: output, errors: errors)
+    }
+
     /// Runs any program, capturing its output (tests of scripts and integrations).
     public static func run(
         executable: URL, _ arguments: [String], stdin: URL? = nil, environment: [String: String]? = nil,

@@ -16,4 +16,6 @@ extension Tag {
     @Tag public static var process: Self
     /// Loads pages in headless Chromium (the HTML report).
     @Tag public static var browser: Self
+    /// Starts a real PostgreSQL server (the audit's store).
+    @Tag public static var postgres: Self
 }

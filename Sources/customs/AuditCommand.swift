@@ -13,7 +13,7 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Audit many images with many workers through a shared store; report what is new and fixed.",
-        subcommands: [Run.self, Report.self]
+        subcommands: [Migrate.self, Run.self, Report.self]
     )
 
     /// Runs async store code from the synchronous command (the CLI's main thread waits).
@@ -113,6 +113,24 @@ struct AuditCommand: ParsableCommand {
                 "audit \(name): \(summary.items.count) items, \(failed) failed; \(summary.new.count) new, "
                     + "\(summary.fixed.count) fixed, \(summary.present.count) still present")
             if failed > 0 { throw ExitCode(ExitStatus.incomplete) }
+        }
+    }
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or upgrade the store's schema (run and report do it too; a deployment may do it first).")
+
+        @Option(name: .long, help: ArgumentHelp("The store: postgres://USER@HOST[:PORT]/DB.", valueName: "url"))
+        var store: String
+
+        func run() throws {
+            let url = try AuditStoreURL(store)
+            let version = try AuditCommand.wait {
+                let store = try await AuditStore.open(url)
+                defer { store.close() }
+                return try await store.schemaVersion()
+            }
+            print("store \(url): schema version \(version)")
         }
     }
 

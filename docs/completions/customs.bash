@@ -173,13 +173,13 @@ _customs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    scan|lint|baseline|rules|help)
+    scan|lint|audit|baseline|rules|help)
         # Offer subcommand argument completions
         "_customs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'scan lint baseline rules help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'scan lint audit baseline rules help' -- "${cur}"))
         ;;
     esac
 }
@@ -267,6 +267,121 @@ _customs_lint() {
         return
         ;;
     '--fail-on')
+        __customs_add_completions -W 'low'$'\n''medium'$'\n''high'$'\n''critical'
+        return
+        ;;
+    esac
+}
+
+_customs_audit() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __customs_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    migrate|run|report)
+        # Offer subcommand argument completions
+        "_customs_audit_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'migrate run report' -- "${cur}"))
+        ;;
+    esac
+}
+
+_customs_audit_migrate() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __customs_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    esac
+}
+
+_customs_audit_run() {
+    repeating_flags=()
+    non_repeating_flags=(-q --quiet --no-default-allowlist --no-cache --all-tags --password-stdin --version -h --help)
+    repeating_options=(--rules --skip-path --insecure-registry)
+    non_repeating_options=(--store --run --workers --lease --platform --config --timeout --cache-dir --username --ca-file)
+    __customs_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--run')
+        return
+        ;;
+    '--workers')
+        return
+        ;;
+    '--lease')
+        return
+        ;;
+    '--platform')
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    '--skip-path')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--cache-dir')
+        return
+        ;;
+    '--username')
+        return
+        ;;
+    '--ca-file')
+        return
+        ;;
+    '--insecure-registry')
+        return
+        ;;
+    esac
+}
+
+_customs_audit_report() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store --run --format --fail-on-new)
+    __customs_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        return
+        ;;
+    '--run')
+        return
+        ;;
+    '--format')
+        __customs_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    '--fail-on-new')
         __customs_add_completions -W 'low'$'\n''medium'$'\n''high'$'\n''critical'
         return
         ;;

@@ -52,6 +52,7 @@ _customs() {
         local -ar subcommands=(
             'scan:Scan images for leaked credentials.'
             'lint:Check a Dockerfile and its build context for leaks before building.'
+            'audit:Audit many images with many workers through a shared store; report what is new and fixed.'
             'baseline:Record accepted findings (fingerprints only, never secrets).'
             'rules:Show the detection rules.'
             'help:Show subcommand help information.'
@@ -60,7 +61,7 @@ _customs() {
         ;;
     arg)
         case "${words[1]}" in
-        scan|lint|baseline|rules|help)
+        scan|lint|audit|baseline|rules|help)
             "_customs_${words[1]}" && ret=0
             ;;
         esac
@@ -119,6 +120,95 @@ _customs_lint() {
         '--no-context[Check the Dockerfile only, not a build context.]'
         '--format[Output format\: text, json, sarif.]:format:{__customs_complete "${___format[@]}"}'
         '--fail-on[Lowest severity that makes the exit code 1 (default\: low).]:fail-on:{__customs_complete "${___fail_on[@]}"}'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_customs_audit() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'migrate:Create or upgrade the store'\''s schema (run and report do it too; a deployment may do it first).'
+            'run:Scan a run'\''s images as one of its workers (start every worker the same way).'
+            'report:What a run found new, fixed and still present, and how each item went.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        migrate|run|report)
+            "_customs_audit_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_customs_audit_migrate() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The store\: postgres\://USER@HOST\[\:PORT\]/DB.]:url:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_customs_audit_run() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[The store\: postgres\://USER@HOST\[\:PORT\]/DB.]:url:'
+        '--run[The run'\''s name, the same for all its workers.]:name:'
+        '--workers[Workers in this process.]:workers:'
+        '--lease[Seconds a worker holds an item between renewals.]:s:'
+        '*:targets:'
+        '--platform[Scan only this platform of multi-platform images (os/arch\[/variant\]).]:platform:'
+        '*--rules[A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.]:dir:'
+        '--config[Settings file (default\: ./.customs.yaml when present).]:file:'
+        '(-q --quiet)'{-q,--quiet}'[No progress line on standard error.]'
+        '--no-default-allowlist[Report known noise too (test suites and SDK examples inside installed packages, TLS self-test keys); see the README.]'
+        '--no-cache[Neither read nor write the layer cache.]'
+        '*--skip-path[Do not report findings in files whose in-image path matches GLOB (e.g. '\''usr/share/doc/**'\''); they are counted in the report. Repeatable.]:glob:'
+        '--timeout[Stop the whole run after this long (90s, 30m, 2h)\: what was scanned is reported, the rest is incomplete coverage (exit 3, or 1 with findings).]:duration:'
+        '--cache-dir[Layer cache folder (default\: $XDG_CACHE_HOME/customs or ~/.cache/customs).]:dir:'
+        '--all-tags[Treat each repository target (no tag or digest) as all of its tags.]'
+        '--username[User name for the registries named by the targets (with --password-stdin).]:name:'
+        '--password-stdin[Read the registry password or token from standard input.]'
+        '--ca-file[Extra CA certificates (PEM) to trust for registries.]:file:'
+        '*--insecure-registry[A registry (HOST\[\:PORT\]) to reach over plain http. Repeatable.]:host:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_customs_audit_report() {
+    local -i ret=1
+    local -ar ___format=('text' 'json')
+    local -ar ___fail_on_new=('low' 'medium' 'high' 'critical')
+    local -ar arg_specs=(
+        '--store[The store\: postgres\://USER@HOST\[\:PORT\]/DB.]:url:'
+        '--run[The run (default\: the latest).]:name:'
+        '--format[Output format\: text, json.]:format:{__customs_complete "${___format[@]}"}'
+        '--fail-on-new[Exit 1 when a new finding is at or above this severity.]:fail-on-new:{__customs_complete "${___fail_on_new[@]}"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
