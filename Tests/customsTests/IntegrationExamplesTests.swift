@@ -102,6 +102,38 @@ import Yams
         #expect(text.contains("--format jsonl") && text.contains("-o \"/data/results/"))
     }
 
+    /// The audit example: an Indexed Job of workers with a deadline, a migration step first, and
+    /// command lines `customs audit … --help` documents (the same shape AuditTests runs).
+    @Test func theAuditExampleIsAnIndexedJobOfDocumentedCommands() throws {
+        let text = try String(
+            contentsOf: Self.examples.appendingPathComponent("k8s-audit/audit.yaml"), encoding: .utf8)
+        let documents = try Yams.load_all(yaml: text).compactMap { $0 as? [String: Any] }
+        let cronJob = try #require(
+            documents.first { ($0["metadata"] as? [String: Any])?["name"] as? String == "customs-audit" })
+        let job = try #require(
+            ((cronJob["spec"] as? [String: Any])?["jobTemplate"] as? [String: Any])?["spec"] as? [String: Any])
+        #expect(job["completionMode"] as? String == "Indexed" && job["activeDeadlineSeconds"] as? Int != nil)
+        #expect(job["parallelism"] as? Int == job["completions"] as? Int)
+        let pod = try #require((job["template"] as? [String: Any])?["spec"] as? [String: Any])
+        let initArgs = ((pod["initContainers"] as? [[String: Any]])?.first?["args"] as? [String]) ?? []
+        #expect(initArgs.prefix(2) == ["audit", "migrate"])
+        var commands: [[String]] = [initArgs]
+        for document in documents {
+            let spec =
+                (((document["spec"] as? [String: Any])?["jobTemplate"] as? [String: Any])?["spec"]
+                as? [String: Any])?["template"] as? [String: Any]
+            let containers = ((spec?["spec"] as? [String: Any])?["containers"] as? [[String: Any]]) ?? []
+            commands += containers.compactMap { $0["args"] as? [String] }
+        }
+        #expect(commands.count == 3)
+        for command in commands {
+            let help = try CLIRunner.run(Array(command.prefix(2)) + ["--help"]).text
+            for flag in command where flag.hasPrefix("--") {
+                #expect(help.contains(flag), "\(command.prefix(2)) does not document \(flag)")
+            }
+        }
+    }
+
     @Test func hookUsesDocumentedFlags() throws {
         try Self.checkFlags(
             in: String(contentsOf: Self.examples.appendingPathComponent("pre-push-hook.sh"), encoding: .utf8),
