@@ -13,7 +13,6 @@ import Foundation
 /// guessing.
 public struct DockerfileMapper: Sendable {
     public let path: String
-    private let dockerfile: Dockerfile
     /// Instructions of the shipped stages, in build order (base stage first), FROM excluded.
     private let candidates: [Candidate]
     private let rootFrom: Int?
@@ -28,9 +27,9 @@ public struct DockerfileMapper: Sendable {
 
     /// - Parameter context: the build context directory, for what its `.dockerignore` says.
     public init(dockerfile: Dockerfile, path: String, context: URL? = nil) {
-        self.dockerfile = dockerfile
         self.path = path
         let shipped = dockerfile.shippedStages()
+        let stages = dockerfile.stages
         var candidates: [Candidate] = []
         var variables: [String: String] = [:]
         var stage: Int?
@@ -39,7 +38,7 @@ public struct DockerfileMapper: Sendable {
             if stage != index {
                 stage = index
                 // A stage built on another stage inherits its ENV; a new base starts afresh.
-                if !dockerfile.stages.contains(where: { $0.name == dockerfile.stages[index].base.lowercased() }) {
+                if !stages.contains(where: { $0.name == stages[index].base.lowercased() }) {
                     variables = [:]
                 }
             }
@@ -54,7 +53,7 @@ public struct DockerfileMapper: Sendable {
             candidates.append(Candidate(instruction: instruction, forms: raw == expanded ? [raw] : [raw, expanded]))
         }
         self.candidates = candidates
-        rootFrom = dockerfile.stages.first { shipped.contains($0.index) }?.line
+        rootFrom = stages.first { shipped.contains($0.index) }?.line
         hasContext = context != nil
         ignore = context.flatMap { directory in
             let specific = URL(fileURLWithPath: path + ".dockerignore")
