@@ -16,6 +16,22 @@ public struct DockerIgnore: Sendable {
     }
 
     public var patterns: [Pattern]
+    /// The file's name, for messages (`.dockerignore`, or `Dockerfile.dockerignore`).
+    public var fileName = ".dockerignore"
+
+    /// The file a build of `dockerfile` in `context` uses: BuildKit reads `<Dockerfile>.dockerignore`
+    /// beside the Dockerfile first, then the context's `.dockerignore`; nil when there is neither.
+    public static func forBuild(dockerfile: String, context: URL) -> DockerIgnore? {
+        let specific = URL(fileURLWithPath: dockerfile + ".dockerignore")
+        for url in [specific, context.appendingPathComponent(".dockerignore")] {
+            if let text = try? String(contentsOf: url, encoding: .utf8) {
+                var ignore = DockerIgnore(parsing: text)
+                ignore.fileName = url.lastPathComponent
+                return ignore
+            }
+        }
+        return nil
+    }
 
     public init(parsing text: String) {
         var patterns: [Pattern] = []

@@ -38,7 +38,7 @@ enum ContextCopies {
 
     /// A finding for the first instruction that copies a whole directory of the context when no
     /// `.dockerignore` exists, or one that lets credential files through.
-    static func findings(_ dockerfile: Dockerfile, path: String, ignore: DockerfileLinter.Ignore?) -> [LintFinding] {
+    static func findings(_ dockerfile: Dockerfile, path: String, ignore: DockerIgnore?) -> [LintFinding] {
         for source in sources(dockerfile) {
             let directories = source.patterns.filter { $0.isEmpty || $0.contains("*") || !$0.contains(".") }
             guard !directories.isEmpty else { continue }
@@ -54,16 +54,16 @@ enum ContextCopies {
                 ]
             }
             var missing: [String] = []
-            for (sample, pattern) in credentialFiles where !ignore.file.excludes(sample) && !missing.contains(pattern) {
+            for (sample, pattern) in credentialFiles where !ignore.excludes(sample) && !missing.contains(pattern) {
                 missing.append(pattern)
             }
             guard !missing.isEmpty else { continue }
             return [
                 LintFinding(
                     check: .dockerignoreIncomplete, severity: .medium, file: path, line: source.line,
-                    message: "\(source.keyword) copies a directory of the build context and \(ignore.name) lets "
+                    message: "\(source.keyword) copies a directory of the build context and \(ignore.fileName) lets "
                         + "credential files through: \(missing.joined(separator: " "))",
-                    fix: "add to \(ignore.name): \(missing.joined(separator: " "))", rule: nil)
+                    fix: "add to \(ignore.fileName): \(missing.joined(separator: " "))", rule: nil)
             ]
         }
         return []

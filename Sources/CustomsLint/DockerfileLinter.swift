@@ -44,10 +44,10 @@ public struct DockerfileLinter {
         findings += LayerLifetime(dockerfile).findings(path: path)
         var skipped: [String] = []
         if let context {
-            let ignore = Self.dockerIgnore(for: path, context: context)
+            let ignore = DockerIgnore.forBuild(dockerfile: path, context: context)
             findings += ContextCopies.findings(dockerfile, path: path, ignore: ignore)
             findings += contextFindings(
-                dockerfile, path: path, context: context, ignore: ignore?.file, scanner: scanner, skipped: &skipped)
+                dockerfile, path: path, context: context, ignore: ignore, scanner: scanner, skipped: &skipped)
         }
         findings.sort {
             ($0.file, $0.line, $0.check.rawValue, $0.message) < ($1.file, $1.line, $1.check.rawValue, $1.message)
@@ -140,22 +140,6 @@ public struct DockerfileLinter {
     }
 
     // MARK: The build context
-
-    struct Ignore {
-        var file: DockerIgnore
-        var name: String
-    }
-
-    /// BuildKit reads `<Dockerfile>.dockerignore` next to the Dockerfile first, then the context's.
-    static func dockerIgnore(for dockerfile: String, context: URL) -> Ignore? {
-        let specific = URL(fileURLWithPath: dockerfile + ".dockerignore")
-        for url in [specific, context.appendingPathComponent(".dockerignore")] {
-            if let text = try? String(contentsOf: url, encoding: .utf8) {
-                return Ignore(file: DockerIgnore(parsing: text), name: url.lastPathComponent)
-            }
-        }
-        return nil
-    }
 
     private func contextFindings(
         _ dockerfile: Dockerfile, path: String, context: URL, ignore: DockerIgnore?, scanner: ContentScanner,

@@ -55,12 +55,7 @@ public struct DockerfileMapper: Sendable {
         self.candidates = candidates
         rootFrom = stages.first { shipped.contains($0.index) }?.line
         hasContext = context != nil
-        ignore = context.flatMap { directory in
-            let specific = URL(fileURLWithPath: path + ".dockerignore")
-            let general = directory.appendingPathComponent(".dockerignore")
-            return [specific, general].lazy.compactMap { try? String(contentsOf: $0, encoding: .utf8) }.first
-                .map(DockerIgnore.init(parsing:))
-        }
+        ignore = context.flatMap { DockerIgnore.forBuild(dockerfile: path, context: $0) }
     }
 
     /// Layer index → where it came from, for layers made by `createdBy` (base layer first).
