@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // C libraries: module maps and shims only.
@@ -79,10 +81,17 @@ let package = Package(
             name: "CustomsLint",
             dependencies: ["CustomsCore", "CustomsDetect", "CustomsDockerfile", "CustomsModel"]
         ),
-        // The scheduled audit's shared store: work leases, findings over time (PostgreSQL).
+        // The scheduled audit's shared store: work leases, findings over time, layer results
+        // (PostgreSQL for many machines, an embedded SQLite file for one).
         .target(
             name: "CustomsAudit",
-            dependencies: ["CustomsCore", "CustomsModel", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                "CustomsCore", "CustomsModel", "CustomsCache", "CustomsReport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         // What a scan produced; all the reporters need.
         .target(name: "CustomsModel", dependencies: ["CustomsCore"]),
@@ -168,7 +177,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "customsTests", dependencies: ["customs", "CustomsBuiltinRules", "CustomsTestSupport", "Yams"]),
+            name: "customsTests",
+            dependencies: ["customs", "CustomsBuiltinRules", "CustomsTestSupport", "CustomsRegistry", "Yams"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,13 +1,13 @@
 import CustomsCore
 import Foundation
 
-/// What one audit run found compared with the runs before it: findings new in this run, fixed in
-/// it (absent from a complete scan of an image that had them), and still present; and how each
-/// work item went (scanned, failed and why, layers from the shared cache).
+/// What one audit run found compared with an earlier run (by default the one before it): findings
+/// new since then, fixed since then (absent from a complete scan of an image that had them), and
+/// still present; and how each work item went (scanned, failed and why, layers from the shared cache).
 public struct AuditReport: Sendable, Encodable {
     public struct Entry: Sendable, Encodable {
         public var image: String
-        public var sighting: AuditStore.Sighting
+        public var sighting: AuditSighting
     }
     public struct Item: Sendable, Encodable {
         public var target: String
@@ -22,12 +22,27 @@ public struct AuditReport: Sendable, Encodable {
     }
 
     public var run: String
+    /// The run compared with, when there is one.
+    public var since: String?
     public var new: [Entry] = []
     public var fixed: [Entry] = []
     public var present: [Entry] = []
     public var items: [Item] = []
 
-    public init(run: String) { self.run = run }
+    /// Sorts `sightings` of `run` against the run `baseline` (0: none, everything is new).
+    init(run: AuditRun, since: AuditRun?, baseline: Int64, sightings: [StoredSighting], items: [Item]) {
+        self.run = run.name
+        self.since = since?.name
+        self.items = items
+        for stored in sightings {
+            let entry = Entry(image: stored.image, sighting: stored.sighting)
+            if let fixed = stored.fixedRun, fixed > baseline, fixed <= run.id {
+                self.fixed.append(entry)
+            } else if stored.lastRun == run.id {
+                if stored.firstRun > baseline { new.append(entry) } else { present.append(entry) }
+            }
+        }
+    }
 
     /// True when a new finding is at or above `threshold` (`--fail-on-new`).
     public func hasNew(atLeast threshold: Severity) -> Bool {
@@ -35,7 +50,8 @@ public struct AuditReport: Sendable, Encodable {
     }
 
     public func text() -> String {
-        var out = "audit run \(run.escapedForTerminal)\n"
+        var out = "audit run \(run.escapedForTerminal)"
+        out += since.map { " since \($0.escapedForTerminal)\n" } ?? "\n"
         for (title, entries) in [("new", new), ("fixed", fixed), ("still present", present)] {
             out += "\(title): \(entries.count)\n"
             for entry in entries {

@@ -1,368 +1,130 @@
+import CustomsCache
 import Foundation
-import Logging
-import PostgresNIO
-import Synchronization
 
-/// The audit's shared state in PostgreSQL: the runs, their work items handed out under leases
-/// that expire (`FOR UPDATE SKIP LOCKED`, so any number of workers on any number of machines take
-/// each item once, and an item whose worker died is taken again), and every finding over time
-/// (first seen, last seen, fixed) per image. Holds fingerprints and redactions only, never a
-/// secret. The schema is versioned and migrated here (`AuditSchema`).
-public final class AuditStore: Sendable {
-    private let client: PostgresClient
-    private let runner: Task<Void, Never>
-    private let logger = Logger(label: "customs.audit")
-
-    /// Connects and migrates the schema, within `timeout` seconds (the client would otherwise
-    /// retry an unreachable server for a minute before saying so).
-    public static func open(_ url: AuditStoreURL, timeout: Int = 15) async throws -> AuditStore {
-        let store = AuditStore(client: PostgresClient(configuration: url.configuration))
-        let first = FirstResult()
-        do {
-            try await withCheckedThrowingContinuation { continuation in
-                first.set(continuation)
-                Task {
-                    do {
-                        try await store.migrate()
-                        first.finish(.success(()))
-                    } catch {
-                        first.finish(.failure(error))
-                    }
-                }
-                Task {
-                    try? await Task.sleep(for: .seconds(timeout))
-                    let message = "no answer within \(timeout) s (is the server running, and is the address right?)"
-                    first.finish(.failure(AuditError(message)))
-                }
-            }
-        } catch {
-            store.close()
-            throw AuditError("cannot use the store \(url): \(Self.describe(error))")
-        }
-        return store
-    }
-
-    /// Resumes a continuation with whichever result comes first.
-    private final class FirstResult: Sendable {
-        private let pending = Mutex<CheckedContinuation<Void, any Error>?>(nil)
-        func set(_ continuation: CheckedContinuation<Void, any Error>) { pending.withLock { $0 = continuation } }
-        func finish(_ result: Result<Void, any Error>) {
-            pending.withLock { continuation in
-                continuation?.resume(with: result)
-                continuation = nil
-            }
-        }
-    }
-
-    private init(client: PostgresClient) {
-        self.client = client
-        runner = Task { await client.run() }
-    }
-
-    /// Ends the connections.
-    public func close() { runner.cancel() }
-
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? PSQLError {
-            return error.serverInfo?[.message].map { "PostgreSQL says: \($0)" } ?? "\(error.code)"
-        }
-        if let error = error as? AuditError { return error.description }
-        return "cannot connect (is the server running, and are the address and user right?)"
-    }
-
-    private func migrate() async throws {
-        try await client.withTransaction(logger: logger) { connection in
-            // One migrator at a time, however many workers start together.
-            try await connection.query("SELECT pg_advisory_xact_lock(\(AuditSchema.lockKey))", logger: logger)
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS customs_schema (
-                    version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
-                """,
-                logger: logger)
-            var current = 0
-            for try await version in try await connection.query(
-                "SELECT coalesce(max(version), 0) FROM customs_schema", logger: logger
-            ).decode(Int.self) {
-                current = version
-            }
-            guard current <= AuditSchema.migrations.count else {
-                throw AuditError(
-                    "the store's schema is version \(current), newer than this customs knows "
-                        + "(\(AuditSchema.migrations.count)): upgrade customs")
-            }
-            for (index, statements) in AuditSchema.migrations.enumerated() where index + 1 > current {
-                for statement in statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await connection.query("INSERT INTO customs_schema (version) VALUES (\(index + 1))", logger: logger)
-            }
-        }
-    }
-
+/// The audit's shared state, whichever database holds it: the runs, their work items handed out
+/// under leases that expire (so any number of workers take each item once, and an item whose
+/// worker died is taken again), every finding over time (first seen, last seen, fixed) per image,
+/// and the layer results all workers share. Holds fingerprints and redactions only, never a
+/// secret. `PostgresAuditStore` serves many machines; `SQLiteAuditStore` is the embedded default
+/// for one.
+public protocol AuditStore: Sendable {
     /// The schema version now in the store.
-    public func schemaVersion() async throws -> Int {
-        var version = 0
-        for try await value in try await client.query("SELECT max(version) FROM customs_schema", logger: logger)
-            .decode(Int.self)
-        {
-            version = value
-        }
-        return version
-    }
-
-    // MARK: Runs and work
-
+    func schemaVersion() async throws -> Int
     /// Starts the run `name` with `targets`, or joins it when another worker started it: every
     /// worker of a run can be started the same way. - Returns: the run's id.
-    public func startRun(_ name: String, targets: [String]) async throws -> Int64 {
-        try await client.withTransaction(logger: logger) { connection in
-            var id: Int64?
-            for try await value in try await connection.query(
-                """
-                INSERT INTO audit_runs (name, items) VALUES (\(name), \(targets.count))
-                ON CONFLICT (name) DO NOTHING RETURNING id
-                """, logger: logger
-            ).decode(Int64.self) {
-                id = value
-            }
-            if let id {
-                for target in targets {
-                    try await connection.query(
-                        "INSERT INTO audit_work (run_id, target) VALUES (\(id), \(target))", logger: logger)
-                }
-                return id
-            }
-            for try await value in try await connection.query(
-                "SELECT id FROM audit_runs WHERE name = \(name)", logger: logger
-            ).decode(Int64.self) {
-                return value
-            }
-            throw AuditError("the run \(name) vanished while joining it")
-        }
-    }
-
-    /// One work item under a lease.
-    public struct Claim: Sendable {
-        public var item: Int64
-        public var target: String
-        public var attempt: Int
-    }
-
+    func startRun(_ name: String, targets: [String]) async throws -> Int64
     /// Takes the next item of `run` nobody holds (or whose holder's lease ran out) for `lease` seconds.
-    public func claim(run: Int64, worker: String, lease: Int) async throws -> Claim? {
-        let rows = try await client.query(
-            """
-            UPDATE audit_work SET state = 'leased', lease_owner = \(worker),
-                lease_until = now() + make_interval(secs => \(lease)), attempts = attempts + 1
-            WHERE id = (
-                SELECT id FROM audit_work
-                WHERE run_id = \(run) AND (state = 'pending' OR (state = 'leased' AND lease_until < now()))
-                ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING id, target, attempts
-            """, logger: logger)
-        for try await (item, target, attempt) in rows.decode((Int64, String, Int).self) {
-            return Claim(item: item, target: target, attempt: attempt)
-        }
-        return nil
-    }
-
+    func claim(run: Int64, worker: String, lease: Int) async throws -> AuditClaim?
     /// Keeps a lease alive while its item is scanned. - Returns: false when the lease was lost.
-    public func extend(_ claim: Claim, worker: String, lease: Int) async throws -> Bool {
-        let rows = try await client.query(
-            """
-            UPDATE audit_work SET lease_until = now() + make_interval(secs => \(lease))
-            WHERE id = \(claim.item) AND lease_owner = \(worker) AND state = 'leased' RETURNING id
-            """, logger: logger)
-        for try await _ in rows.decode(Int64.self) { return true }
-        return false
-    }
-
+    func extend(_ claim: AuditClaim, worker: String, lease: Int) async throws -> Bool
     /// Items of `run` not yet done or failed.
-    public func remaining(run: Int64) async throws -> Int {
-        for try await count in try await client.query(
-            "SELECT count(*) FROM audit_work WHERE run_id = \(run) AND state IN ('pending', 'leased')", logger: logger
-        ).decode(Int.self) {
-            return count
-        }
-        return 0
-    }
-
-    /// What scanning one item found: per image, its findings (already redacted).
-    public struct Outcome: Sendable {
-        public var images: [ImageOutcome]
-        /// Set when the item could not be scanned (whole or in part).
-        public var failure: String?
-        public init(images: [ImageOutcome], failure: String?) {
-            self.images = images
-            self.failure = failure
-        }
-    }
-
-    public struct ImageOutcome: Sendable {
-        public var image: String
-        public var complete: Bool
-        public var layers: Int
-        public var layersFromCache: Int
-        public var findings: [Sighting]
-        public init(image: String, complete: Bool, layers: Int, layersFromCache: Int, findings: [Sighting]) {
-            self.image = image
-            self.complete = complete
-            self.layers = layers
-            self.layersFromCache = layersFromCache
-            self.findings = findings
-        }
-    }
-
-    /// A finding as the store keeps it: its fingerprint and a redaction, never the secret.
-    public struct Sighting: Sendable, Codable, Equatable {
-        public var fingerprint: String
-        public var rule: String
-        public var severity: String
-        public var redacted: String
-        /// The first place it was seen (`layer 2 /app/.npmrc:1`, `history[3] build-arg NPM_TOKEN`).
-        public var place: String
-        public init(fingerprint: String, rule: String, severity: String, redacted: String, place: String) {
-            self.fingerprint = fingerprint
-            self.rule = rule
-            self.severity = severity
-            self.redacted = redacted
-            self.place = place
-        }
-    }
-
+    func remaining(run: Int64) async throws -> Int
     /// Records a scanned item, in one transaction and only while the lease is still this worker's:
     /// a worker that lost its lease (it stalled, another took the item) records nothing, so no image
     /// is counted twice. - Returns: false when the lease was lost.
-    public func complete(_ claim: Claim, run: Int64, worker: String, outcome: Outcome) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
-            let state = outcome.failure == nil ? "done" : "failed"
-            let findings = outcome.images.reduce(0) { $0 + $1.findings.count }
-            let cached = outcome.images.reduce(0) { $0 + $1.layersFromCache }
-            let layers = outcome.images.reduce(0) { $0 + $1.layers }
-            var owned = false
-            for try await _ in try await connection.query(
-                """
-                UPDATE audit_work SET state = \(state), message = \(outcome.failure), images = \(outcome.images.count),
-                    findings = \(findings), layers = \(layers), layers_cached = \(cached), finished_at = now()
-                WHERE id = \(claim.item) AND lease_owner = \(worker) AND state = 'leased' RETURNING id
-                """, logger: logger
-            ).decode(Int64.self) {
-                owned = true
-            }
-            guard owned else { return false }
-            for image in outcome.images {
-                for sighting in image.findings {
-                    try await connection.query(
-                        """
-                        INSERT INTO audit_sightings
-                            (image, fingerprint, rule, severity, redacted, place, first_run, last_run, fixed_run)
-                        VALUES (\(image.image), \(sighting.fingerprint), \(sighting.rule), \(sighting.severity),
-                            \(sighting.redacted), \(sighting.place), \(run), \(run), NULL)
-                        ON CONFLICT (image, fingerprint) DO UPDATE SET last_run = \(run), fixed_run = NULL,
-                            severity = excluded.severity, place = excluded.place
-                        """, logger: logger)
-                }
-                // Absent from a complete scan of the image: fixed in this run.
-                if image.complete {
-                    try await connection.query(
-                        """
-                        UPDATE audit_sightings SET fixed_run = \(run)
-                        WHERE image = \(image.image) AND last_run < \(run) AND fixed_run IS NULL
-                        """, logger: logger)
-                }
-            }
-            return true
-        }
-    }
-
-    /// Marks the run finished once nothing is left (idempotent).
-    public func finish(run: Int64) async throws {
-        try await client.query(
-            """
-            UPDATE audit_runs SET finished_at = now() WHERE id = \(run) AND finished_at IS NULL
-                AND NOT EXISTS (SELECT 1 FROM audit_work WHERE run_id = \(run) AND state IN ('pending', 'leased'))
-            """, logger: logger)
-    }
-
-    // MARK: Reports
-
+    func complete(_ claim: AuditClaim, run: Int64, worker: String, outcome: AuditOutcome) async throws -> Bool
+    /// Marks the run finished once nothing is left. - Returns: true for the one call that did.
+    func finish(run: Int64) async throws -> Bool
     /// The run named `name`, or the latest.
-    public func run(named name: String?) async throws -> (id: Int64, name: String)? {
-        let rows =
-            if let name {
-                try await client.query("SELECT id, name FROM audit_runs WHERE name = \(name)", logger: logger)
-            } else {
-                try await client.query("SELECT id, name FROM audit_runs ORDER BY id DESC LIMIT 1", logger: logger)
-            }
-        for try await (id, name) in rows.decode((Int64, String).self) { return (id, name) }
-        return nil
-    }
+    func run(named name: String?) async throws -> AuditRun?
+    /// The latest run started before `date`.
+    func run(before date: Date) async throws -> AuditRun?
+    /// What run `run` found new, fixed and still present compared with the run `since` (by default
+    /// the one before it), and how each of its items went.
+    func report(run: AuditRun, since: AuditRun?) async throws -> AuditReport
+    /// The layer results and claims every worker shares, for a `SharedLayerStore`.
+    var layerRows: any LayerRows { get }
+    /// Ends the connections.
+    func close()
+}
 
-    /// What run `id` found new, fixed, and still present, and how each item went.
-    public func report(run id: Int64, name: String) async throws -> AuditReport {
-        var report = AuditReport(run: name)
-        for try await (image, fingerprint, rule, severity, redacted, place, first, last, fixed)
-            in try await client.query(
-                """
-                SELECT image, fingerprint, rule, severity, redacted, place, first_run, last_run, fixed_run
-                FROM audit_sightings WHERE last_run = \(id) OR fixed_run = \(id)
-                ORDER BY image, rule, fingerprint
-                """, logger: logger
-            ).decode((String, String, String, String, String, String, Int64, Int64, Int64?).self)
-        {
-            let entry = AuditReport.Entry(
-                image: image,
-                sighting: Sighting(
-                    fingerprint: fingerprint, rule: rule, severity: severity, redacted: redacted, place: place))
-            if fixed == id {
-                report.fixed.append(entry)
-            } else if first == id {
-                report.new.append(entry)
-            } else if last == id {
-                report.present.append(entry)
-            }
-        }
-        for try await (target, state, message, images, findings, layers, cached, attempts) in try await client.query(
-            """
-            SELECT target, state, message, images, findings, layers, layers_cached, attempts
-            FROM audit_work WHERE run_id = \(id) ORDER BY id
-            """, logger: logger
-        ).decode((String, String, String?, Int?, Int?, Int?, Int?, Int).self) {
-            report.items.append(
-                AuditReport.Item(
-                    target: target, state: state, message: message, images: images ?? 0, findings: findings ?? 0,
-                    layers: layers ?? 0, layersFromCache: cached ?? 0, attempts: attempts))
-        }
-        return report
+/// Opens the store at `location`, creating or upgrading its schema.
+public func openAuditStore(_ location: AuditStoreLocation) async throws -> any AuditStore {
+    switch location {
+    case .postgres(let url): try await PostgresAuditStore.open(url)
+    case .sqlite(let path): try SQLiteAuditStore(path: path)
     }
 }
 
-/// The versioned schema; each entry is one migration's statements, applied once, in order.
-enum AuditSchema {
-    /// `pg_advisory_xact_lock` key that serializes migrations.
-    static let lockKey: Int64 = 0x6375_7374_6f6d_73
-    static let migrations: [[String]] = [
-        [
-            """
-            CREATE TABLE audit_runs (
-                id bigserial PRIMARY KEY, name text NOT NULL UNIQUE, items integer NOT NULL,
-                started_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz)
-            """,
-            """
-            CREATE TABLE audit_work (
-                id bigserial PRIMARY KEY, run_id bigint NOT NULL REFERENCES audit_runs(id), target text NOT NULL,
-                state text NOT NULL DEFAULT 'pending', lease_owner text, lease_until timestamptz,
-                attempts integer NOT NULL DEFAULT 0, message text, images integer, findings integer,
-                layers integer, layers_cached integer, finished_at timestamptz, UNIQUE (run_id, target))
-            """,
-            "CREATE INDEX audit_work_claimable ON audit_work (run_id, state, id)",
-            """
-            CREATE TABLE audit_sightings (
-                image text NOT NULL, fingerprint text NOT NULL, rule text NOT NULL, severity text NOT NULL,
-                redacted text NOT NULL, place text NOT NULL, first_run bigint NOT NULL, last_run bigint NOT NULL,
-                fixed_run bigint, PRIMARY KEY (image, fingerprint))
-            """,
-        ]
-    ]
+/// One audit run, as `audit report` names it.
+public struct AuditRun: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public init(id: Int64, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// One work item under a lease.
+public struct AuditClaim: Sendable {
+    public var item: Int64
+    public var target: String
+    public var attempt: Int
+}
+
+/// What scanning one item found: per image, its findings (already redacted).
+public struct AuditOutcome: Sendable {
+    public var images: [AuditImageOutcome]
+    /// Set when the item could not be scanned (whole or in part).
+    public var failure: String?
+    public init(images: [AuditImageOutcome], failure: String?) {
+        self.images = images
+        self.failure = failure
+    }
+
+    var state: String { failure == nil ? "done" : "failed" }
+    var findings: Int { images.reduce(0) { $0 + $1.findings.count } }
+    public var layers: Int { images.reduce(0) { $0 + $1.layers } }
+    public var layersFromCache: Int { images.reduce(0) { $0 + $1.layersFromCache } }
+}
+
+/// One image of a scanned item.
+public struct AuditImageOutcome: Sendable {
+    /// The image's reference, with its platform when it has one.
+    public var image: String
+    /// False when part of it was not scanned: its absent findings then do not count as fixed.
+    public var complete: Bool
+    public var layers: Int
+    public var layersFromCache: Int
+    public var findings: [AuditSighting]
+    public init(image: String, complete: Bool, layers: Int, layersFromCache: Int, findings: [AuditSighting]) {
+        self.image = image
+        self.complete = complete
+        self.layers = layers
+        self.layersFromCache = layersFromCache
+        self.findings = findings
+    }
+}
+
+/// A finding as the store keeps it: its fingerprint and a redaction, never the secret.
+public struct AuditSighting: Sendable, Codable, Equatable {
+    public var fingerprint: String
+    public var rule: String
+    public var severity: String
+    public var redacted: String
+    /// The first place it was seen (`layer 2 /app/.npmrc:1 visible`, `history[3] build-arg NPM_TOKEN`).
+    public var place: String
+    public init(fingerprint: String, rule: String, severity: String, redacted: String, place: String) {
+        self.fingerprint = fingerprint
+        self.rule = rule
+        self.severity = severity
+        self.redacted = redacted
+        self.place = place
+    }
+}
+
+/// A sighting as stored, with the runs that saw it first and last and the run that found it fixed.
+struct StoredSighting {
+    var image: String
+    var sighting: AuditSighting
+    var firstRun: Int64
+    var lastRun: Int64
+    var fixedRun: Int64?
+}
+
+/// Why the audit's store cannot be used or an audit cannot go on.
+public struct AuditError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

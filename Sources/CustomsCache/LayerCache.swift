@@ -22,12 +22,20 @@ public struct CacheSettings: Sendable {
     /// Seals what is kept in `localDirectory`.
     public var key: CacheKey
     public var access: Access
+    /// How long to wait for another worker that claimed a layer this scan also needs, instead of
+    /// walking it too; nil never claims (one machine's cache, where a stale claim of a killed
+    /// process would only slow the next scan down).
+    public var claimWait: TimeInterval?
 
-    public init(store: any LayerStore, localDirectory: URL?, key: CacheKey, access: Access = .readWrite) {
+    public init(
+        store: any LayerStore, localDirectory: URL?, key: CacheKey, access: Access = .readWrite,
+        claimWait: TimeInterval? = nil
+    ) {
         self.store = store
         self.localDirectory = localDirectory
         self.key = key
         self.access = access
+        self.claimWait = claimWait
     }
 
     /// Everything in one folder of this machine (`FileLayerStore`), sealed with `key`.
@@ -56,6 +64,7 @@ public final class LayerCache: Sendable {
     let profile: String
     let fingerprintKey: FingerprintKey
     let verified: VerifiedBlobs?
+    let claimWait: TimeInterval?
     let memo = LayerMemo()
 
     /// - Parameters:
@@ -66,6 +75,7 @@ public final class LayerCache: Sendable {
         reads = settings?.access == .readWrite
         profile = LayerKey.profile(rulesHash: rulesHash, limits: limits, fingerprintKey: fingerprintKey)
         self.fingerprintKey = fingerprintKey
+        claimWait = settings?.claimWait
         verified = settings.flatMap { settings in
             settings.localDirectory.map {
                 VerifiedBlobs(directory: $0.appendingPathComponent("verified"), key: settings.key)
@@ -77,7 +87,11 @@ public final class LayerCache: Sendable {
     public func record(_ blob: BlobHandle, walk: () -> LayerRecord) -> LayerRecord {
         let candidate = blob.declared.digest
         let contentAddressed = blob.trust == .contentAddressed
-        if contentAddressed, let candidate, let seen = memo.record(candidate) { return seen }
+        if contentAddressed, let candidate, var seen = memo.record(candidate) {
+            // Not walked again for this image: it counts as a cache hit.
+            seen.fromCache = true
+            return seen
+        }
         var sighting: VerifiedBlobs.Sighting?
         if case .localFile(let path, let offset) = blob.trust {
             sighting = verified?.sight(.init(path: path, offset: offset))
@@ -86,13 +100,57 @@ public final class LayerCache: Sendable {
             let known = contentAddressed || sighting.map { verified?.contains($0, candidate) == true } == true
             var bytes: (() throws -> ByteSource)?
             if !known { bytes = blob.open }
-            if var cached = lookup(blob.declared, bytes: bytes) {
+            func stored() -> LayerRecord? {
+                guard var cached = lookup(blob.declared, bytes: bytes) else { return nil }
                 if !known, let sighting { verified?.insert(sighting, candidate) }
                 cached.fromCache = true
                 if contentAddressed { memo.keep(cached, as: candidate) }
                 return cached
             }
+            if let cached = stored() { return cached }
+            if let claimWait, let store {
+                let claim = LayerKey(diffID: candidate, profile: profile)
+                switch awaitClaim(claim, in: store, for: claimWait, candidate: candidate, stored: stored) {
+                case .stored(let cached): return cached
+                case .unclaimed: break
+                case .claimed:
+                    defer { store.release(claim) }
+                    return walkAndKeep(
+                        walk, candidate: candidate, sighting: sighting, contentAddressed: contentAddressed)
+                }
+            }
         }
+        return walkAndKeep(walk, candidate: candidate, sighting: sighting, contentAddressed: contentAddressed)
+    }
+
+    private enum ClaimOutcome {
+        /// Another worker scanned the layer meanwhile.
+        case stored(LayerRecord)
+        /// This scan holds the claim: it walks the layer and then releases it.
+        case claimed
+        /// Waited long enough for another holder: walk without the claim.
+        case unclaimed
+    }
+
+    /// Takes `claim` for this scan, or waits (up to `seconds`) while another worker holds it for
+    /// the result that worker stores.
+    private func awaitClaim(
+        _ claim: LayerKey, in store: any LayerStore, for seconds: TimeInterval, candidate: Digest,
+        stored: () -> LayerRecord?
+    ) -> ClaimOutcome {
+        let giveUp = Date(timeIntervalSinceNow: seconds)
+        while !store.claim(claim) {
+            guard Date() < giveUp else { return .unclaimed }
+            Thread.sleep(forTimeInterval: 0.2)
+            // The other worker records the blob's facts last: only then is a lookup worth its reads.
+            if store.blobs([candidate])[candidate] != nil, let cached = stored() { return .stored(cached) }
+        }
+        return .claimed
+    }
+
+    private func walkAndKeep(
+        _ walk: () -> LayerRecord, candidate: Digest?, sighting: VerifiedBlobs.Sighting?, contentAddressed: Bool
+    ) -> LayerRecord {
         let walked = walk()
         keep(walked)
         if let candidate, walked.digest == candidate {

@@ -102,18 +102,22 @@ public final class RegistryClient: Sendable {
         }
     }
 
-    /// GET `path` (under `/v2/<repository>/`) and return the response body as a stream.
+    /// GET `path` (under `/v2/<repository>/`, or under `/v2/` for the registry's own `_catalog`)
+    /// and return the response body as a stream.
     /// - Parameters:
     ///   - limit: at most this many bytes are delivered (declared size + 1 for blobs).
     ///   - document: true for small documents (a whole-request deadline applies).
+    ///   - catalog: `path` is the registry's catalog, not a repository's.
     /// - Throws: `RegistryError` naming the repository and what to do.
-    func open(_ reference: ImageReference, _ path: String, accept: [String] = [], limit: Int64?, document: Bool) throws
-        -> (HTTPResponseHead, ResponseStream)
-    {
+    func open(
+        _ reference: ImageReference, _ path: String, accept: [String] = [], limit: Int64?, document: Bool,
+        catalog: Bool = false
+    ) throws -> (HTTPResponseHead, ResponseStream) {
         let session = try session(reference.registry)
-        let scope = "repository:\(reference.repository):pull"
-        let what = "\(reference.registry)/\(reference.repository)"
-        guard var url = URL(string: "\(session.baseURL)/v2/\(reference.repository)/\(path)") else {
+        let scope = catalog ? "registry:catalog:*" : "repository:\(reference.repository):pull"
+        let what = catalog ? "\(reference.registry) (its catalog)" : "\(reference.registry)/\(reference.repository)"
+        let under = catalog ? "" : "\(reference.repository)/"
+        guard var url = URL(string: "\(session.baseURL)/v2/\(under)\(path)") else {
             throw RegistryError(.protocolError, "\(what): cannot form a URL for \(path)")
         }
         let registryOrigin = EndpointPolicy.Origin(url)
@@ -207,10 +211,11 @@ public final class RegistryClient: Sendable {
     }
 
     /// GET a small document whole.
-    func fetch(_ reference: ImageReference, _ path: String, accept: [String] = [], limit: Int) throws -> (
-        HTTPResponseHead, Data
-    ) {
-        let (head, stream) = try open(reference, path, accept: accept, limit: Int64(limit) + 1, document: true)
+    func fetch(
+        _ reference: ImageReference, _ path: String, accept: [String] = [], limit: Int, catalog: Bool = false
+    ) throws -> (HTTPResponseHead, Data) {
+        let (head, stream) = try open(
+            reference, path, accept: accept, limit: Int64(limit) + 1, document: true, catalog: catalog)
         let data = try stream.readAll(limit: limit)
         return (head, data)
     }

@@ -52,7 +52,7 @@ public final class RegistrySource: RemoteImageSource {
                         + "scan the tags you need by name")
             }
             guard let link = head.headers.first(name: "Link"),
-                let next = Self.nextPage(link, repository: reference.repository)
+                let next = Self.nextPage(link, under: "/v2/\(reference.repository)/")
             else { break }
             path = next
         }
@@ -62,15 +62,15 @@ public final class RegistrySource: RemoteImageSource {
         return tags.filter { ImageReference(parsing: "x:\($0)") != nil }.sorted()
     }
 
-    /// The part after `/v2/<repository>/` of a `Link` header's next page.
-    public static func nextPage(_ link: String, repository: String) -> String? {
+    /// The part after `prefix` (`/v2/<repository>/`, or `/v2/` for the catalog) of a `Link`
+    /// header's next page; nil when there is none or it leaves `prefix`.
+    public static func nextPage(_ link: String, under prefix: String) -> String? {
         guard link.contains("rel=\"next\""), let open = link.firstIndex(of: "<"), let close = link.firstIndex(of: ">"),
             open < close
         else { return nil }
         let target = link[link.index(after: open)..<close]
         let path = URL(string: String(target), relativeTo: URL(string: "http://registry/"))?.absoluteURL
         guard let path, let components = URLComponents(url: path, resolvingAgainstBaseURL: false) else { return nil }
-        let prefix = "/v2/\(repository)/"
         guard components.path.hasPrefix(prefix) else { return nil }
         return String(components.path.dropFirst(prefix.count)) + (components.percentEncodedQuery.map { "?\($0)" } ?? "")
     }

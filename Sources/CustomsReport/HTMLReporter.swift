@@ -60,7 +60,7 @@ public struct HTMLReporter: Reporter {
     }
 
     /// `'sha256-…'` of an inline element's text, as CSP wants it.
-    static func hash(_ text: String) -> String {
+    public static func hash(_ text: String) -> String {
         let hex = Digest.of(Data(text.utf8)).hex
         var bytes: [UInt8] = []
         var index = hex.startIndex

@@ -65,10 +65,13 @@ public enum CLIRunner {
         }
     }
 
-    /// Starts `customs` with `arguments` (environment as `run`) without waiting for it.
-    public static func start(_ arguments: [String]) throws -> Running {
-        var environment = ProcessInfo.processInfo.environment
+    /// Starts `customs` with `arguments` (environment as `run`, plus `adding`) without waiting for it.
+    public static func start(_ arguments: [String], adding: [String: String] = [:]) throws -> Running {
+        var environment = ProcessInfo.processInfo.environment.merging(adding) { $1 }
         if environment["XDG_CACHE_HOME"] == nil { environment["XDG_CACHE_HOME"] = cacheHome.path }
+        if environment["XDG_CONFIG_HOME"] == nil {
+            environment["XDG_CONFIG_HOME"] = cacheHome.appendingPathComponent("config").path
+        }
         let process = Process()
         process.executableURL = executable()
         process.arguments = arguments

@@ -111,6 +111,7 @@ public enum ImageFixture {
             "rootfs": ["type": "layers", "diff_ids": layers.map(\.diffID.description)],
         ]
         if platform.count > 2 { config["variant"] = platform[2] }
+        if let created = image.created { config["created"] = created }
         let configData = try json(config)
         let configDigest = Digest.of(configData)
         files.add("blobs/sha256/\(configDigest.hex)", configData)

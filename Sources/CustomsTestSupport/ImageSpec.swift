@@ -48,6 +48,8 @@ public struct ImageSpec: Decodable, Sendable {
         public var env: [String]?
         public var labels: [String: String]?
         public var cmd: [String]?
+        /// The config's `created` (RFC 3339), when set.
+        public var created: String?
         /// Empty-layer history entries (ENV, ARG…) inserted before layer N's entry: N → created_by list.
         public var empty_history_before: [Int: [String]]?
     }

@@ -91,6 +91,12 @@ public final class TestServer: Sendable {
         try fixture(["proxy", "--upstream", upstream, "--log", log.path] + arguments, in: folder)
     }
 
+    /// The fixture chat webhook: each POST body becomes one line of `log`; the first `failFirst`
+    /// requests are answered 503.
+    public static func webhook(log: URL, failFirst: Int = 0, in folder: TemporaryDirectory) throws -> TestServer {
+        try fixture(["webhook", "--log", log.path, "--fail-first", "\(failFirst)"], in: folder)
+    }
+
     private static func fixture(_ arguments: [String], in folder: TemporaryDirectory) throws -> TestServer {
         let portFile = folder.path("port-\(UUID().uuidString)")
         let process = try launch(

@@ -10,7 +10,7 @@ import Synchronization
 /// scan being synchronous), renews the lease while it does, and records the outcome; when nothing
 /// is left to take it waits for items other workers hold, in case their leases run out.
 struct AuditWorker: Sendable {
-    let store: AuditStore
+    let store: any AuditStore
     let run: Int64
     let name: String
     let lease: Int
@@ -42,11 +42,11 @@ struct AuditWorker: Sendable {
             let outcome = await Self.scan(claim.target, with: scan)
             renewal.cancel()
             let recorded = try await store.complete(claim, run: run, worker: name, outcome: outcome)
-            progress.finished(outcome, recorded: recorded, target: claim.target)
+            await progress.finished(outcome, recorded: recorded, target: claim.target)
         }
     }
 
-    static func scan(_ target: String, with owned: OwnedScan) async -> AuditStore.Outcome {
+    static func scan(_ target: String, with owned: OwnedScan) async -> AuditOutcome {
         let result = await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: owned.scan.run([target])) }
         }
@@ -54,28 +54,28 @@ struct AuditWorker: Sendable {
     }
 
     /// The store's view of a scan: per image its findings as fingerprints and redactions.
-    static func outcome(_ result: ScanResult) -> AuditStore.Outcome {
+    static func outcome(_ result: ScanResult) -> AuditOutcome {
         let diagnostics = result.diagnostics.filter { $0.image != nil }
         let images = result.images.map { image in
-            let findings = result.findings.compactMap { finding -> AuditStore.Sighting? in
+            let findings = result.findings.compactMap { finding -> AuditSighting? in
                 guard
                     let location = finding.locations.first(where: {
                         $0.image == image.name && $0.platform == image.platform
                     })
                 else { return nil }
-                return AuditStore.Sighting(
+                return AuditSighting(
                     fingerprint: finding.fingerprint, rule: finding.rule.id.rawValue,
                     severity: finding.rule.severity.rawValue, redacted: finding.secret.redacted,
                     place: place(location))
             }
-            return AuditStore.ImageOutcome(
+            return AuditImageOutcome(
                 image: image.name + (image.platform.map { " \($0)" } ?? ""),
                 complete: image.isComplete(given: diagnostics), layers: image.layers.count,
                 layersFromCache: image.layers.filter(\.fromCache).count, findings: findings)
         }
         var failure = result.failedTargets.map(\.message).joined(separator: "; ")
         if failure.isEmpty, !result.isComplete { failure = "scanned incompletely: see a scan of it" }
-        return AuditStore.Outcome(images: images, failure: failure.isEmpty ? nil : failure)
+        return AuditOutcome(images: images, failure: failure.isEmpty ? nil : failure)
     }
 
     static func place(_ location: FindingLocation) -> String {
@@ -84,36 +84,5 @@ struct AuditWorker: Sendable {
             return "layer \(file.layerIndex + 1) \(file.displayPath):\(file.line) \(file.visibility.kind)"
         case .metadata(let metadata): return metadata.field
         }
-    }
-}
-
-/// The audit's progress on standard error: items done of all, rate, layer-cache hits, time left.
-final class AuditProgress: Sendable {
-    private struct State {
-        var done = 0
-        var layers = 0
-        var cached = 0
-    }
-    private let state = Mutex(State())
-    private let total: Int
-    private let started = Date()
-
-    init(total: Int) { self.total = total }
-
-    func finished(_ outcome: AuditStore.Outcome, recorded: Bool, target: String) {
-        let line = state.withLock { state -> String in
-            state.done += 1
-            state.layers += outcome.images.reduce(0) { $0 + $1.layers }
-            state.cached += outcome.images.reduce(0) { $0 + $1.layersFromCache }
-            let elapsed = max(0.001, Date().timeIntervalSince(started))
-            let rate = Double(state.done) / elapsed
-            let left = Double(max(0, total - state.done)) / max(rate, 0.0001)
-            let hits = state.layers == 0 ? 0 : 100 * state.cached / state.layers
-            let status = !recorded ? "lease lost, not recorded" : outcome.failure == nil ? "done" : "failed"
-            return String(
-                format: "audit: %d/%d items (%@: %@), %.1f images/min, layer cache %d%%, about %.0f s left",
-                state.done, total, target.escapedForTerminal, status, rate * 60, hits, left)
-        }
-        Console.note(line)
     }
 }

@@ -36,7 +36,7 @@ struct RegistryFlags: ParsableArguments {
 
     /// Where targets that are not local paths come from: the local engine first (when one
     /// answers), then registries. The password is read from standard input now.
-    func remoteSource(for targets: [String]) throws -> LocalEngineFirst {
+    func remoteSource(for targets: [String], registry: RegistrySource? = nil) throws -> LocalEngineFirst {
         var engine: EngineSource?
         do {
             engine = try EngineEndpoint.fromEnvironment().map { EngineSource(endpoint: $0) }
@@ -44,11 +44,11 @@ struct RegistryFlags: ParsableArguments {
             let needsEngine = targets.contains { $0 != "-" && !FileManager.default.fileExists(atPath: $0) }
             if needsEngine { Console.warn("\(error); local engine images are not looked for") }
         }
-        return LocalEngineFirst(engine: engine, registry: try registrySource(for: targets))
+        return LocalEngineFirst(engine: engine, registry: try registry ?? registrySource(for: targets))
     }
 
     /// The registry source for the targets; the password is read from standard input now.
-    private func registrySource(for targets: [String]) throws -> RegistrySource {
+    func registrySource(for targets: [String]) throws -> RegistrySource {
         var options = RegistryOptions()
         options.allTags = allTags
         options.caFile = caFile
@@ -59,8 +59,12 @@ struct RegistryFlags: ParsableArguments {
             guard !password.isEmpty else { throw ValidationError("--password-stdin read an empty password") }
             // The credential goes only to the registries the targets name explicitly: never to
             // Docker Hub because a target is a short name, nor for a path that looks like one.
-            let references = targets.map { target in
-                target.hasPrefix(LocalEngineFirst.registryTransport)
+            let references = targets.map { target -> String in
+                if target.hasPrefix(AuditRunCommand.registryScheme) {
+                    // An audit's whole registry.
+                    return target.dropFirst(AuditRunCommand.registryScheme.count) + "/catalog"
+                }
+                return target.hasPrefix(LocalEngineFirst.registryTransport)
                     ? String(target.dropFirst(LocalEngineFirst.registryTransport.count)) : target
             }
             let named = Set(

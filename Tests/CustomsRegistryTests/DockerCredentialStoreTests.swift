@@ -49,9 +49,9 @@ import Testing
 
     @Test func linkHeaderNextPage() {
         #expect(
-            RegistrySource.nextPage(#"</v2/team/app/tags/list?last=v9&n=1000>; rel="next""#, repository: "team/app")
+            RegistrySource.nextPage(#"</v2/team/app/tags/list?last=v9&n=1000>; rel="next""#, under: "/v2/team/app/")
                 == "tags/list?last=v9&n=1000")
-        #expect(RegistrySource.nextPage(#"</v2/other/tags/list?n=1>; rel="next""#, repository: "team/app") == nil)
-        #expect(RegistrySource.nextPage(#"</v2/team/app/tags/list>; rel="prev""#, repository: "team/app") == nil)
+        #expect(RegistrySource.nextPage(#"</v2/other/tags/list?n=1>; rel="next""#, under: "/v2/team/app/") == nil)
+        #expect(RegistrySource.nextPage(#"</v2/team/app/tags/list>; rel="prev""#, under: "/v2/team/app/") == nil)
     }
 }

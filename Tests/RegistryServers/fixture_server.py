@@ -6,7 +6,9 @@ token: a Docker token service. Checks Basic credentials, then issues an RS256 JW
 proxy: forwards every request to a registry, and can answer the first requests with 429/503,
        answer 403 to everything, answer blob GETs with a 307 to another server (or itself), offer the OCI referrers API for one subject, cut a blob short, corrupt a blob's bytes, add Basic credentials upstream, and log
        which requests carried Authorization or Cookie headers.
-Both bind 127.0.0.1 on a free port and write it to --port-file once listening.
+webhook: a chat webhook: appends each POST body as one line to --log, answering 200 (or 503 to the
+       first --fail-first requests).
+All bind 127.0.0.1 on a free port and write it to --port-file once listening.
 """
 import argparse, base64, http.client, json, signal, subprocess, sys, threading, time, urllib.parse, uuid
 
@@ -42,6 +44,17 @@ class Handler(BaseHTTPRequestHandler):
             self.proxy()
 
     do_HEAD = do_GET
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with LOCK:
+            FAILED[0] += 1
+            if FAILED[0] <= ARGS.fail_first:
+                self.send(503)
+                return
+            with open(ARGS.log, "ab") as log:
+                log.write(body.replace(b"\n", b" ") + b"\n")
+        self.send(200, b"ok")
 
     def token(self):
         auth = self.headers.get("Authorization", "")
@@ -118,7 +131,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 parser = argparse.ArgumentParser()
-parser.add_argument("mode", choices=["token", "proxy"])
+parser.add_argument("mode", choices=["token", "proxy", "webhook"])
 parser.add_argument("--port-file", required=True)
 parser.add_argument("--key"); parser.add_argument("--cert"); parser.add_argument("--issuer"); parser.add_argument("--user")
 parser.add_argument("--upstream"); parser.add_argument("--redirect-blobs"); parser.add_argument("--add-basic")

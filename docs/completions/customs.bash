@@ -285,28 +285,13 @@ _customs_audit() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    migrate|run|report)
+    run|report|migrate)
         # Offer subcommand argument completions
         "_customs_audit_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'migrate run report' -- "${cur}"))
-        ;;
-    esac
-}
-
-_customs_audit_migrate() {
-    repeating_flags=()
-    non_repeating_flags=(--version -h --help)
-    repeating_options=()
-    non_repeating_options=(--store)
-    __customs_offer_flags_options 0
-
-    # Offer option value completions
-    case "${prev}" in
-    '--store')
-        return
+        COMPREPLY+=($(compgen -W 'run report migrate' -- "${cur}"))
         ;;
     esac
 }
@@ -314,8 +299,8 @@ _customs_audit_migrate() {
 _customs_audit_run() {
     repeating_flags=()
     non_repeating_flags=(-q --quiet --no-default-allowlist --no-cache --all-tags --password-stdin --version -h --help)
-    repeating_options=(--rules --skip-path --insecure-registry)
-    non_repeating_options=(--store --run --workers --lease --platform --config --timeout --cache-dir --username --ca-file)
+    repeating_options=(--repo --rules --skip-path --insecure-registry)
+    non_repeating_options=(--store --run --workers --lease --tags --notify --platform --config --timeout --cache-dir --username --ca-file)
     __customs_offer_flags_options -1
 
     # Offer option value completions
@@ -330,6 +315,15 @@ _customs_audit_run() {
         return
         ;;
     '--lease')
+        return
+        ;;
+    '--repo')
+        return
+        ;;
+    '--tags')
+        return
+        ;;
+    '--notify')
         return
         ;;
     '--platform')
@@ -366,7 +360,7 @@ _customs_audit_report() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--store --run --format --fail-on-new)
+    non_repeating_options=(--store --run --since --format --fail-on-new)
     __customs_offer_flags_options 0
 
     # Offer option value completions
@@ -377,12 +371,30 @@ _customs_audit_report() {
     '--run')
         return
         ;;
+    '--since')
+        return
+        ;;
     '--format')
-        __customs_add_completions -W 'text'$'\n''json'
+        __customs_add_completions -W 'text'$'\n''json'$'\n''jsonl'$'\n''sarif'$'\n''html'
         return
         ;;
     '--fail-on-new')
         __customs_add_completions -W 'low'$'\n''medium'$'\n''high'$'\n''critical'
+        return
+        ;;
+    esac
+}
+
+_customs_audit_migrate() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __customs_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
         return
         ;;
     esac

@@ -140,15 +140,15 @@ _customs_audit() {
     case "${state}" in
     command)
         local -ar subcommands=(
-            'migrate:Create or upgrade the store'\''s schema (run and report do it too; a deployment may do it first).'
             'run:Scan a run'\''s images as one of its workers (start every worker the same way).'
             'report:What a run found new, fixed and still present, and how each item went.'
+            'migrate:Create or upgrade the store'\''s schema (run and report do it too; a deployment may do it first).'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        migrate|run|report)
+        run|report|migrate)
             "_customs_audit_${words[1]}" && ret=0
             ;;
         esac
@@ -158,25 +158,16 @@ _customs_audit() {
     return "${ret}"
 }
 
-_customs_audit_migrate() {
-    local -i ret=1
-    local -ar arg_specs=(
-        '--store[The store\: postgres\://USER@HOST\[\:PORT\]/DB.]:url:'
-        '--version[Show the version.]'
-        '(-h --help)'{-h,--help}'[Show help information.]'
-    )
-    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
-
-    return "${ret}"
-}
-
 _customs_audit_run() {
     local -i ret=1
     local -ar arg_specs=(
-        '--store[The store\: postgres\://USER@HOST\[\:PORT\]/DB.]:url:'
-        '--run[The run'\''s name, the same for all its workers.]:name:'
+        '--store[postgres\://USER@HOST\[\:PORT\]/DB, or sqlite\:PATH (the default\: $XDG_DATA_HOME/customs/audit.sqlite)]:url:'
+        '--run[The run'\''s name, the same for all its workers (default\: run-<time>).]:name:'
         '--workers[Workers in this process.]:workers:'
         '--lease[Seconds a worker holds an item between renewals.]:s:'
+        '*--repo[With registry\://HOST\: audit repositories matching GLOB. Repeatable.]:glob:'
+        '--tags[With registry\://HOST\: all tags, newest\:N (by the config'\''s created), or those matching a glob.]:policy:'
+        '--notify[POST a Slack-compatible summary (redacted) when the run finishes; retried, never fails the run (default\: $CUSTOMS_NOTIFY_URL, which keeps a webhook'\''s secret off the command line).]:url:'
         '*:targets:'
         '--platform[Scan only this platform of multi-platform images (os/arch\[/variant\]).]:platform:'
         '*--rules[A folder of extra rule files (*.yaml) to add to the built-in rules. Repeatable.]:dir:'
@@ -202,13 +193,26 @@ _customs_audit_run() {
 
 _customs_audit_report() {
     local -i ret=1
-    local -ar ___format=('text' 'json')
+    local -ar ___format=('text' 'json' 'jsonl' 'sarif' 'html')
     local -ar ___fail_on_new=('low' 'medium' 'high' 'critical')
     local -ar arg_specs=(
-        '--store[The store\: postgres\://USER@HOST\[\:PORT\]/DB.]:url:'
+        '--store[postgres\://USER@HOST\[\:PORT\]/DB, or sqlite\:PATH (the default\: $XDG_DATA_HOME/customs/audit.sqlite)]:url:'
         '--run[The run (default\: the latest).]:name:'
-        '--format[Output format\: text, json.]:format:{__customs_complete "${___format[@]}"}'
+        '--since[Compare with this run, or the last run started before this date (YYYY-MM-DD or an ISO 8601 time) (default\: the run before).]:run|date:'
+        '--format[Output format\: text, json, jsonl, sarif, html.]:format:{__customs_complete "${___format[@]}"}'
         '--fail-on-new[Exit 1 when a new finding is at or above this severity.]:fail-on-new:{__customs_complete "${___fail_on_new[@]}"}'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_customs_audit_migrate() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--store[postgres\://USER@HOST\[\:PORT\]/DB, or sqlite\:PATH (the default\: $XDG_DATA_HOME/customs/audit.sqlite)]:url:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
