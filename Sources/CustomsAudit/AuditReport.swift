@@ -8,6 +8,16 @@ public struct AuditReport: Sendable, Encodable {
     public struct Entry: Sendable, Encodable {
         public var image: String
         public var sighting: AuditSighting
+
+        /// The image's repository (`registry/team/app` of `registry/team/app:1.4 linux/amd64`).
+        public var repository: String {
+            var name = Substring(image.prefix { $0 != " " })
+            if let at = name.firstIndex(of: "@") { name = name[..<at] }
+            if let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") { name = name[..<colon] }
+            return String(name)
+        }
+
+        var severity: Severity { Severity(rawValue: sighting.severity) ?? .low }
     }
     public struct Item: Sendable, Encodable {
         public var target: String
@@ -42,6 +52,11 @@ public struct AuditReport: Sendable, Encodable {
                 if stored.firstRun > baseline { new.append(entry) } else { present.append(entry) }
             }
         }
+        // The worst first, then by image.
+        let order = { (a: Entry, b: Entry) in (a.severity, b.image) > (b.severity, a.image) }
+        new.sort(by: order)
+        fixed.sort(by: order)
+        present.sort(by: order)
     }
 
     /// True when a new finding is at or above `threshold` (`--fail-on-new`).
@@ -60,6 +75,16 @@ public struct AuditReport: Sendable, Encodable {
                     "  \(sighting.severity.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) "
                     + "\(sighting.rule.escapedForTerminal)  \(sighting.redacted.escapedForTerminal)  "
                     + "\(entry.image.escapedForTerminal)  \(sighting.place.escapedForTerminal)\n"
+            }
+        }
+        let repositories = Set((new + fixed + present).map(\.repository)).sorted()
+        if repositories.count > 1 {
+            out += "by repository:\n"
+            for repository in repositories {
+                let count = { (entries: [Entry]) in entries.filter { $0.repository == repository }.count }
+                out +=
+                    "  \(repository.escapedForTerminal): \(count(new)) new, \(count(fixed)) fixed, "
+                    + "\(count(present)) still present\n"
             }
         }
         let done = items.filter { $0.state == "done" }.count

@@ -1,5 +1,6 @@
 import CustomsCache
 import Foundation
+import Synchronization
 
 /// The audit's shared state, whichever database holds it: the runs, their work items handed out
 /// under leases that expire (so any number of workers take each item once, and an item whose
@@ -32,18 +33,27 @@ public protocol AuditStore: Sendable {
     /// What run `run` found new, fixed and still present compared with the run `since` (by default
     /// the one before it), and how each of its items went.
     func report(run: AuditRun, since: AuditRun?) async throws -> AuditReport
+    /// Requests this process sent to the store (PostgreSQL: round trips; SQLite: transactions).
+    var roundTrips: Int { get }
     /// The layer results and claims every worker shares, for a `SharedLayerStore`.
     var layerRows: any LayerRows { get }
     /// Ends the connections.
     func close()
 }
 
-/// Opens the store at `location`, creating or upgrading its schema.
-public func openAuditStore(_ location: AuditStoreLocation) async throws -> any AuditStore {
+/// Opens the store at `location`, creating or upgrading its schema, for `workers` workers.
+public func openAuditStore(_ location: AuditStoreLocation, workers: Int = 1) async throws -> any AuditStore {
     switch location {
-    case .postgres(let url): try await PostgresAuditStore.open(url)
+    case .postgres(let url): try await PostgresAuditStore.open(url, workers: workers)
     case .sqlite(let path): try SQLiteAuditStore(path: path)
     }
+}
+
+/// Counts the requests a store sends, for the audit's summary and its benchmark.
+final class RoundTrips: Sendable {
+    private let value = Atomic<Int>(0)
+    func add(_ count: Int = 1) { value.add(count, ordering: .relaxed) }
+    var count: Int { value.load(ordering: .relaxed) }
 }
 
 /// One audit run, as `audit report` names it.

@@ -12,11 +12,19 @@ public final class PostgresAuditStore: AuditStore {
     private let runner: Task<Void, Never>
     private let logger = Logger(label: "customs.audit")
     public let layerRows: any LayerRows
+    private let counter = RoundTrips()
+    public var roundTrips: Int { counter.count }
 
     /// Connects and migrates the schema, within `timeout` seconds (the client would otherwise
-    /// retry an unreachable server for a minute before saying so).
-    public static func open(_ url: PostgresStoreURL, timeout: Int = 15) async throws -> PostgresAuditStore {
-        let store = PostgresAuditStore(client: PostgresClient(configuration: url.configuration))
+    /// retry an unreachable server for a minute before saying so). At most two connections per
+    /// worker (its lease renewal beside its scan's layer lookups), so a fleet of pods stays within
+    /// the server's `max_connections`.
+    public static func open(_ url: PostgresStoreURL, workers: Int = 1, timeout: Int = 15) async throws
+        -> PostgresAuditStore
+    {
+        var configuration = url.configuration
+        configuration.options.maximumConnections = 2 * workers
+        let store = PostgresAuditStore(client: PostgresClient(configuration: configuration))
         let first = FirstResult()
         do {
             try await withCheckedThrowingContinuation { continuation in
@@ -57,7 +65,32 @@ public final class PostgresAuditStore: AuditStore {
     private init(client: PostgresClient) {
         self.client = client
         runner = Task { await client.run() }
-        layerRows = PostgresLayerRows(client: client, logger: logger)
+        layerRows = PostgresLayerRows(client: client, logger: logger, counter: counter)
+    }
+
+    /// One query, counted.
+    private func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        counter.add()
+        return try await client.query(query, logger: logger)
+    }
+
+    /// A transaction whose queries are counted (with its BEGIN and COMMIT).
+    private func transaction<T: Sendable>(_ body: (CountedConnection) async throws -> T) async throws -> T {
+        counter.add(2)
+        return try await client.withTransaction(logger: logger) { connection in
+            try await body(CountedConnection(connection: connection, counter: counter))
+        }
+    }
+
+    /// A connection in a transaction, counting what it sends.
+    private struct CountedConnection {
+        let connection: PostgresConnection
+        let counter: RoundTrips
+        @discardableResult
+        func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+            counter.add()
+            return try await connection.query(query, logger: logger)
+        }
     }
 
     /// Ends the connections.
@@ -72,7 +105,7 @@ public final class PostgresAuditStore: AuditStore {
     }
 
     private func migrate() async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             // One migrator at a time, however many workers start together.
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.lockKey))", logger: logger)
             try await connection.query(
@@ -103,7 +136,7 @@ public final class PostgresAuditStore: AuditStore {
 
     public func schemaVersion() async throws -> Int {
         var version = 0
-        for try await value in try await client.query("SELECT max(version) FROM customs_schema", logger: logger)
+        for try await value in try await query("SELECT max(version) FROM customs_schema", logger: logger)
             .decode(Int.self)
         {
             version = value
@@ -114,7 +147,7 @@ public final class PostgresAuditStore: AuditStore {
     // MARK: Runs and work
 
     public func startRun(_ name: String, targets: [String]) async throws -> Int64 {
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             var id: Int64?
             for try await value in try await connection.query(
                 """
@@ -141,7 +174,7 @@ public final class PostgresAuditStore: AuditStore {
     }
 
     public func claim(run: Int64, worker: String, lease: Int) async throws -> AuditClaim? {
-        let rows = try await client.query(
+        let rows = try await query(
             """
             UPDATE audit_work SET state = 'leased', lease_owner = \(worker),
                 lease_until = now() + make_interval(secs => \(lease)), attempts = attempts + 1
@@ -158,7 +191,7 @@ public final class PostgresAuditStore: AuditStore {
     }
 
     public func extend(_ claim: AuditClaim, worker: String, lease: Int) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await query(
             """
             UPDATE audit_work SET lease_until = now() + make_interval(secs => \(lease))
             WHERE id = \(claim.item) AND lease_owner = \(worker) AND state = 'leased' RETURNING id
@@ -168,7 +201,7 @@ public final class PostgresAuditStore: AuditStore {
     }
 
     public func remaining(run: Int64) async throws -> Int {
-        for try await count in try await client.query(
+        for try await count in try await query(
             "SELECT count(*) FROM audit_work WHERE run_id = \(run) AND state IN ('pending', 'leased')", logger: logger
         ).decode(Int.self) {
             return count
@@ -177,7 +210,7 @@ public final class PostgresAuditStore: AuditStore {
     }
 
     public func complete(_ claim: AuditClaim, run: Int64, worker: String, outcome: AuditOutcome) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             var owned = false
             for try await _ in try await connection.query(
                 """
@@ -216,7 +249,7 @@ public final class PostgresAuditStore: AuditStore {
     }
 
     public func finish(run: Int64) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await query(
             """
             UPDATE audit_runs SET finished_at = now() WHERE id = \(run) AND finished_at IS NULL
                 AND NOT EXISTS (SELECT 1 FROM audit_work WHERE run_id = \(run) AND state IN ('pending', 'leased'))
@@ -231,16 +264,16 @@ public final class PostgresAuditStore: AuditStore {
     public func run(named name: String?) async throws -> AuditRun? {
         let rows =
             if let name {
-                try await client.query("SELECT id, name FROM audit_runs WHERE name = \(name)", logger: logger)
+                try await query("SELECT id, name FROM audit_runs WHERE name = \(name)", logger: logger)
             } else {
-                try await client.query("SELECT id, name FROM audit_runs ORDER BY id DESC LIMIT 1", logger: logger)
+                try await query("SELECT id, name FROM audit_runs ORDER BY id DESC LIMIT 1", logger: logger)
             }
         for try await (id, name) in rows.decode((Int64, String).self) { return AuditRun(id: id, name: name) }
         return nil
     }
 
     public func run(before date: Date) async throws -> AuditRun? {
-        for try await (id, name) in try await client.query(
+        for try await (id, name) in try await query(
             "SELECT id, name FROM audit_runs WHERE started_at < \(date) ORDER BY id DESC LIMIT 1", logger: logger
         ).decode((Int64, String).self) {
             return AuditRun(id: id, name: name)
@@ -251,7 +284,7 @@ public final class PostgresAuditStore: AuditStore {
     public func report(run: AuditRun, since: AuditRun?) async throws -> AuditReport {
         var since = since
         if since == nil {
-            for try await (id, name) in try await client.query(
+            for try await (id, name) in try await query(
                 "SELECT id, name FROM audit_runs WHERE id < \(run.id) ORDER BY id DESC LIMIT 1", logger: logger
             ).decode((Int64, String).self) {
                 since = AuditRun(id: id, name: name)
@@ -260,7 +293,7 @@ public final class PostgresAuditStore: AuditStore {
         let baseline = since?.id ?? 0
         var sightings: [StoredSighting] = []
         for try await (image, fingerprint, rule, severity, redacted, place, first, last, fixed)
-            in try await client.query(
+            in try await query(
                 """
                 SELECT image, fingerprint, rule, severity, redacted, place, first_run, last_run, fixed_run
                 FROM audit_sightings WHERE last_run = \(run.id) OR (fixed_run > \(baseline) AND fixed_run <= \(run.id))
@@ -274,7 +307,7 @@ public final class PostgresAuditStore: AuditStore {
                 StoredSighting(image: image, sighting: sighting, firstRun: first, lastRun: last, fixedRun: fixed))
         }
         var items: [AuditReport.Item] = []
-        for try await (target, state, message, images, findings, layers, cached, attempts) in try await client.query(
+        for try await (target, state, message, images, findings, layers, cached, attempts) in try await query(
             """
             SELECT target, state, message, images, findings, layers, layers_cached, attempts
             FROM audit_work WHERE run_id = \(run.id) ORDER BY id

@@ -12,6 +12,7 @@ import Synchronization
 struct PostgresLayerRows: LayerRows {
     let client: PostgresClient
     let logger: Logger
+    let counter: RoundTrips
     /// Names this process's claims, so a release never drops another process's.
     let owner = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
 
@@ -61,6 +62,7 @@ struct PostgresLayerRows: LayerRows {
 
     /// Runs `query` and waits for it on this (non-cooperative) thread: its result, or nil when it failed.
     private func blocking<T: Sendable>(_ query: @escaping @Sendable () async throws -> T) -> T? {
+        counter.add()
         let done = DispatchSemaphore(value: 0)
         let result = Mutex<T?>(nil)
         Task {

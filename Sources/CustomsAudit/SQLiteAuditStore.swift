@@ -10,6 +10,18 @@ import GRDB
 public final class SQLiteAuditStore: AuditStore {
     let pool: DatabasePool
     public let layerRows: any LayerRows
+    private let counter = RoundTrips()
+    public var roundTrips: Int { counter.count }
+
+    private func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        counter.add()
+        return try await pool.read(body)
+    }
+
+    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        counter.add()
+        return try await pool.write(body)
+    }
 
     /// Opens (creating it and its folder, owner-only) and migrates the database at `path`.
     public init(path: String) throws {
@@ -40,11 +52,11 @@ public final class SQLiteAuditStore: AuditStore {
     static var now: Double { Date().timeIntervalSince1970 }
 
     public func schemaVersion() async throws -> Int {
-        try await pool.read { db in try SQLiteSchema.version(db) }
+        try await read { db in try SQLiteSchema.version(db) }
     }
 
     public func startRun(_ name: String, targets: [String]) async throws -> Int64 {
-        try await pool.write { db in
+        try await write { db in
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM audit_runs WHERE name = ?", arguments: [name]) {
                 return id
             }
@@ -59,7 +71,7 @@ public final class SQLiteAuditStore: AuditStore {
     }
 
     public func claim(run: Int64, worker: String, lease: Int) async throws -> AuditClaim? {
-        try await pool.write { db in
+        try await write { db in
             let now = Self.now
             let row = try Row.fetchOne(
                 db,
@@ -76,7 +88,7 @@ public final class SQLiteAuditStore: AuditStore {
     }
 
     public func extend(_ claim: AuditClaim, worker: String, lease: Int) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE audit_work SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'leased'",
                 arguments: [Self.now + Double(lease), claim.item, worker])
@@ -85,7 +97,7 @@ public final class SQLiteAuditStore: AuditStore {
     }
 
     public func remaining(run: Int64) async throws -> Int {
-        try await pool.read { db in
+        try await read { db in
             try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM audit_work WHERE run_id = ? AND state IN ('pending', 'leased')",
                 arguments: [run]) ?? 0
@@ -93,7 +105,7 @@ public final class SQLiteAuditStore: AuditStore {
     }
 
     public func complete(_ claim: AuditClaim, run: Int64, worker: String, outcome: AuditOutcome) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE audit_work SET state = ?, message = ?, images = ?, findings = ?, layers = ?,
@@ -134,7 +146,7 @@ public final class SQLiteAuditStore: AuditStore {
     }
 
     public func finish(run: Int64) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE audit_runs SET finished_at = ? WHERE id = ? AND finished_at IS NULL
@@ -146,7 +158,7 @@ public final class SQLiteAuditStore: AuditStore {
     }
 
     public func run(named name: String?) async throws -> AuditRun? {
-        try await pool.read { db in
+        try await read { db in
             let row =
                 if let name {
                     try Row.fetchOne(db, sql: "SELECT id, name FROM audit_runs WHERE name = ?", arguments: [name])
@@ -158,7 +170,7 @@ public final class SQLiteAuditStore: AuditStore {
     }
 
     public func run(before date: Date) async throws -> AuditRun? {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchOne(
                 db, sql: "SELECT id, name FROM audit_runs WHERE started_at < ? ORDER BY id DESC LIMIT 1",
                 arguments: [date.timeIntervalSince1970]
@@ -167,7 +179,7 @@ public final class SQLiteAuditStore: AuditStore {
     }
 
     public func report(run: AuditRun, since: AuditRun?) async throws -> AuditReport {
-        try await pool.read { db in
+        try await read { db in
             let since =
                 try since
                 ?? Row.fetchOne(

@@ -8,6 +8,7 @@ import Synchronization
 /// place; elsewhere (a pod's log) one line per item. Silent with `--quiet` on a terminal.
 final class AuditProgress: Sendable {
     private struct State {
+        var items = 0
         var layers = 0
         var cached = 0
     }
@@ -32,6 +33,7 @@ final class AuditProgress: Sendable {
     func finished(_ outcome: AuditOutcome, recorded: Bool, target: String) async {
         let remaining = (try? await store.remaining(run: run)) ?? 0
         let (layers, cached) = state.withLock { state in
+            state.items += 1
             state.layers += outcome.layers
             state.cached += outcome.layersFromCache
             return (state.layers, state.cached)
@@ -47,6 +49,9 @@ final class AuditProgress: Sendable {
             Console.note("\(line) (\(target): \(status))")
         }
     }
+
+    /// Items this process finished.
+    var items: Int { state.withLock { $0.items } }
 
     /// Ends the redrawn line.
     func stop() {

@@ -118,8 +118,8 @@ struct AuditRunCommand: ParsableCommand {
         let (workers, lease, notify) = (workers, lease, notifyURL)
         let baseOptions = options
         let command = self
-        let summary = try AuditCommand.wait {
-            let store = try await openAuditStore(location)
+        let (summary, requests, mine) = try AuditCommand.wait {
+            let store = try await openAuditStore(location, workers: workers)
             defer { store.close() }
             // A run already started has its items: only its first worker reads the catalogs.
             let joining = try await store.run(named: name) != nil
@@ -139,18 +139,20 @@ struct AuditRunCommand: ParsableCommand {
                 try await group.waitForAll()
             }
             progress.stop()
+            let mine = progress.items
             let finishedHere = try await store.finish(run: id)
             let report = try await store.report(run: AuditRun(id: id, name: name), since: nil)
             // One message per run: from the worker whose item finished it.
             if finishedHere, let notify {
                 if let problem = await AuditNotifier(url: notify).send(report) { Console.warn(problem) }
             }
-            return report
+            return (report, store.roundTrips, mine)
         }
         let failed = summary.items.filter { $0.state == "failed" }.count
         Console.note(
             "audit \(name): \(summary.items.count) items, \(failed) failed; \(summary.new.count) new, "
-                + "\(summary.fixed.count) fixed, \(summary.present.count) still present")
+                + "\(summary.fixed.count) fixed, \(summary.present.count) still present; this process scanned "
+                + "\(mine) with \(requests) store requests")
         if failed > 0 { throw ExitCode(ExitStatus.incomplete) }
     }
 

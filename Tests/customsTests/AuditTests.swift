@@ -205,4 +205,18 @@ import Testing
         let leaked = try ["text", "json", "jsonl", "sarif", "html"].contains { try render($0).contains(secret) }
         #expect(!leaked, "a report holds the secret")
     }
+
+    @Test func progressIsOneRedrawnLineOnATerminalAndALinePerItemElsewhere() throws {
+        let directory = try TemporaryDirectory()
+        let images = try (0..<3).map { try Self.image($0, in: directory) }
+        let store = "sqlite:" + directory.path("audit.sqlite").path
+        let command = [CLIRunner.executable().path, "audit", "run", "--store", store, "--no-cache", "--run"]
+        let terminal = try WorkflowTests.onTerminal((command + ["tty"] + images.map(\.path)).joined(separator: " "))
+        #expect(terminal.components(separatedBy: "\r\u{1b}[2K").count == 4, "one line, redrawn per item")
+        #expect(terminal.contains("customs: audit: 3/3 items") && terminal.contains("left"))
+        let piped = try CLIRunner.run(Array(command.dropFirst()) + ["log"] + images.map(\.path))
+        let lines = piped.stderr.split(separator: "\n").filter { $0.contains("items,") && $0.contains(": done)") }
+        #expect(lines.count == 3 && !piped.stderr.contains("\u{1b}["), "\(piped.stderr)")
+        #expect(piped.stderr.contains("this process scanned 3 with"))
+    }
 }
