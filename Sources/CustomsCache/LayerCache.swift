@@ -139,9 +139,12 @@ public final class LayerCache: Sendable {
         stored: () -> LayerRecord?
     ) -> ClaimOutcome {
         let giveUp = Date(timeIntervalSinceNow: seconds)
+        var pause = 0.02
         while !store.claim(claim) {
             guard Date() < giveUp else { return .unclaimed }
-            Thread.sleep(forTimeInterval: 0.2)
+            // Small layers finish in milliseconds, a base layer in seconds: wait longer each time.
+            Thread.sleep(forTimeInterval: pause)
+            pause = min(0.5, pause * 2)
             // The other worker records the blob's facts last: only then is a lookup worth its reads.
             if store.blobs([candidate])[candidate] != nil, let cached = stored() { return .stored(cached) }
         }

@@ -219,4 +219,43 @@ import Testing
         #expect(lines.count == 3 && !piped.stderr.contains("\u{1b}["), "\(piped.stderr)")
         #expect(piped.stderr.contains("this process scanned 3 with"))
     }
+
+    @Test func withoutAStoreTheAuditKeepsASQLiteFileOfTheUsers() throws {
+        let directory = try TemporaryDirectory()
+        let image = try Self.image(0, in: directory)
+        let environment = ProcessInfo.processInfo.environment.merging(["XDG_DATA_HOME": directory.url.path]) { $1 }
+        let run = try CLIRunner.run(["audit", "run", "--no-cache", image.path], environment: environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        let file = directory.path("customs/audit.sqlite").path
+        #expect(FileManager.default.fileExists(atPath: file))
+        let folder = try FileManager.default.attributesOfItem(atPath: directory.path("customs").path)
+        #expect((folder[.posixPermissions] as? Int) == 0o700)
+        let report = try CLIRunner.run(["audit", "report"], environment: environment)
+        #expect(report.status == 0 && report.text.contains("new: 1\n"))
+    }
+
+    @Test func aLayerResultPlantedInTheStoreIsNotBelieved() throws {
+        let store = try AuditTestStore(.sqlite)
+        let directory = try TemporaryDirectory()
+        let image = try Self.image(0, in: directory)
+        let run = { (name: String) in
+            try CLIRunner.run(["audit", "run", "--store", store.url, "--run", name, "--quiet", image.path])
+        }
+        #expect(try run("monday").status == 0)
+        #expect(try store.query("SELECT count(*) FROM audit_layer_entries WHERE name LIKE 'layer|%'") == "2\n")
+        // Whoever can write to the database but lacks the key copies the base layer's clean (sealed)
+        // result over the layer holding the token.
+        _ = try store.query(
+            """
+            UPDATE audit_layer_entries SET bytes = (
+                SELECT bytes FROM audit_layer_entries WHERE name LIKE 'layer|%' ORDER BY length(bytes) LIMIT 1)
+            WHERE name LIKE 'layer|%'
+            """)
+        #expect(try run("tuesday").status == 0)
+        let report = try Self.report(store, run: "tuesday")
+        #expect((report["fixed"] as? [Any])?.count == 0 && (report["present"] as? [Any])?.count == 1)
+        // The untouched base still comes from the store; the planted entry was walked again.
+        #expect(
+            try store.query("SELECT layers, layers_cached FROM audit_work WHERE run_id = 2") == "2|1\n")
+    }
 }
