@@ -43,8 +43,6 @@ public struct FileLayerStore: LayerStore {
         return directory.appendingPathComponent(String(hashed.prefix(2))).appendingPathComponent(hashed + "." + suffix)
     }
 
-    private func name(_ key: LayerKey) -> String { "layer|\(key.profile)|\(key.diffID)" }
-
     /// The content of the entry `name`, when its seal holds.
     private func read(_ name: String, extension suffix: String, limit: Int = 1 << 20) -> [UInt8]? {
         guard
@@ -58,7 +56,7 @@ public struct FileLayerStore: LayerStore {
 
     public func layers(_ keys: [LayerKey]) -> [LayerKey: CachedLayer] {
         keys.reduce(into: [:]) { found, key in
-            guard var bytes = read(name(key), extension: "layer", limit: Self.maxEntryBytes),
+            guard var bytes = read(SealedEntry.name(key), extension: "layer", limit: Self.maxEntryBytes),
                 let layer = CachedLayer(taking: &bytes)
             else { return }
             found[key] = layer
@@ -66,26 +64,19 @@ public struct FileLayerStore: LayerStore {
     }
 
     public func put(_ layer: CachedLayer, for key: LayerKey) {
-        let (changes, header) = layer.encoded
-        let name = name(key)
-        AtomicFile.write(
-            [changes, header, self.key.tag([changes[...], header[...]], name)], to: file(name, extension: "layer"))
+        let name = SealedEntry.name(key)
+        AtomicFile.write(SealedEntry.layer(layer, name: name, key: self.key), to: file(name, extension: "layer"))
     }
 
     public func blobs(_ digests: [Digest]) -> [Digest: BlobFacts] {
         digests.reduce(into: [:]) { found, digest in
-            guard let bytes = read("blob|\(digest)", extension: "json"),
-                let facts = try? JSONDecoder().decode(BlobFacts.self, from: Data(bytes))
-            else { return }
-            found[digest] = facts
+            found[digest] = read(SealedEntry.name(digest), extension: "json").flatMap(SealedEntry.facts)
         }
     }
 
     public func put(_ facts: BlobFacts, for digest: Digest) {
-        guard let data = try? JSONEncoder().encode(facts) else { return }
-        let name = "blob|\(digest)"
-        var bytes = [UInt8](data)
-        key.seal(&bytes, as: name)
+        let name = SealedEntry.name(digest)
+        guard let bytes = SealedEntry.facts(facts, name: name, key: key) else { return }
         AtomicFile.write([bytes], to: file(name, extension: "json"))
     }
 

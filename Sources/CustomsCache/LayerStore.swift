@@ -67,3 +67,27 @@ public struct BlobFacts: Codable, Sendable, Equatable {
         record.compressedSize = size
     }
 }
+
+/// How every store names and seals its entries, so a result sealed by one store's code reads the
+/// same in another's: the entry's name, and its content followed by the cache key's tag over both.
+enum SealedEntry {
+    static func name(_ key: LayerKey) -> String { "layer|\(key.profile)|\(key.diffID)" }
+    static func name(_ digest: Digest) -> String { "blob|\(digest)" }
+
+    /// A layer's parts, the tag last (written one after the other, never joined in memory).
+    static func layer(_ layer: CachedLayer, name: String, key: CacheKey) -> [[UInt8]] {
+        let (changes, header) = layer.encoded
+        return [changes, header, key.tag([changes[...], header[...]], name)]
+    }
+
+    /// A blob's facts, sealed.
+    static func facts(_ facts: BlobFacts, name: String, key: CacheKey) -> [UInt8]? {
+        guard let data = try? JSONEncoder().encode(facts) else { return nil }
+        var bytes = [UInt8](data)
+        key.seal(&bytes, as: name)
+        return bytes
+    }
+
+    /// The facts in an opened (unsealed) entry.
+    static func facts(_ bytes: [UInt8]) -> BlobFacts? { try? JSONDecoder().decode(BlobFacts.self, from: Data(bytes)) }
+}

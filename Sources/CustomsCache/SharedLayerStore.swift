@@ -31,8 +31,6 @@ public struct SharedLayerStore: LayerStore {
         self.claimSeconds = claimSeconds
     }
 
-    private func name(_ key: LayerKey) -> String { "layer|\(key.profile)|\(key.diffID)" }
-
     /// The entries named `names` whose seal holds, their seal removed.
     private func opened(_ names: [String]) -> [String: [UInt8]] {
         rows.entries(names).reduce(into: [:]) { found, entry in
@@ -42,38 +40,32 @@ public struct SharedLayerStore: LayerStore {
     }
 
     public func layers(_ keys: [LayerKey]) -> [LayerKey: CachedLayer] {
-        let entries = opened(keys.map(name))
+        let entries = opened(keys.map(SealedEntry.name))
         return keys.reduce(into: [:]) { found, key in
-            guard var bytes = entries[name(key)], let layer = CachedLayer(taking: &bytes) else { return }
+            guard var bytes = entries[SealedEntry.name(key)], let layer = CachedLayer(taking: &bytes) else { return }
             found[key] = layer
         }
     }
 
     public func put(_ layer: CachedLayer, for key: LayerKey) {
-        let (changes, header) = layer.encoded
-        let name = name(key)
-        rows.put(changes + header + self.key.tag([changes[...], header[...]], name), name: name)
+        let name = SealedEntry.name(key)
+        rows.put(SealedEntry.layer(layer, name: name, key: self.key).flatMap { $0 }, name: name)
     }
 
     public func blobs(_ digests: [Digest]) -> [Digest: BlobFacts] {
-        let entries = opened(digests.map { "blob|\($0)" })
+        let entries = opened(digests.map(SealedEntry.name))
         return digests.reduce(into: [:]) { found, digest in
-            guard let bytes = entries["blob|\(digest)"],
-                let facts = try? JSONDecoder().decode(BlobFacts.self, from: Data(bytes))
-            else { return }
-            found[digest] = facts
+            found[digest] = entries[SealedEntry.name(digest)].flatMap(SealedEntry.facts)
         }
     }
 
     public func put(_ facts: BlobFacts, for digest: Digest) {
-        guard let data = try? JSONEncoder().encode(facts) else { return }
-        let name = "blob|\(digest)"
-        var bytes = [UInt8](data)
-        key.seal(&bytes, as: name)
+        let name = SealedEntry.name(digest)
+        guard let bytes = SealedEntry.facts(facts, name: name, key: key) else { return }
         rows.put(bytes, name: name)
     }
 
-    public func claim(_ key: LayerKey) -> Bool { rows.claim(name(key), seconds: claimSeconds) }
+    public func claim(_ key: LayerKey) -> Bool { rows.claim(SealedEntry.name(key), seconds: claimSeconds) }
 
-    public func release(_ key: LayerKey) { rows.release(name(key)) }
+    public func release(_ key: LayerKey) { rows.release(SealedEntry.name(key)) }
 }
