@@ -115,6 +115,8 @@ public final class LayerCache: Sendable {
                 case .unclaimed: break
                 case .claimed:
                     defer { store.release(claim) }
+                    // The holder before this scan may have stored its result and let go in between.
+                    if let cached = stored() { return cached }
                     return walkAndKeep(
                         walk, candidate: candidate, sighting: sighting, contentAddressed: contentAddressed)
                 }

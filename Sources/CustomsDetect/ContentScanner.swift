@@ -18,8 +18,8 @@ public final class ContentScanner {
 
     private let engine: DetectionEngine
     private let matchScratch: MatchScratch
-    private let prefilterScratch: PrefilterScratch
-    private let textPrefilterScratch: PrefilterScratch?
+    private let prefilterScratch: PrefilterScratch?
+    private let textPrefilterScratch: PrefilterScratch
     private let buffer: UnsafeMutableRawBufferPointer
     /// Per rule: the search windows of the current chunk (reused to avoid allocation).
     private var windows: [[Range<Int>]]
@@ -35,8 +35,8 @@ public final class ContentScanner {
         self.engine = engine
         scansWideStrings = wide
         matchScratch = MatchScratch(limits: engine.limits)
-        prefilterScratch = engine.prefilter.makeScratch()
-        textPrefilterScratch = engine.textPrefilter?.makeScratch()
+        prefilterScratch = engine.prefilter?.makeScratch()
+        textPrefilterScratch = engine.textPrefilter.makeScratch()
         buffer = UnsafeMutableRawBufferPointer.allocate(
             byteCount: Self.chunkSize + Self.overlap + Self.context, alignment: 64)
         windows = Array(repeating: [], count: engine.rules.count)
@@ -217,11 +217,15 @@ public final class ContentScanner {
         lastEnd: inout [Int64], limitHits: inout [(rule: RuleID, message: String)]
     ) -> [Candidate] {
         guard cutoff > searchFrom else { return [] }
-        var complete = engine.prefilter.scan(chunk, scratch: prefilterScratch)
-        var hitLists = [prefilterScratch.hits]  // one list per database, each in order; never concatenated
-        if !binary, let textPrefilter = engine.textPrefilter, let textScratch = textPrefilterScratch {
-            complete = textPrefilter.scan(chunk, scratch: textScratch) && complete
-            hitLists.append(textScratch.hits)
+        // Binary: the keywords of the rules that read binary; text: every keyword, one database.
+        var complete = true
+        var hits: [PrefilterScratch.Hit] = []
+        if !binary {
+            complete = engine.textPrefilter.scan(chunk, scratch: textPrefilterScratch)
+            hits = textPrefilterScratch.hits
+        } else if let prefilter = engine.prefilter, let scratch = prefilterScratch {
+            complete = prefilter.scan(chunk, scratch: scratch)
+            hits = scratch.hits
         }
         var touched: [Int] = []
         // Only the rules this chunk touched have windows or anchors to clear afterwards.
@@ -232,26 +236,24 @@ public final class ContentScanner {
             }
         }
         if complete {
-            for hits in hitLists {
-                for hit in hits {
-                    let ruleIndex = engine.literalOwner[Int(hit.id)]
-                    if engine.anchoredRegexes[ruleIndex] != nil {
-                        // A match begins exactly where the keyword does.
-                        let start = hit.end - engine.literalLength[Int(hit.id)]
-                        guard start >= searchFrom, start < cutoff else { continue }
-                        if anchors[ruleIndex].isEmpty, windows[ruleIndex].isEmpty { touched.append(ruleIndex) }
-                        anchors[ruleIndex].append(start)
-                        continue
-                    }
-                    let lower = max(searchFrom, hit.end - Rule.maxMatchLength)
-                    let upper = min(chunk.count, hit.end + Rule.maxMatchLength + Self.lookaheadMargin)
-                    guard lower < cutoff else { continue }
-                    if windows[ruleIndex].isEmpty, anchors[ruleIndex].isEmpty { touched.append(ruleIndex) }
-                    if let last = windows[ruleIndex].last, lower <= last.upperBound {
-                        windows[ruleIndex][windows[ruleIndex].count - 1] = last.lowerBound..<max(last.upperBound, upper)
-                    } else {
-                        windows[ruleIndex].append(lower..<upper)
-                    }
+            for hit in hits {
+                let ruleIndex = engine.literalOwner[Int(hit.id)]
+                if engine.anchoredRegexes[ruleIndex] != nil {
+                    // A match begins exactly where the keyword does.
+                    let start = hit.end - engine.literalLength[Int(hit.id)]
+                    guard start >= searchFrom, start < cutoff else { continue }
+                    if anchors[ruleIndex].isEmpty, windows[ruleIndex].isEmpty { touched.append(ruleIndex) }
+                    anchors[ruleIndex].append(start)
+                    continue
+                }
+                let lower = max(searchFrom, hit.end - Rule.maxMatchLength)
+                let upper = min(chunk.count, hit.end + Rule.maxMatchLength + Self.lookaheadMargin)
+                guard lower < cutoff else { continue }
+                if windows[ruleIndex].isEmpty, anchors[ruleIndex].isEmpty { touched.append(ruleIndex) }
+                if let last = windows[ruleIndex].last, lower <= last.upperBound {
+                    windows[ruleIndex][windows[ruleIndex].count - 1] = last.lowerBound..<max(last.upperBound, upper)
+                } else {
+                    windows[ruleIndex].append(lower..<upper)
                 }
             }
         } else {

@@ -13,11 +13,12 @@ public final class DetectionEngine: Sendable {
     let regexes: [PCRE2Regex]
     /// The same patterns compiled anchored, for keyword-anchored rules (nil for the others).
     let anchoredRegexes: [PCRE2Regex?]
-    /// The keywords of the rules that run over all content.
-    let prefilter: Prefilter
-    /// The keywords of the text-only rules, scanned as well over text (no NUL byte); nil without
-    /// such rules. Two small literal databases scan faster than one of both.
-    let textPrefilter: Prefilter?
+    /// The keywords of the rules that run over all content, scanned over binary chunks; nil when
+    /// every rule is text-only.
+    let prefilter: Prefilter?
+    /// Every keyword (the text-only rules' too), scanned over text (no NUL byte): one database
+    /// tuned for text scans text faster than the binary one and a text-only one in turn.
+    let textPrefilter: Prefilter
     /// Prefilter literal id → index into `rules`.
     let literalOwner: [Int]
     /// Prefilter literal id → its length in bytes (a hit's start is its end minus this).
@@ -55,13 +56,11 @@ public final class DetectionEngine: Sendable {
         }
         literalOwner = owner
         literalLength = length
-        // A set of text-only rules alone still needs the database every chunk is scanned with.
-        if literals.isEmpty { swap(&literals, &textLiterals) }
         let databases = Mutex<[Int: Result<Prefilter, any Error>]>([:])
         let group = DispatchGroup()
-        for (slot, set) in [literals, textLiterals].enumerated() where !set.isEmpty {
+        for (slot, set) in [literals, literals + textLiterals].enumerated() where !set.isEmpty {
             DispatchQueue.global().async(group: group) {
-                let result = Result { try Prefilter(literals: set, store: prefilterStore) }
+                let result = Result { try Prefilter(literals: set, store: prefilterStore, forText: slot == 1) }
                 databases.withLock { $0[slot] = result }
             }
         }
@@ -91,11 +90,11 @@ public final class DetectionEngine: Sendable {
         self.anchoredRegexes = anchoredRegexes
         let compiled = databases.withLock { $0 }
         do {
-            guard let prefilter = try compiled[0]?.get() else {
+            guard let textPrefilter = try compiled[1]?.get() else {
                 throw RegexError("prefilter needs at least one keyword")
             }
-            self.prefilter = prefilter
-            textPrefilter = try compiled[1]?.get()
+            self.textPrefilter = textPrefilter
+            prefilter = try compiled[0]?.get()
         } catch let error as RegexError {
             throw DetectError(error.message)
         }

@@ -23,11 +23,22 @@ public final class Prefilter: @unchecked Sendable {
 
     private let database: OpaquePointer
 
-    /// - Parameter store: where databases compiled before are kept (compiling takes tens of
-    ///   milliseconds, much of a rescan served from the layer cache); nil compiles every time.
+    /// The id of the sentinel literal (`forText`), whose hits are never reported.
+    static let sentinelID = UInt32.max
+    /// Two bytes text almost never holds. With hundreds of literals of 3 bytes and more, a
+    /// literal this short makes Vectorscan pick a matcher that scans text about a third faster
+    /// (measured over 64 MB of a Debian root's text: 881 keywords 64 ms, with it 41 ms), and
+    /// binary a little slower, so only databases for text carry it.
+    static let sentinel = Literal(id: sentinelID, text: "\u{1}\u{2}", caseless: false)
+
+    /// - Parameters:
+    ///   - store: where databases compiled before are kept (compiling takes tens of milliseconds,
+    ///     much of a rescan served from the layer cache); nil compiles every time.
+    ///   - forText: the database scans text (no NUL byte): tune it for text with the sentinel.
     /// - Throws: `RegexError` when the set is empty or Vectorscan refuses it.
-    public init(literals: [Literal], store: (any PrefilterStore)? = nil) throws {
+    public init(literals: [Literal], store: (any PrefilterStore)? = nil, forText: Bool = false) throws {
         guard !literals.isEmpty else { throw RegexError("prefilter needs at least one keyword") }
+        let literals = forText ? literals + [Self.sentinel] : literals
         let key = Self.storeKey(literals)
         if let stored = store?.load(key), let database = Self.deserialize(stored) {
             self.database = database
@@ -116,6 +127,7 @@ public final class Prefilter: @unchecked Sendable {
             database, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(buffer.count),
             0, scratch.scratch,
             { id, _, to, _, context in
+                guard id != Prefilter.sentinelID else { return 0 }
                 let scratch = Unmanaged<PrefilterScratch>.fromOpaque(context!).takeUnretainedValue()
                 if scratch.hits.count >= scratch.maxHits {
                     scratch.saturated = true

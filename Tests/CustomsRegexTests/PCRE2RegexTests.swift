@@ -51,6 +51,15 @@ import Testing
         #expect(scratch.hits.map(\.end) == [8, 15, 25])
     }
 
+    @Test func aTextDatabaseNeverReportsItsSentinel() throws {
+        let literals: [Prefilter.Literal] = [.init(id: 0, text: "password"), .init(id: 1, text: "ghp_")]
+        let prefilter = try Prefilter(literals: literals, forText: true)
+        let scratch = prefilter.makeScratch()
+        let text = Array("\u{1}\u{2} password \u{1}\u{2}ghp_\u{1}\u{2}".utf8)
+        #expect(text.withUnsafeBytes { prefilter.scan($0, scratch: scratch) })
+        #expect(scratch.hits.map(\.id) == [0, 1] && scratch.hits.map(\.end) == [11, 18])
+    }
+
     /// An in-memory `PrefilterStore` that counts what passes through it.
     final class MemoryStore: PrefilterStore, Sendable {
         private let state = Mutex((files: [String: Data](), loads: 0))

@@ -75,9 +75,8 @@ import Testing
                 == "\(images)|\(images)|done|done\n")
         // 3 layers per image; walked once each: the base, one per repository, one per image.
         let distinct = 1 + Self.repositories + images
-        #expect(
-            try store.query("SELECT sum(layers), sum(layers - layers_cached) FROM audit_work")
-                == "\(3 * images)|\(distinct)\n", "\(seconds) s")
+        let walked = try store.query("SELECT sum(layers), sum(layers - layers_cached) FROM audit_work")
+        #expect(walked == "\(3 * images)|\(distinct)\n", "layers read|walked, in \(seconds) s")
         let report = try AuditTests.report(store, run: "fleet")
         let new = report["new"] as? [[String: Any]] ?? []
         #expect(new.count == Self.repositories / 2)
