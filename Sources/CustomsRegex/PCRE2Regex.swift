@@ -1,14 +1,19 @@
 private import CPCRE2
+import Synchronization
 
-/// A PCRE2 pattern compiled once (with JIT) in byte mode: subjects are raw bytes from images,
-/// never assumed to be UTF-8. Immutable after init, so it is shared across tasks; each task
-/// brings its own `MatchScratch`.
+/// A PCRE2 pattern compiled once in byte mode: subjects are raw bytes from images, never assumed
+/// to be UTF-8. Shared across tasks; each task brings its own `MatchScratch`. The JIT compiles a
+/// pattern on its first match, not at init: most of the hundreds of rules never meet a keyword in
+/// a given image, and JIT-compiling them all was most of a scan's start-up.
 ///
 /// `@unchecked Sendable`: it holds a C pointer, which the compiler cannot check; PCRE2
 /// documents compiled (and JIT-compiled) code as read-only during matching and safe to share
-/// between threads, and nothing here writes to it after `init`.
+/// between threads. The one write after init, the JIT compile, happens under `jitLock` before any
+/// match (`jitted` is set, with release ordering, only after it).
 public final class PCRE2Regex: @unchecked Sendable {
     private let code: OpaquePointer
+    private let jitted = Atomic<Bool>(false)
+    private let jitLock = Mutex(())
     /// Number of capture groups in the pattern.
     public let captureCount: Int
 
@@ -29,8 +34,6 @@ public final class PCRE2Regex: @unchecked Sendable {
             throw RegexError("pattern does not compile at offset \(errorOffset): \(Self.message(for: errorCode))")
         }
         code = compiled
-        // JIT is an optimisation: when it is unavailable the interpreter runs with the same limits.
-        _ = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE)
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
         captureCount = Int(count)
@@ -41,6 +44,17 @@ public final class PCRE2Regex: @unchecked Sendable {
     }
 
     deinit { pcre2_code_free_8(code) }
+
+    /// JIT-compiles the pattern once, before its first match. JIT is an optimisation: when it is
+    /// unavailable the interpreter runs with the same limits.
+    private func compileJIT() {
+        guard !jitted.load(ordering: .acquiring) else { return }
+        jitLock.withLock { _ in
+            guard !jitted.load(ordering: .relaxed) else { return }
+            _ = pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE)
+            jitted.store(true, ordering: .releasing)
+        }
+    }
 
     static func message(for errorCode: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 256)
@@ -53,6 +67,7 @@ public final class PCRE2Regex: @unchecked Sendable {
     /// - Returns: the match's group ranges (index 0 is the whole match; nil for an unset group),
     ///   `.noMatch`, or `.limitExceeded` which callers must report as incomplete, never as no match.
     public func firstMatch(in subject: UnsafeRawBufferPointer, from start: Int, scratch: MatchScratch) -> RegexOutcome {
+        compileJIT()
         let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer<UInt8>(bitPattern: 1)!
         let status = pcre2_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.matchContext)
         if status == PCRE2_ERROR_NOMATCH { return .noMatch }
