@@ -39,11 +39,12 @@ public struct AuditReport: Sendable, Encodable {
     public var present: [Entry] = []
     public var items: [Item] = []
 
-    /// Sorts `sightings` of `run` against the run `baseline` (0: none, everything is new).
-    init(run: AuditRun, since: AuditRun?, baseline: Int64, sightings: [StoredSighting], items: [Item]) {
+    /// Sorts `sightings` of `run` against the run `since` (nil: none, everything is new).
+    init(run: AuditRun, since: AuditRun?, sightings: [StoredSighting], items: [Item]) {
         self.run = run.name
         self.since = since?.name
         self.items = items
+        let baseline = since?.id ?? 0
         for stored in sightings {
             let entry = Entry(image: stored.image, sighting: stored.sighting)
             if let fixed = stored.fixedRun, fixed > baseline, fixed <= run.id {

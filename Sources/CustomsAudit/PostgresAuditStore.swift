@@ -318,7 +318,7 @@ public final class PostgresAuditStore: AuditStore {
                     target: target, state: state, message: message, images: images ?? 0, findings: findings ?? 0,
                     layers: layers ?? 0, layersFromCache: cached ?? 0, attempts: attempts))
         }
-        return AuditReport(run: run, since: since, baseline: baseline, sightings: sightings, items: items)
+        return AuditReport(run: run, since: since, sightings: sightings, items: items)
     }
 }
 

@@ -209,7 +209,7 @@ public final class SQLiteAuditStore: AuditStore {
                     findings: row["findings"] ?? 0, layers: row["layers"] ?? 0,
                     layersFromCache: row["layers_cached"] ?? 0, attempts: row["attempts"])
             }
-            return AuditReport(run: run, since: since, baseline: baseline, sightings: sightings, items: items)
+            return AuditReport(run: run, since: since, sightings: sightings, items: items)
         }
     }
 }
