@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "CustomsRules", dependencies: ["CustomsCore", "Yams"]),
         .target(
             name: "CustomsBuiltinRules",
-            dependencies: ["CustomsRules"],
+            dependencies: ["CustomsRules", "CustomsRegex"],
             plugins: ["EmbedRulesPlugin"]
         ),
         // ① Sources: every kind of target behind one `ImageSource` protocol.
@@ -115,8 +115,11 @@ let package = Package(
             ]
         ),
 
-        // Build-time: Rules/*.yaml → Swift string literals, so the binary carries its rules.
-        .executableTarget(name: "customs-embed-rules", dependencies: ["Yams"], path: "Plugins/EmbedRulesTool"),
+        // Build-time: Rules/*.yaml → Swift string literals, so the binary carries its rules and their
+        // compiled keyword prefilters.
+        .executableTarget(
+            name: "customs-embed-rules", dependencies: ["Yams", "CustomsRules", "CustomsRegex", "CustomsDetect"],
+            path: "Plugins/EmbedRulesTool"),
         .plugin(name: "EmbedRulesPlugin", capability: .buildTool(), dependencies: ["customs-embed-rules"]),
 
         // Fixture images built in code, shared by the tests and the sample-image generator, and the

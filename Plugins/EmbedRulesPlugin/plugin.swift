@@ -2,7 +2,8 @@ import Foundation
 import PackagePlugin
 
 /// Compiles the top-level `Rules/*.yaml` into the `CustomsBuiltinRules` module as Swift string
-/// literals, so the `customs` binary carries its rules and needs no resource bundle beside it.
+/// literals, so the `customs` binary carries its rules (and their compiled keyword prefilters) and
+/// needs no resource bundle beside it.
 @main
 struct EmbedRulesPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -11,6 +12,7 @@ struct EmbedRulesPlugin: BuildToolPlugin {
             .filter { $0.pathExtension == "yaml" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedRules.swift")
+        let prefilters = context.pluginWorkDirectoryURL.appending(path: "EmbeddedPrefilters.swift")
         let buildInfo = context.pluginWorkDirectoryURL.appending(path: "EmbeddedBuildInfo.swift")
         let (commit, gitFiles) = Self.commit(of: context.package.directoryURL)
         return [
@@ -20,6 +22,13 @@ struct EmbedRulesPlugin: BuildToolPlugin {
                 arguments: [output.path] + files.map(\.path),
                 inputFiles: files,
                 outputFiles: [output]
+            ),
+            .buildCommand(
+                displayName: "Compiling the keyword prefilters of \(files.count) rule files",
+                executable: try context.tool(named: "customs-embed-rules").url,
+                arguments: ["--prefilters", prefilters.path] + files.map(\.path),
+                inputFiles: files,
+                outputFiles: [prefilters]
             ),
             .buildCommand(
                 displayName: "Embedding the git commit",

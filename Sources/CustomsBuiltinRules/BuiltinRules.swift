@@ -1,3 +1,4 @@
+import CustomsRegex
 import CustomsRules
 import Foundation
 
@@ -12,6 +13,21 @@ public enum BuiltinRules {
     public static func load() throws -> RuleSet {
         try RuleSet(files.flatMap { try RuleLoader.rules(fromJSON: Data($0.json.utf8), origin: "Rules/\($0.name)") })
     }
+
+    /// The keyword prefilters of the built-in rule set, compiled at build time
+    /// (`Prefilter.portable`), so a start needs not compile them: a rule set with other keywords
+    /// (`--rules`, `--disable-rule`) finds none here and compiles its own.
+    public static let prefilters: any PrefilterStore = EmbeddedPrefilters()
+}
+
+/// The build's compiled prefilters by key (both in base64), decoded when asked for.
+struct EmbeddedPrefilters: PrefilterStore {
+    func load(_ key: String) -> Data? {
+        let wanted = Data(key.utf8).base64EncodedString()
+        return embeddedPrefilterDatabases.first { $0.key == wanted }.flatMap { Data(base64Encoded: $0.database) }
+    }
+
+    func save(_ data: Data, as key: String) {}
 }
 
 /// What the binary was built from, embedded at build time.

@@ -19,48 +19,37 @@ public final class DetectionEngine: Sendable {
     /// Every keyword (the text-only rules' too), scanned over text (no NUL byte): one database
     /// tuned for text scans text faster than the binary one and a text-only one in turn.
     let textPrefilter: Prefilter
-    /// Prefilter literal id → index into `rules`.
-    let literalOwner: [Int]
-    /// Prefilter literal id → its length in bytes (a hit's start is its end minus this).
-    let literalLength: [Int]
+    /// The prefilters' literals: which rule each belongs to, its length, the boundary before it.
+    let literals: PrefilterLiterals
     let limits: MatchScratch.Limits
     /// Ids of the generic (key-name) rules.
     let genericRules: Set<RuleID>
     /// Credential files read by structure as well as by the rules.
     let credentialFiles: Set<CredentialFiles.Kind>
 
-    /// Compiles `ruleSet`; the keyword prefilter comes from `prefilterStore` when compiled before.
+    /// Compiles `ruleSet`; the keyword prefilter comes from `builtinPrefilters` (the databases
+    /// the build compiled for the built-in rules), else from `prefilterStore` when compiled before.
     /// - Throws: `DetectError` naming the rule whose pattern does not compile.
     public init(
         ruleSet: RuleSet, limits: MatchScratch.Limits = MatchScratch.Limits(),
         credentialFiles: Set<CredentialFiles.Kind> = Set(CredentialFiles.Kind.allCases),
-        prefilterStore: (any PrefilterStore)? = nil
+        prefilterStore: (any PrefilterStore)? = nil, builtinPrefilters: (any PrefilterStore)? = nil
     ) throws {
         self.ruleSet = ruleSet
         self.limits = limits
         self.credentialFiles = credentialFiles
         genericRules = Set(ruleSet.rules.filter(\.isGeneric).map(\.id))
         rules = ruleSet.rules
+        literals = PrefilterLiterals(rules: rules)
         // The literal databases (the slowest part) compile on other threads while the regexes do here.
-        var literals: [Prefilter.Literal] = []
-        var textLiterals: [Prefilter.Literal] = []
-        var owner: [Int] = []
-        var length: [Int] = []
-        for (index, rule) in rules.enumerated() {
-            for keyword in rule.keywords {
-                let literal = Prefilter.Literal(id: UInt32(owner.count), text: keyword)
-                if rule.textOnly { textLiterals.append(literal) } else { literals.append(literal) }
-                owner.append(index)
-                length.append(keyword.utf8.count)
-            }
-        }
-        literalOwner = owner
-        literalLength = length
         let databases = Mutex<[Int: Result<Prefilter, any Error>]>([:])
         let group = DispatchGroup()
-        for (slot, set) in [literals, literals + textLiterals].enumerated() where !set.isEmpty {
+        for (slot, set) in [literals.binary, literals.text].enumerated() where !set.isEmpty {
             DispatchQueue.global().async(group: group) {
-                let result = Result { try Prefilter(literals: set, store: prefilterStore, forText: slot == 1) }
+                let result = Result {
+                    try Prefilter(
+                        literals: set, store: prefilterStore, builtin: builtinPrefilters, forText: slot == 1)
+                }
                 databases.withLock { $0[slot] = result }
             }
         }

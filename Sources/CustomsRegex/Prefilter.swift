@@ -21,8 +21,6 @@ public final class Prefilter: @unchecked Sendable {
         }
     }
 
-    private let database: OpaquePointer
-
     /// The id of the sentinel literal (`forText`), whose hits are never reported.
     static let sentinelID = UInt32.max
     /// Two bytes text almost never holds. With hundreds of literals of 3 bytes and more, a
@@ -31,24 +29,65 @@ public final class Prefilter: @unchecked Sendable {
     /// binary a little slower, so only databases for text carry it.
     static let sentinel = Literal(id: sentinelID, text: "\u{1}\u{2}", caseless: false)
 
+    /// Where a database came from: what a start costs (compiling takes tens of milliseconds).
+    public enum Origin: Sendable {
+        /// Compiled by this process.
+        case compiled
+        /// Loaded from a `PrefilterStore` this machine filled.
+        case stored
+        /// Built into the binary at build time (`portable(literals:forText:)`).
+        case builtin
+    }
+
+    private let database: OpaquePointer
+    /// Where this database came from.
+    public let origin: Origin
+
     /// - Parameters:
     ///   - store: where databases compiled before are kept (compiling takes tens of milliseconds,
     ///     much of a rescan served from the layer cache); nil compiles every time.
+    ///   - builtin: databases built into the binary for its own rules, by `portableKey`; asked first.
     ///   - forText: the database scans text (no NUL byte): tune it for text with the sentinel.
     /// - Throws: `RegexError` when the set is empty or Vectorscan refuses it.
-    public init(literals: [Literal], store: (any PrefilterStore)? = nil, forText: Bool = false) throws {
+    public init(
+        literals: [Literal], store: (any PrefilterStore)? = nil, builtin: (any PrefilterStore)? = nil,
+        forText: Bool = false
+    ) throws {
         guard !literals.isEmpty else { throw RegexError("prefilter needs at least one keyword") }
         let literals = forText ? literals + [Self.sentinel] : literals
-        let key = Self.storeKey(literals)
-        if let stored = store?.load(key), let database = Self.deserialize(stored) {
+        if let stored = builtin?.load(Self.portableKey(literals)), let database = Self.deserialize(stored) {
             self.database = database
+            origin = .builtin
             return
         }
-        database = try Self.compile(literals)
+        let key = Self.storeKey(literals, platform: Self.hostPlatform)
+        if let stored = store?.load(key), let database = Self.deserialize(stored) {
+            self.database = database
+            origin = .stored
+            return
+        }
+        database = try Self.compile(literals, platform: nil)
+        origin = .compiled
         if let store, let bytes = Self.serialize(database) { store.save(bytes, as: key) }
     }
 
-    private static func compile(_ literals: [Literal]) throws -> OpaquePointer {
+    /// A database of `literals` for every CPU of this architecture Vectorscan runs on (generic
+    /// tuning, no optional instruction set: keyword matching scans as fast without them), and the
+    /// key `init(literals:builtin:)` looks it up by. The build compiles the built-in rules' with it.
+    public static func portable(literals: [Literal], forText: Bool) throws -> (key: String, database: Data) {
+        guard !literals.isEmpty else { throw RegexError("prefilter needs at least one keyword") }
+        let literals = forText ? literals + [sentinel] : literals
+        var platform = hs_platform_info_t()
+        platform.tune = UInt32(HS_TUNE_FAMILY_GENERIC)
+        let database = try compile(literals, platform: &platform)
+        defer { hs_free_database(database) }
+        guard let bytes = serialize(database) else { throw RegexError("keyword prefilter does not serialize") }
+        return (portableKey(literals), bytes)
+    }
+
+    private static func compile(
+        _ literals: [Literal], platform: UnsafePointer<hs_platform_info_t>?
+    ) throws -> OpaquePointer {
         let texts = literals.map { Array($0.text.utf8CString) }
         var flags = literals.map { $0.caseless ? UInt32(HS_FLAG_CASELESS) : 0 }
         var ids = literals.map(\.id)
@@ -62,7 +101,7 @@ public final class Prefilter: @unchecked Sendable {
         let status = pointers.withUnsafeBufferPointer { expressions in
             hs_compile_lit_multi(
                 expressions.baseAddress, &flags, &ids, &lengths, UInt32(literals.count),
-                UInt32(HS_MODE_BLOCK), nil, &database, &compileError)
+                UInt32(HS_MODE_BLOCK), platform, &database, &compileError)
         }
         guard status == HS_SUCCESS, let database else {
             let message = compileError.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "status \(status)"
@@ -74,16 +113,32 @@ public final class Prefilter: @unchecked Sendable {
 
     /// Names a database by everything that shapes it: the Vectorscan version, the CPU it was
     /// tuned for, and every literal with its id and flags.
-    private static func storeKey(_ literals: [Literal]) -> String {
-        var platform = hs_platform_info_t()
-        _ = hs_populate_platform(&platform)
-        var key =
-            "vectorscan \(String(cString: hs_version())) tune \(platform.tune) features \(platform.cpu_features) "
-            + "block\n"
+    private static func storeKey(_ literals: [Literal], platform: String) -> String {
+        var key = "vectorscan \(String(cString: hs_version())) \(platform) block\n"
         for literal in literals {
             key += "\(literal.id) \(literal.caseless ? "i" : "-") \(literal.text.utf8.count) \(literal.text)\n"
         }
         return key
+    }
+
+    /// This machine's CPU, as Vectorscan tunes for it.
+    private static let hostPlatform: String = {
+        var platform = hs_platform_info_t()
+        _ = hs_populate_platform(&platform)
+        return "tune \(platform.tune) features \(platform.cpu_features)"
+    }()
+
+    /// The key of a `portable` database: the architecture the code was compiled for (a database
+    /// built for another is never offered to this one), no CPU features.
+    static func portableKey(_ literals: [Literal]) -> String {
+        #if arch(x86_64)
+            let architecture = "x86_64"
+        #elseif arch(arm64)
+            let architecture = "arm64"
+        #else
+            let architecture = "other"
+        #endif
+        return storeKey(literals, platform: "portable \(architecture)")
     }
 
     private static func serialize(_ database: OpaquePointer) -> Data? {

@@ -40,7 +40,8 @@ public final class Scan {
         cache = LayerCache(
             settings: settings, rulesHash: rulesHash, limits: options.limits, fingerprintKey: options.fingerprintKey)
         engine = try DetectionEngine(
-            ruleSet: rules, credentialFiles: Set(structural.keys), prefilterStore: options.cache?.prefilters)
+            ruleSet: rules, credentialFiles: Set(structural.keys), prefilterStore: options.cache?.prefilters,
+            builtinPrefilters: BuiltinRules.prefilters)
     }
 
     private var reader: LayerReader {

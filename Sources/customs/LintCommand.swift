@@ -57,7 +57,7 @@ struct LintCommand: ParsableCommand {
                 isDirectory.boolValue
             else { throw ValidationError("the build context \(context ?? "") is not a directory") }
         }
-        let engine = try DetectionEngine(ruleSet: BuiltinRules.load())
+        let engine = try DetectionEngine(ruleSet: BuiltinRules.load(), builtinPrefilters: BuiltinRules.prefilters)
         let report = DockerfileLinter(engine: engine).lint(
             Dockerfile(parsing: String(decoding: data, as: UTF8.self)), path: dockerfile, context: contextURL)
         let output: String

@@ -55,7 +55,8 @@ import Testing
     }
 
     /// Running keyword-anchored rules at their keyword hits finds exactly what searching the
-    /// bytes around the hits finds: every built-in example, in noise, across chunk boundaries.
+    /// bytes around the hits finds: every built-in example, in noise, across chunk boundaries,
+    /// after a newline or glued to the noise (where a hit inside a word is dropped before its regex).
     @Test func anchoredMatchingFindsWhatASearchFinds() throws {
         var generator = SeededGenerator(seed: "anchored")
         var data: [UInt8] = []
@@ -64,7 +65,8 @@ import Testing
             let noise = (0..<Int.random(in: 0..<3000, using: &generator)).map { _ in
                 UInt8.random(in: 32...126, using: &generator)
             }
-            data += noise + Array("\n\(examples.randomElement(using: &generator)!)\n".utf8)
+            let separator = ["\n", "", "_", "x"].randomElement(using: &generator)!
+            data += noise + Array("\(separator)\(examples.randomElement(using: &generator)!)\n".utf8)
         }
         var unanchored = Self.engine.ruleSet.rules
         for index in unanchored.indices { unanchored[index].keywordAnchored = false }
@@ -75,7 +77,7 @@ import Testing
         let anchored = Set(scan(data).matches.map(key))
         let searched = Set(searching.makeScanner().scan(data).matches.map(key))
         #expect(anchored.count > 100)
-        #expect(anchored == searched)
+        #expect(anchored.symmetricDifference(searched).sorted() == [])
     }
 
     /// A keyword inside an earlier match of the same rule starts no second match.
