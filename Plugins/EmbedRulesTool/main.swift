@@ -9,7 +9,7 @@ import Yams
 //       JSON) for each file. YAML is parsed here, so a start of `customs` decodes JSON, several times faster;
 //       a file that is not valid YAML fails the build with the parser's message.
 //   customs-embed-rules --prefilters OUTPUT.swift RULE.yaml…  `embeddedPrefilterDatabases`: the rules'
-//       keyword prefilters compiled for every CPU of this architecture, so a start needs not compile them.
+//       keyword prefilters compiled for every CPU of this architecture, so a start need not compile them.
 //   customs-embed-rules --build-info OUTPUT.swift COMMIT      `embeddedCommit`: the commit customs was built from.
 var arguments = Array(CommandLine.arguments.dropFirst())
 

@@ -15,7 +15,7 @@ public enum BuiltinRules {
     }
 
     /// The keyword prefilters of the built-in rule set, compiled at build time
-    /// (`Prefilter.portable`), so a start needs not compile them: a rule set with other keywords
+    /// (`Prefilter.portable`), so a start need not compile them: a rule set with other keywords
     /// (`--rules`, `--disable-rule`) finds none here and compiles its own.
     public static let prefilters: any PrefilterStore = EmbeddedPrefilters()
 }
