@@ -24,10 +24,11 @@ public enum RuleCheck {
         public var failures: [Failure] = []
     }
 
-    /// Checks every rule of `ruleSet`.
+    /// Checks every rule of `ruleSet`, with the prefilter databases a scan of it would use
+    /// (`builtinPrefilters`: those the build compiled for the built-in rules).
     /// - Throws: `DetectError` when the set cannot be compiled into an engine at all.
-    public static func run(_ ruleSet: RuleSet) throws -> Outcome {
-        let scanner = try DetectionEngine(ruleSet: ruleSet).makeScanner()
+    public static func run(_ ruleSet: RuleSet, builtinPrefilters: (any PrefilterStore)? = nil) throws -> Outcome {
+        let scanner = try DetectionEngine(ruleSet: ruleSet, builtinPrefilters: builtinPrefilters).makeScanner()
         let scratch = MatchScratch()
         var outcome = Outcome()
         for rule in ruleSet.rules {

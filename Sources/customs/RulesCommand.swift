@@ -103,7 +103,8 @@ struct RulesCommand: ParsableCommand {
         func run() throws {
             let outcome: RuleCheck.Outcome
             do {
-                outcome = try RuleCheck.run(try RulesCommand.load(ruleDirectories))
+                outcome = try RuleCheck.run(
+                    try RulesCommand.load(ruleDirectories), builtinPrefilters: BuiltinRules.prefilters)
             } catch {
                 throw ValidationError("cannot load the rules: \(error)")
             }
