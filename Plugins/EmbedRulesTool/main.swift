@@ -13,9 +13,9 @@ import Yams
 //   customs-embed-rules --build-info OUTPUT.swift COMMIT      `embeddedCommit`: the commit customs was built from.
 var arguments = Array(CommandLine.arguments.dropFirst())
 
-func fail(_ message: String) -> Never {
+func fail(_ message: String, status: Int32 = 1) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
-    exit(1)
+    exit(status)
 }
 
 if arguments.first == "--build-info", arguments.count == 3 {
@@ -27,7 +27,7 @@ if arguments.first == "--build-info", arguments.count == 3 {
 let prefilters = arguments.first == "--prefilters"
 if prefilters { arguments.removeFirst() }
 guard let output = arguments.first else {
-    fail("usage: customs-embed-rules [--prefilters] OUTPUT.swift RULE.yaml…")
+    fail("usage: customs-embed-rules [--prefilters] OUTPUT.swift RULE.yaml…", status: 2)
 }
 let ruleFiles = arguments.dropFirst().map(URL.init(fileURLWithPath:))
 
