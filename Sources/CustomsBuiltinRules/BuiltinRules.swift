@@ -11,7 +11,7 @@ public enum BuiltinRules {
 
     /// The built-in rule set, parsed and validated.
     public static func load() throws -> RuleSet {
-        try RuleSet(files.flatMap { try RuleLoader.rules(fromJSON: Data($0.json.utf8), origin: "Rules/\($0.name)") })
+        try RuleLoader.builtinRuleSet(fromJSONFiles: files)
     }
 
     /// The keyword prefilters of the built-in rule set, compiled at build time

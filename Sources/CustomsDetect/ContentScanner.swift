@@ -237,12 +237,13 @@ public final class ContentScanner {
         }
         if complete {
             for hit in hits {
-                let ruleIndex = engine.literals.owner[Int(hit.id)]
+                let literal = engine.literals.entries[Int(hit.id)]
+                let ruleIndex = literal.rule
                 if engine.anchoredRegexes[ruleIndex] != nil {
                     // A match begins exactly where the keyword does.
-                    let start = hit.end - engine.literals.length[Int(hit.id)]
+                    let start = hit.end - literal.length
                     guard start >= searchFrom, start < cutoff else { continue }
-                    if start > 0, engine.literals.boundary[Int(hit.id)].rejects(after: chunk[start - 1]) { continue }
+                    if start > 0, literal.boundary.rejects(after: chunk[start - 1]) { continue }
                     if anchors[ruleIndex].isEmpty, windows[ruleIndex].isEmpty { touched.append(ruleIndex) }
                     anchors[ruleIndex].append(start)
                     continue

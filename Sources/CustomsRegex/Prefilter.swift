@@ -53,8 +53,7 @@ public final class Prefilter: @unchecked Sendable {
         literals: [Literal], store: (any PrefilterStore)? = nil, builtin: (any PrefilterStore)? = nil,
         forText: Bool = false
     ) throws {
-        guard !literals.isEmpty else { throw RegexError("prefilter needs at least one keyword") }
-        let literals = forText ? literals + [Self.sentinel] : literals
+        let literals = try Self.prepared(literals, forText: forText)
         if let stored = builtin?.load(Self.portableKey(literals)), let database = Self.deserialize(stored) {
             self.database = database
             origin = .builtin
@@ -75,14 +74,19 @@ public final class Prefilter: @unchecked Sendable {
     /// tuning, no optional instruction set: keyword matching scans as fast without them), and the
     /// key `init(literals:builtin:)` looks it up by. The build compiles the built-in rules' with it.
     public static func portable(literals: [Literal], forText: Bool) throws -> (key: String, database: Data) {
-        guard !literals.isEmpty else { throw RegexError("prefilter needs at least one keyword") }
-        let literals = forText ? literals + [sentinel] : literals
+        let literals = try prepared(literals, forText: forText)
         var platform = hs_platform_info_t()
         platform.tune = UInt32(HS_TUNE_FAMILY_GENERIC)
         let database = try compile(literals, platform: &platform)
         defer { hs_free_database(database) }
         guard let bytes = serialize(database) else { throw RegexError("keyword prefilter does not serialize") }
         return (portableKey(literals), bytes)
+    }
+
+    /// The literals a database holds: `literals`, and for text the sentinel.
+    private static func prepared(_ literals: [Literal], forText: Bool) throws -> [Literal] {
+        guard !literals.isEmpty else { throw RegexError("prefilter needs at least one keyword") }
+        return forText ? literals + [sentinel] : literals
     }
 
     private static func compile(

@@ -16,6 +16,12 @@ public enum RuleLoader {
         }
     }
 
+    /// The rule set of the built-in rule files (file name, rules as JSON), each named `Rules/NAME`
+    /// in errors: what the binary loads, and what the build compiles the prefilters of.
+    public static func builtinRuleSet(fromJSONFiles files: [(name: String, json: String)]) throws -> RuleSet {
+        try RuleSet(files.flatMap { try rules(fromJSON: Data($0.json.utf8), origin: "Rules/\($0.name)") })
+    }
+
     /// Decodes a rule file with `decode`, then validates each rule.
     private static func rules(origin: String, text: String, _ decode: () throws -> RuleFileSyntax) throws -> [Rule] {
         let syntax: RuleFileSyntax
